@@ -1,0 +1,239 @@
+"""From a dereferenced form schema to the `Field`s of the model.
+
+Fields come from `properties`; conditional parts (`if`/`then`/`else`, `dependentSchemas`,
+`dependentRequired`, `oneOf`/`anyOf` alternatives with a `const` discriminator) add fields
+guarded by the condition under which they apply. `allOf` parts belong to the object itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from formkit import _pointer
+from formkit._engine import Engine
+from formkit._model import Choice, Condition, Field, Guard, Kind
+from formkit._vocabulary import KEYWORD, FieldAnnotations
+
+Schema = Mapping[str, Any]
+_SCALAR_KINDS = {"boolean": Kind.BOOLEAN, "integer": Kind.INTEGER, "number": Kind.NUMBER}
+_DATE_KINDS = {"date": Kind.DATE, "date-time": Kind.DATE_TIME}
+
+
+@dataclass
+class _Draft:
+    """A field being assembled from every place of the schema that declares it."""
+
+    name: str
+    pointer: str
+    schema: Schema
+    origin: str
+    active_when: list[Guard] = field(default_factory=list)
+    required_when: list[Guard] = field(default_factory=list)
+
+
+@dataclass
+class _Object:
+    """What the parts of one object schema say about its fields."""
+
+    pointer: str
+    drafts: dict[str, _Draft] = field(default_factory=dict)
+    requirements: list[tuple[str, Guard, str]] = field(default_factory=list)
+
+
+class FieldBuilder:
+    def __init__(self, compile_condition: Callable[[Schema | bool], Engine]) -> None:
+        self._compile = compile_condition
+        self.undeclared: list[tuple[str, str]] = []  # (origin, message): required but absent
+
+    def object_fields(self, schema: Schema, pointer: str, origin: str) -> tuple[Field, ...]:
+        target = _Object(pointer)
+        self._collect(target, schema, origin, ())
+        for name, guard, where in target.requirements:
+            if name in target.drafts:
+                target.drafts[name].required_when.append(guard)
+            else:
+                self.undeclared.append((where, f"required field {name!r} is not declared"))
+        return tuple(self._freeze(d) for d in target.drafts.values())
+
+    def _collect(
+        self, target: _Object, schema: Any, origin: str, guard: Guard, skip: str | None = None
+    ) -> None:
+        if not isinstance(schema, Mapping):
+            return
+        for name, sub in schema.get("properties", {}).items():
+            if name != skip and isinstance(sub, Mapping):
+                where = _pointer.join(origin, "properties", name)
+                draft = target.drafts.setdefault(
+                    name, _Draft(name, _pointer.join(target.pointer, name), sub, where)
+                )
+                draft.active_when.append(guard)
+        where = _pointer.join(origin, "required")
+        target.requirements.extend((name, guard, where) for name in schema.get("required", ()))
+        for index, part in enumerate(schema.get("allOf", ())):
+            self._collect(target, part, _pointer.join(origin, "allOf", index), guard)
+        self._collect_conditionals(target, schema, origin, guard)
+        for keyword in ("oneOf", "anyOf"):
+            self._collect_alternatives(target, schema, keyword, origin, guard)
+
+    def _collect_conditionals(
+        self, target: _Object, schema: Schema, origin: str, guard: Guard
+    ) -> None:
+        if "if" in schema:
+            for key, expect in (("then", True), ("else", False)):
+                if key in schema:
+                    condition = self._condition(
+                        target, schema["if"], expect, _pointer.join(origin, "if")
+                    )
+                    branch_origin = _pointer.join(origin, key)
+                    self._collect(target, schema[key], branch_origin, (*guard, condition))
+        for name, dependent in schema.get("dependentSchemas", {}).items():
+            where = _pointer.join(origin, "dependentSchemas", name)
+            condition = self._condition(target, {"required": [name]}, True, where)
+            self._collect(target, dependent, where, (*guard, condition))
+        for name, names in schema.get("dependentRequired", {}).items():
+            where = _pointer.join(origin, "dependentRequired", name)
+            condition = self._condition(target, {"required": [name]}, True, where)
+            target.requirements.extend((n, (*guard, condition), where) for n in names)
+
+    def _collect_alternatives(
+        self, target: _Object, schema: Schema, keyword: str, origin: str, guard: Guard
+    ) -> None:
+        branches = schema.get(keyword, ())
+        discriminator = _discriminator(branches)
+        if discriminator is None:
+            return
+        choices = tuple(_branch_choice(b, discriminator) for b in branches)
+        choice_schema = {
+            "title": schema.get("title", discriminator),
+            "oneOf": [{"const": c.value, "title": c.title} for c in choices],
+            **_discriminator_annotations(branches, discriminator),
+        }
+        where = _pointer.join(origin, keyword)
+        draft = target.drafts.setdefault(
+            discriminator,
+            _Draft(discriminator, _pointer.join(target.pointer, discriminator), choice_schema, where),
+        )
+        draft.active_when.append(guard)
+        target.requirements.append((discriminator, guard, where))
+        for index, (branch, choice) in enumerate(zip(branches, choices, strict=True)):
+            selector = {
+                "properties": {discriminator: {"const": choice.value}},
+                "required": [discriminator],
+            }
+            branch_origin = _pointer.join(where, index)
+            condition = self._condition(target, selector, True, branch_origin)
+            self._collect(target, branch, branch_origin, (*guard, condition), skip=discriminator)
+
+    def _condition(
+        self, target: _Object, schema: Schema | bool, expect: bool, origin: str
+    ) -> Condition:
+        return Condition(target.pointer, schema, expect, self._compile(schema), origin)
+
+    def _freeze(self, draft: _Draft) -> Field:
+        schema = draft.schema
+        annotations = field_annotations(schema)
+        kind = kind_of(schema, annotations)
+        children: tuple[Field, ...] = ()
+        if kind is Kind.OBJECT:
+            children = self.object_fields(schema, draft.pointer, draft.origin)
+        elif kind is Kind.GROUP:
+            item_pointer = _pointer.join(draft.pointer, "*")
+            item_origin = _pointer.join(draft.origin, "items")
+            children = self.object_fields(schema["items"], item_pointer, item_origin)
+        return Field(
+            name=draft.name,
+            pointer=draft.pointer,
+            title=str(schema.get("title", "")),
+            kind=kind,
+            schema=schema,
+            description=schema.get("description"),
+            annotations=annotations,
+            format=_format_of(schema),
+            choices=choices_of(schema),
+            children=children,
+            origin=draft.origin,
+            active_when=_any_of(draft.active_when),
+            required_when=tuple(dict.fromkeys(draft.required_when)),
+        )
+
+
+def _any_of(guards: list[Guard]) -> tuple[Guard, ...]:
+    return ((),) if () in guards else tuple(dict.fromkeys(guards))
+
+
+def field_annotations(schema: Schema) -> FieldAnnotations:
+    raw = schema.get(KEYWORD)
+    if not isinstance(raw, Mapping):
+        return FieldAnnotations()
+    try:
+        return msgspec.convert(raw, FieldAnnotations)
+    except msgspec.ValidationError:
+        return FieldAnnotations()  # reported with its place by the meta-schema check
+
+
+def kind_of(schema: Schema, annotations: FieldAnnotations) -> Kind:
+    if annotations.attachment is not None:
+        return Kind.ATTACHMENT
+    if choices_of(schema):
+        return Kind.CHOICE
+    declared = schema.get("type")
+    if declared == "array":
+        items = schema.get("items", {})
+        if isinstance(items, Mapping) and choices_of(items):
+            return Kind.CHOICES
+        if isinstance(items, Mapping) and _is_object(items):
+            return Kind.GROUP
+        return Kind.LIST
+    if _is_object(schema):
+        return Kind.OBJECT
+    if isinstance(declared, str) and declared in _SCALAR_KINDS:
+        return _SCALAR_KINDS[declared]
+    return _DATE_KINDS.get(str(schema.get("format")), Kind.TEXT)
+
+
+def choices_of(schema: Schema) -> tuple[Choice, ...]:
+    if "enum" in schema:
+        return tuple(Choice(v, str(v)) for v in schema["enum"])
+    for keyword in ("oneOf", "anyOf"):
+        options = schema.get(keyword)
+        if options and all(isinstance(o, Mapping) and "const" in o for o in options):
+            return tuple(Choice(o["const"], str(o.get("title", "")), o.get("description")) for o in options)
+    return ()
+
+
+def _is_object(schema: Schema) -> bool:
+    return schema.get("type") == "object" or "properties" in schema
+
+
+def _format_of(schema: Schema) -> str | None:
+    value = schema.get("format")
+    return value if isinstance(value, str) else None
+
+
+def _discriminator(branches: Any) -> str | None:
+    """The property every alternative fixes with a `const`, if the alternatives are objects."""
+    if not branches or not all(isinstance(b, Mapping) for b in branches):
+        return None
+    common: set[str] | None = None
+    for branch in branches:
+        names = {n for n, s in branch.get("properties", {}).items() if isinstance(s, Mapping) and "const" in s}
+        common = names if common is None else common & names
+    return min(common) if common else None
+
+
+def _branch_choice(branch: Schema, discriminator: str) -> Choice:
+    const_schema = branch["properties"][discriminator]
+    title = const_schema.get("title") or branch.get("title") or str(const_schema["const"])
+    return Choice(const_schema["const"], str(title), branch.get("description"))
+
+
+def _discriminator_annotations(branches: Any, discriminator: str) -> dict[str, Any]:
+    for branch in branches:
+        annotations = branch["properties"][discriminator].get(KEYWORD)
+        if annotations:
+            return {KEYWORD: annotations}
+    return {}

@@ -1,0 +1,155 @@
+"""The validation engine: Draft 2020-12 exactly, as jsonschema-rs implements it.
+
+Every path that validates answers goes through `Engine`: forms, conditions, rules and the
+official JSON Schema Test Suite in our tests. An error becomes a `Violation`: the JSON Pointer
+of the field it belongs to (for `required`, the missing field itself), the keyword that failed
+and the schema node that holds it, so messages can be looked up where the author wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+
+from formkit import _pointer
+from formkit._formats import CHECKERS
+
+# jsonschema-rs names error kinds in CamelCase; formkit's codes are the JSON Schema keywords.
+_CODES = {
+    "AdditionalItems": "additionalItems",
+    "AdditionalProperties": "additionalProperties",
+    "AnyOf": "anyOf",
+    "Constant": "const",
+    "Contains": "contains",
+    "Enum": "enum",
+    "ExclusiveMaximum": "exclusiveMaximum",
+    "ExclusiveMinimum": "exclusiveMinimum",
+    "FalseSchema": "false",
+    "Format": "format",
+    "MaxItems": "maxItems",
+    "MaxLength": "maxLength",
+    "MaxProperties": "maxProperties",
+    "Maximum": "maximum",
+    "MinItems": "minItems",
+    "MinLength": "minLength",
+    "MinProperties": "minProperties",
+    "Minimum": "minimum",
+    "MultipleOf": "multipleOf",
+    "Not": "not",
+    "OneOfMultipleValid": "oneOf",
+    "OneOfNotValid": "oneOf",
+    "Pattern": "pattern",
+    "PropertyNames": "propertyNames",
+    "Required": "required",
+    "Type": "type",
+    "UnevaluatedItems": "unevaluatedItems",
+    "UnevaluatedProperties": "unevaluatedProperties",
+    "UniqueItems": "uniqueItems",
+}
+_UNEXPECTED = {"additionalProperties", "unevaluatedProperties"}
+_CHOICE_CODES = {"const", "enum"}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One failed keyword, placed at the field it is about."""
+
+    pointer: str
+    code: str
+    location: str  # absolute URI of the failing keyword: `<resource>#<pointer>`
+    details: Mapping[str, Any]
+
+
+def compile_validator(
+    schema: Any,
+    *,
+    retriever: Callable[[str], Any] | None = None,
+    base_uri: str | None = None,
+) -> Any:
+    """A compiled Draft 2020-12 validator with formkit's formats asserted."""
+    return jsonschema_rs.Draft202012Validator(
+        schema,
+        formats=dict(CHECKERS),
+        validate_formats=True,
+        ignore_unknown_formats=True,
+        retriever=retriever,
+        base_uri=base_uri,
+    )
+
+
+class Engine:
+    def __init__(self, validator: Any) -> None:
+        self._validator = validator
+
+    @classmethod
+    def compile(
+        cls,
+        schema: Any,
+        *,
+        retriever: Callable[[str], Any] | None = None,
+        base_uri: str | None = None,
+    ) -> Engine:
+        return cls(compile_validator(schema, retriever=retriever, base_uri=base_uri))
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._validator.is_valid(instance))
+
+    def violations(self, instance: Any) -> list[Violation]:
+        if self._validator.is_valid(instance):
+            return []
+        return [v for error in self._validator.iter_errors(instance) for v in _translate(error)]
+
+
+def _translate(error: Any) -> Iterator[Violation]:
+    kind = type(error.kind).__name__
+    code = _CODES.get(kind, kind[:1].lower() + kind[1:])
+    pointer = _pointer.from_path(error.instance_path)
+    location = str(error.absolute_keyword_location)
+    details = error.kind.as_dict()
+    if code == "required":
+        yield Violation(_pointer.join(pointer, details["property"]), code, location, details)
+    elif code in _UNEXPECTED:
+        for name in details.get("unexpected", ()):
+            yield Violation(_pointer.join(pointer, name), code, location, details)
+    elif code in {"oneOf", "anyOf"} and details.get("context"):
+        yield from _best_branch(pointer, code, location, details)
+    else:
+        yield Violation(pointer, code, location, details)
+
+
+def _best_branch(
+    pointer: str, code: str, location: str, details: Mapping[str, Any]
+) -> Iterator[Violation]:
+    """The problems of the alternative the citizen meant, or one problem for the whole choice.
+
+    An alternative whose discriminator (a `const` right below the choice) does not match was
+    clearly not meant; when exactly one alternative remains, its own problems are the useful
+    ones. Problems every alternative shares (a missing discriminator) are reported as such.
+    """
+    branches = [[v for e in errors for v in _translate(e)] for errors in details["context"]]
+    depth = len(_pointer.tokens(pointer)) + 1
+    meant = [
+        branch
+        for branch in branches
+        if not any(
+            v.code in _CHOICE_CODES and len(_pointer.tokens(v.pointer)) <= depth for v in branch
+        )
+    ]
+    if len(meant) == 1 and meant[0]:
+        yield from meant[0]
+        return
+    shared = _shared(branches)
+    if shared:
+        yield from shared
+        return
+    yield Violation(pointer, code, location, {})
+
+
+def _shared(branches: list[list[Violation]]) -> list[Violation]:
+    if not branches:
+        return []
+    keys = set.intersection(*({(v.pointer, v.code) for v in b} for b in branches))
+    return [v for v in branches[0] if (v.pointer, v.code) in keys]

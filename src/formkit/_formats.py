@@ -1,0 +1,75 @@
+"""The formats formkit adds to JSON Schema, each checked by a well-kept library.
+
+A format is a name, a check and the Dutch message a citizen sees when the check fails. Standard
+formats (`email`, `date`, `date-time`, ...) are checked by the validator itself; their Dutch
+messages live here too so every format speaks the same language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import phonenumbers
+from stdnum import iban
+from stdnum.be import ssn, vat
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    message: str
+    check: Callable[[str], bool] | None = None  # None: the validator's own check
+
+
+def _is_phone(value: str) -> bool:
+    try:
+        number = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _is_compact_digits(length: int, check: Callable[[str], bool]) -> Callable[[str], bool]:
+    # Values are stored compact: the web forms strip what citizens type around the digits.
+    def is_valid(value: str) -> bool:
+        return len(value) == length and value.isdigit() and bool(check(value))
+
+    return is_valid
+
+
+def _is_compact_iban(value: str) -> bool:
+    return value.isalnum() and value.upper() == value and bool(iban.is_valid(value))
+
+
+def _is_postal_code(value: str) -> bool:
+    return len(value) == 4 and value.isdigit() and value[0] != "0"
+
+
+_ALL = (
+    Format(
+        "be-national-number",
+        "Vul een geldig rijksregisternummer in (11 cijfers).",
+        _is_compact_digits(11, ssn.is_valid),
+    ),
+    Format(
+        "be-enterprise-number",
+        "Vul een geldig ondernemingsnummer in (10 cijfers).",
+        _is_compact_digits(10, vat.is_valid),
+    ),
+    Format("iban", "Vul een geldig IBAN-rekeningnummer in, zoals BE68539007547034.", _is_compact_iban),
+    Format("be-postal-code", "Vul een geldige Belgische postcode in (4 cijfers).", _is_postal_code),
+    Format("phone", "Vul een geldig telefoonnummer in, zoals 015 12 34 56 of +32 470 12 34 56.", _is_phone),
+    Format("email", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.be."),
+    Format("date", "Vul een geldige datum in."),
+    Format("date-time", "Vul een geldige datum en tijd in."),
+    Format("time", "Vul een geldig tijdstip in."),
+    Format("uri", "Vul een geldig webadres in."),
+)
+
+FORMATS: Mapping[str, Format] = MappingProxyType({f.name: f for f in _ALL})
+
+CHECKERS: Mapping[str, Callable[[str], bool]] = MappingProxyType(
+    {f.name: f.check for f in _ALL if f.check is not None}
+)

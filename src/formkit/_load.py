@@ -1,0 +1,156 @@
+"""`load_form`: a form file in, an immutable `Form` out, or one error listing every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import msgspec
+import referencing
+import referencing.jsonschema
+import rfc8785
+
+from formkit import _check, _pointer
+from formkit._build import FieldBuilder
+from formkit._engine import Engine
+from formkit._errors import FormError, SchemaProblem
+from formkit._inline import Inliner
+from formkit._locate import Locator
+from formkit._metaschema import META_URI, meta_schema
+from formkit._model import CompiledRule, Form, Step
+from formkit._sources import BASE_URI, DiskRetriever, read_json, uri_for
+from formkit._vocabulary import KEYWORD, FormAnnotations
+
+
+def load_form(path: str | os.PathLike[str]) -> Form:
+    """Load, check and model the form in `path` (`schemas/<form-id>.json`).
+
+    Shared definitions are read from the same folder tree. Raises `FormError` listing every
+    problem (file, JSON Pointer, message) when the form cannot be used.
+    """
+    path = Path(path)
+    source = _Source(path)
+    problems = source.meta_problems()
+    if problems:
+        raise FormError(problems)
+    form = source.model()
+    problems = [SchemaProblem(*source.locator.locate(origin), msg) for origin, msg in _check.check(form)]
+    problems += source.undeclared
+    if problems:
+        raise FormError(problems)
+    return form
+
+
+class _Source:
+    """One form file and the shared definitions it reaches."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.root = path.parent.resolve()
+        self.form_id = path.stem
+        self.uri = uri_for(path, self.root)
+        self.raw = read_json(path)
+        self.retriever = DiskRetriever(self.root)
+        self.documents: dict[str, Any] = {self.uri: self.raw}
+        self.locator = Locator(self.uri, self.documents, self.label)
+        self.undeclared: list[SchemaProblem] = []
+
+    def label(self, uri: str) -> str:
+        relative = uri.removeprefix(BASE_URI)
+        return str(self.path.parent / relative) if uri.startswith(BASE_URI) else uri
+
+    def meta_problems(self) -> list[SchemaProblem]:
+        problems = _meta_problems(self.raw, str(self.path), form=True)
+        try:
+            jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri)
+        except FormError as error:
+            problems += error.problems
+        except (jsonschema_rs.ReferencingError, ValueError) as error:
+            problems.append(SchemaProblem(str(self.path), "", f"unresolvable $ref: {error}"))
+        for uri, document in self.documents.items():
+            if uri != self.uri:
+                problems += _meta_problems(document, self.label(uri), form=False)
+        return problems
+
+    def _document(self, uri: str) -> Any:
+        return self.documents[uri] if uri in self.documents else self._retrieve(uri)
+
+    def _retrieve(self, uri: str) -> Any:
+        document = self.retriever(uri)
+        self.documents[uri.split("#", 1)[0]] = document
+        return document
+
+    def model(self) -> Form:
+        options = {"retriever": self._retrieve, "base_uri": self.uri}
+        inlined = Inliner(self._document).inline(self.raw, self.uri)
+        bundled = jsonschema_rs.bundle(self.raw, **options)
+        engine = Engine.compile(self.raw, **options)
+        annotations = msgspec.convert(self.raw[KEYWORD], FormAnnotations)
+        builder = FieldBuilder(_compile_condition)
+        fields = builder.object_fields(inlined, "", "")
+        self.undeclared = [SchemaProblem(*self.locator.locate(o), m) for o, m in builder.undeclared]
+        by_name = {f.name: f for f in fields}
+        steps = tuple(
+            Step(s.id, s.title, tuple(by_name[n] for n in s.properties if n in by_name), s.description)
+            for s in annotations.steps
+        )
+        index: dict[str, Any] = {}
+        for top in fields:
+            for each in top.walk():
+                index.setdefault(each.pointer, each)
+        return Form(
+            id=self.form_id,
+            title=str(self.raw.get("title", "")),
+            description=self.raw.get("description"),
+            version=version_of(bundled),
+            schema=bundled,
+            annotations=annotations,
+            steps=steps,
+            rules=tuple(CompiledRule(r, _compile_when(r.when)) for r in annotations.rules),
+            engine=engine,
+            source=str(self.path),
+            resources=dict(self.documents),
+            fields=fields,
+            _index=index,
+            _order={pointer: n for n, pointer in enumerate(index)},
+        )
+
+
+def version_of(bundled: Mapping[str, Any]) -> str:
+    return "sha256:" + hashlib.sha256(rfc8785.dumps(bundled)).hexdigest()
+
+
+def _compile_condition(schema: Mapping[str, Any] | bool) -> Engine:
+    return Engine.compile(schema)
+
+
+def _compile_when(schema: Mapping[str, Any] | bool | None) -> Engine | None:
+    return None if schema is None else Engine.compile(schema)
+
+
+@cache
+def _meta_validator() -> Any:
+    meta = meta_schema()
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        META_URI, referencing.jsonschema.DRAFT202012.create_resource(meta)
+    )
+    return jsonschema.Draft202012Validator(
+        {"$ref": META_URI + "#/$defs/form"}, registry=registry
+    ), jsonschema.Draft202012Validator(meta, registry=registry)
+
+
+def _meta_problems(document: Any, label: str, *, form: bool) -> list[SchemaProblem]:
+    form_validator, dialect_validator = _meta_validator()
+    validator = form_validator if form else dialect_validator
+    problems = []
+    for error in validator.iter_errors(document):
+        best = jsonschema.exceptions.best_match([error])
+        pointer = _pointer.from_path(best.absolute_path)
+        problems.append(SchemaProblem(label, pointer, best.message))
+    return sorted(set(problems), key=lambda p: p.pointer)

@@ -1,0 +1,181 @@
+"""The immutable model of a form that renderers and the filing code work from.
+
+A `Form` is derived entirely from its JSON Schema: the steps, every field with its JSON Pointer
+(array items as `*`), the conditions under which a field applies, the attachment slots and the
+cross-field rules. Nothing here is written by hand per form.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from formkit import _pointer
+from formkit._engine import Engine
+from formkit._vocabulary import AttachmentRule, FieldAnnotations, FormAnnotations, Rule
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DATE_TIME = "date-time"
+    CHOICE = "choice"  # one of labelled values
+    CHOICES = "choices"  # several of labelled values
+    OBJECT = "object"  # a group of fields: a fieldset
+    GROUP = "group"  # a repeatable group: an array of objects
+    LIST = "list"  # an array of plain values
+    ATTACHMENT = "attachment"  # one or several files
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: Any
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Condition:
+    """Holds when the object at `scope` (a field pointer, `""` for the root) matches `schema`.
+
+    `expect=False` turns it around: the `else` of an `if`.
+    """
+
+    scope: str
+    schema: Mapping[str, Any] | bool
+    expect: bool
+    engine: Engine = field(compare=False, repr=False)
+    origin: str = field(default="", compare=False)  # where the schema says so
+
+    def holds(self, scope_value: Any) -> bool:
+        return self.engine.is_valid(scope_value) is self.expect
+
+
+Guard = tuple[Condition, ...]  # all must hold; empty: always
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    pointer: str  # generic: array items as `*`
+    title: str
+    kind: Kind
+    schema: Mapping[str, Any] = field(repr=False)
+    description: str | None = None
+    annotations: FieldAnnotations = field(default_factory=FieldAnnotations, repr=False)
+    format: str | None = None
+    choices: tuple[Choice, ...] = ()
+    children: tuple[Field, ...] = ()
+    origin: str = field(default="", compare=False)  # where the schema declares it
+    active_when: tuple[Guard, ...] = ((),)  # applies when any guard holds
+    required_when: tuple[Guard, ...] = ()
+
+    @property
+    def conditional(self) -> bool:
+        return () not in self.active_when
+
+    @property
+    def required(self) -> bool:
+        """Required whatever else is answered (conditional requirements: `required_when`)."""
+        return () in self.required_when
+
+    @property
+    def help(self) -> str | None:
+        return self.annotations.help
+
+    @property
+    def widget(self) -> str | None:
+        return self.annotations.widget
+
+    @property
+    def attachment(self) -> AttachmentRule | None:
+        return self.annotations.attachment
+
+    @property
+    def multiple(self) -> bool:
+        return self.schema.get("type") == "array"
+
+    @property
+    def min_items(self) -> int:
+        return int(self.schema.get("minItems", 0))
+
+    @property
+    def max_items(self) -> int | None:
+        value = self.schema.get("maxItems")
+        return None if value is None else int(value)
+
+    def walk(self) -> Iterator[Field]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    when: Engine | None = field(compare=False, repr=False)
+
+    def applies(self, answers: Any) -> bool:
+        return self.when is None or self.when.is_valid(answers)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A loaded form. Build one with `formkit.load_form`."""
+
+    id: str
+    title: str
+    description: str | None
+    version: str  # "sha256:<hex>" of the canonical bundled schema
+    schema: Mapping[str, Any] = field(repr=False)  # self-contained: shared definitions bundled
+    annotations: FormAnnotations = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    fields: tuple[Field, ...] = field(repr=False)  # top level, in the order of the schema
+    rules: tuple[CompiledRule, ...] = field(repr=False)
+    engine: Engine = field(compare=False, repr=False)
+    source: str = field(default="", compare=False)
+    resources: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _index: Mapping[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    _order: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def prefix(self) -> str:
+        return self.annotations.prefix
+
+    @property
+    def signature_required(self) -> bool:
+        return self.annotations.signature == "eid"
+
+    def walk(self) -> Iterator[Field]:
+        for top in self.fields:
+            yield from top.walk()
+
+    def field(self, pointer: str) -> Field | None:
+        """The field at a pointer into the answers (`/initiatiefnemers/1/adres` or with `*`)."""
+        return self._index.get(_pointer.generic(pointer))
+
+    def order(self, pointer: str) -> int:
+        """Position of the field in the form, for listing problems in reading order."""
+        generic = _pointer.generic(pointer)
+        while generic:
+            if generic in self._order:
+                return self._order[generic]
+            generic = generic.rsplit("/", 1)[0]
+        return len(self._order)
+
+    @property
+    def attachment_slots(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.walk() if f.kind is Kind.ATTACHMENT)

@@ -1,0 +1,48 @@
+"""JSON Pointers (RFC 6901): the one way formkit names a place in an answer document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+_MISSING = object()
+
+
+def escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join("/" + escape(token) for token in tokens)
+
+
+def from_path(path: Iterable[str | int]) -> str:
+    return join("", *path)
+
+
+def tokens(pointer: str) -> list[str]:
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"a JSON Pointer starts with '/': {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def resolve(document: Any, pointer: str, default: Any = None) -> Any:
+    """The value at `pointer`, or `default` when the document has nothing there."""
+    node = document
+    for token in tokens(pointer):
+        if isinstance(node, dict):
+            node = node.get(token, _MISSING)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return default
+        if node is _MISSING:
+            return default
+    return node
+
+
+def generic(pointer: str) -> str:
+    """The pointer with array indexes replaced by `*`: the field, not one instance of it."""
+    return from_path("*" if t.isdigit() else t for t in tokens(pointer))

@@ -1,0 +1,143 @@
+"""Problems with an answer document, in words a citizen understands.
+
+A `Problem` is what every surface shows: the API as RFC 9457 problem details, the web pages as
+an error summary, the CLI as lines. Messages come from, in order: the author's `x-formkit`
+messages at the schema node holding the failing keyword, the author's messages on the field,
+the format's message, then formkit's defaults below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urldefrag
+
+import msgspec
+
+from formkit import _pointer
+from formkit._engine import Violation
+from formkit._formats import FORMATS
+from formkit._model import Field, Form, Kind
+from formkit._vocabulary import KEYWORD
+
+
+class Problem(msgspec.Struct, frozen=True):
+    """One problem: the JSON Pointer of the field, a stable machine code, a Dutch message."""
+
+    pointer: str
+    code: str
+    message: str
+
+
+def describe(form: Form, violation: Violation) -> Problem:
+    field = form.field(violation.pointer)
+    at, on = _authored_at(form, violation), _authored_on(field, violation.code)
+    # A missing field's own words beat those of the object that requires it.
+    authored = (on or at) if violation.code == "required" else (at or on)
+    message = authored or _default(field, violation)
+    return Problem(violation.pointer, violation.code, message)
+
+
+def _authored_at(form: Form, violation: Violation) -> str | None:
+    uri, fragment = urldefrag(violation.location)
+    document = form.resources.get(uri)
+    if document is None:
+        return None
+    node = _pointer.resolve(document, fragment.rsplit("/", 1)[0] if fragment else "")
+    return _message_in(node, violation.code)
+
+
+def _authored_on(field: Field | None, code: str) -> str | None:
+    return None if field is None else field.annotations.messages.get(code)
+
+
+def _message_in(node: Any, code: str) -> str | None:
+    if not isinstance(node, Mapping):
+        return None
+    annotations = node.get(KEYWORD)
+    if not isinstance(annotations, Mapping):
+        return None
+    messages = annotations.get("messages")
+    return messages.get(code) if isinstance(messages, Mapping) else None
+
+
+def _default(field: Field | None, violation: Violation) -> str:
+    code, details = violation.code, violation.details
+    title = f"‘{field.title}’" if field is not None and field.title else "dit veld"
+    kind = field.kind if field is not None else None
+    if code == "required":
+        return _required(kind, title)
+    if code in {"format", "pattern"} and field is not None and field.format in FORMATS:
+        return FORMATS[field.format].message
+    if code == "format":
+        name = str(details.get("format", ""))
+        return FORMATS[name].message if name in FORMATS else "Dit antwoord heeft niet de juiste vorm."
+    if code == "type" and kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    if code in _LIMITS:
+        return _LIMITS[code](kind).format(limit=_number(details.get("limit")))
+    return _FIXED.get(code, "Dit antwoord is niet geldig.")
+
+
+def _required(kind: Kind | None, title: str) -> str:
+    if kind in {Kind.CHOICE, Kind.BOOLEAN}:
+        return f"Kies een antwoord bij {title}."
+    if kind is Kind.ATTACHMENT:
+        return f"Voeg {title} toe."
+    if kind in {Kind.GROUP, Kind.LIST, Kind.CHOICES}:
+        return f"Vul {title} aan."
+    return f"Vul {title} in."
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value).replace(".", ",")
+
+
+def _count_message(files: str, answers: str) -> Any:
+    def message(kind: Kind | None) -> str:
+        return files if kind is Kind.ATTACHMENT else answers
+
+    return message
+
+
+def _constant(text: str) -> Any:
+    return lambda kind: text
+
+
+_LIMITS = {
+    "minimum": _constant("Vul een getal in van minstens {limit}."),
+    "maximum": _constant("Vul een getal in van hoogstens {limit}."),
+    "exclusiveMinimum": _constant("Vul een getal in groter dan {limit}."),
+    "exclusiveMaximum": _constant("Vul een getal in kleiner dan {limit}."),
+    "minLength": _constant("Vul minstens {limit} tekens in."),
+    "maxLength": _constant("Gebruik hoogstens {limit} tekens."),
+    "minItems": _count_message(
+        "Voeg minstens {limit} bestanden toe.", "Geef minstens {limit} antwoorden."
+    ),
+    "maxItems": _count_message(
+        "Voeg hoogstens {limit} bestanden toe.", "Geef hoogstens {limit} antwoorden."
+    ),
+}
+
+_TYPE_MESSAGES = {
+    Kind.INTEGER: "Vul een geheel getal in.",
+    Kind.NUMBER: "Vul een getal in.",
+    Kind.BOOLEAN: "Kies ja of nee.",
+}
+
+_FIXED = {
+    "type": "Dit antwoord heeft niet de juiste vorm.",
+    "const": "Kies een van de mogelijkheden.",
+    "enum": "Kies een van de mogelijkheden.",
+    "oneOf": "Kies een van de mogelijkheden.",
+    "anyOf": "Kies een van de mogelijkheden.",
+    "uniqueItems": "Elk antwoord mag maar één keer voorkomen.",
+    "additionalProperties": "Dit veld hoort niet bij het formulier.",
+    "unevaluatedProperties": "Dit veld hoort niet bij het formulier.",
+    "false": "Dit veld hoort niet bij het formulier.",
+    "multipleOf": "Dit getal is niet toegestaan.",
+}

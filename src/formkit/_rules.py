@@ -1,0 +1,81 @@
+"""Cross-field rules: what JSON Schema cannot say, evaluated against an injected `now`.
+
+A rule about a field that is missing or not a valid date says nothing: the schema already
+reports that, and one problem per mistake is what a citizen can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from formkit import _pointer
+from formkit._model import CompiledRule
+from formkit._problems import Problem
+from formkit._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
+
+# Dates without a time are days in the city's calendar: a lead time counts from midnight there.
+CITY_TIME_ZONE = ZoneInfo("Europe/Brussels")
+
+
+def rule_problems(rules: tuple[CompiledRule, ...], answers: Any, now: datetime) -> Iterator[Problem]:
+    for compiled in rules:
+        if not compiled.applies(answers):
+            continue
+        rule = compiled.rule
+        if isinstance(rule, LeadTimeRule):
+            yield from _lead_time(rule, answers, now)
+        elif isinstance(rule, AfterRule):
+            yield from _after(rule, answers)
+        elif isinstance(rule, DistinctRule):
+            yield from _distinct(rule, answers)
+
+
+def _lead_time(rule: LeadTimeRule, answers: Any, now: datetime) -> Iterator[Problem]:
+    moment = _moment(_pointer.resolve(answers, rule.field))
+    if moment is not None and moment < now + parse_duration(rule.minimum):
+        yield Problem(rule.field, "leadTime", rule.message)
+
+
+def _after(rule: AfterRule, answers: Any) -> Iterator[Problem]:
+    later = _moment(_pointer.resolve(answers, rule.field))
+    earlier = _moment(_pointer.resolve(answers, rule.reference))
+    if later is not None and earlier is not None and later < earlier:
+        yield Problem(rule.field, "after", rule.message)
+
+
+def _distinct(rule: DistinctRule, answers: Any) -> Iterator[Problem]:
+    items = _pointer.resolve(answers, rule.field)
+    if not isinstance(items, list):
+        return
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        key = _pointer.resolve(item, rule.key)
+        if key is None:
+            continue
+        normalised = _normalise(key)
+        if normalised in seen:
+            yield Problem(_pointer.join(rule.field, index) + rule.key, "distinct", rule.message)
+        seen.add(normalised)
+
+
+def _normalise(value: Any) -> str:
+    if isinstance(value, dict):
+        return "|".join(f"{k}={_normalise(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return "[" + ",".join(_normalise(v) for v in value) + "]"
+    return " ".join(str(value).split()).casefold()
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        if "T" in value or "t" in value:
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo is not None else None
+        return datetime.combine(date.fromisoformat(value), time(), CITY_TIME_ZONE)
+    except ValueError:
+        return None

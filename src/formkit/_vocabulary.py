@@ -1,0 +1,114 @@
+"""The `x-formkit` vocabulary: what a form says that JSON Schema cannot.
+
+These Structs are the vocabulary's single definition: the loader decodes annotations with them,
+and the meta-schema in `schemas/meta/formkit.json` is generated from them
+(`formkit meta-schema`), so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+import msgspec
+from pydantic import TypeAdapter
+
+KEYWORD = "x-formkit"
+
+Pointer = Annotated[str, msgspec.Meta(pattern=r"^(/[^/]*)*$", description="A JSON Pointer.")]
+Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+Duration = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$",
+        description="An ISO 8601 duration such as PT48H, P10D or P6W.",
+    ),
+]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+_DURATION = TypeAdapter(timedelta)
+
+
+def parse_duration(text: str) -> timedelta:
+    return _DURATION.validate_python(text)
+
+
+class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="camel"):
+    pass
+
+
+class Step(Struct):
+    id: Identifier
+    title: Text
+    properties: Annotated[tuple[str, ...], msgspec.Meta(min_length=1)]
+    description: str | None = None
+
+
+class Retention(Struct):
+    nomination: Literal["bewaren", "vernietigen"]
+    years: Annotated[int, msgspec.Meta(ge=1, le=100)]
+    start: Literal["indiening", "afsluiting"] = "afsluiting"
+
+
+class LeadTimeRule(Struct, tag="leadTime", tag_field="kind"):
+    """The date at `field` lies at least `minimum` after the moment of filing."""
+
+    id: Identifier
+    field: Pointer
+    minimum: Duration
+    message: Text
+    when: dict[str, Any] | bool | None = None
+
+
+class AfterRule(Struct, tag="after", tag_field="kind"):
+    """The date at `field` is not before the date at `reference`."""
+
+    id: Identifier
+    field: Pointer
+    reference: Pointer
+    message: Text
+    when: dict[str, Any] | bool | None = None
+
+
+class DistinctRule(Struct, tag="distinct", tag_field="kind"):
+    """The items of the array at `field` differ in their value at `key`."""
+
+    id: Identifier
+    field: Pointer
+    key: Pointer
+    message: Text
+    when: dict[str, Any] | bool | None = None
+
+
+Rule = LeadTimeRule | AfterRule | DistinctRule
+
+
+class FormAnnotations(Struct):
+    """`x-formkit` on the root of a form."""
+
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2,5}$")]
+    steps: Annotated[tuple[Step, ...], msgspec.Meta(min_length=1)]
+    signature: Literal["none", "eid"] = "none"
+    signer: Pointer | None = None
+    retention: Retention | None = None
+    rules: tuple[Rule, ...] = ()
+
+
+class AttachmentRule(Struct):
+    media_types: Annotated[tuple[str, ...], msgspec.Meta(min_length=1)]
+    max_bytes: Annotated[int, msgspec.Meta(ge=1)]
+
+
+Widget = Literal["text", "textarea", "radio", "select", "checkboxes", "file"]
+
+
+class FieldAnnotations(Struct):
+    """`x-formkit` on a field."""
+
+    widget: Widget | None = None
+    help: str | None = None
+    messages: dict[str, str] = {}
+    attachment: AttachmentRule | None = None
+
+
+NO_FIELD_ANNOTATIONS = FieldAnnotations()
