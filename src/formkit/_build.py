@@ -48,6 +48,7 @@ class FieldBuilder:
     def __init__(self, compile_condition: Callable[[Schema | bool], Engine]) -> None:
         self._compile = compile_condition
         self.undeclared: list[tuple[str, str]] = []  # (origin, message): required but absent
+        self.conditions: list[Condition] = []  # every condition the schema states
 
     def object_fields(self, schema: Schema, pointer: str, origin: str) -> tuple[Field, ...]:
         target = _Object(pointer)
@@ -115,7 +116,9 @@ class FieldBuilder:
         where = _pointer.join(origin, keyword)
         draft = target.drafts.setdefault(
             discriminator,
-            _Draft(discriminator, _pointer.join(target.pointer, discriminator), choice_schema, where),
+            _Draft(
+                discriminator, _pointer.join(target.pointer, discriminator), choice_schema, where
+            ),
         )
         draft.active_when.append(guard)
         target.requirements.append((discriminator, guard, where))
@@ -131,7 +134,9 @@ class FieldBuilder:
     def _condition(
         self, target: _Object, schema: Schema | bool, expect: bool, origin: str
     ) -> Condition:
-        return Condition(target.pointer, schema, expect, self._compile(schema), origin)
+        condition = Condition(target.pointer, schema, expect, self._compile(schema), origin)
+        self.conditions.append(condition)
+        return condition
 
     def _freeze(self, draft: _Draft) -> Field:
         schema = draft.schema
@@ -201,7 +206,9 @@ def choices_of(schema: Schema) -> tuple[Choice, ...]:
     for keyword in ("oneOf", "anyOf"):
         options = schema.get(keyword)
         if options and all(isinstance(o, Mapping) and "const" in o for o in options):
-            return tuple(Choice(o["const"], str(o.get("title", "")), o.get("description")) for o in options)
+            return tuple(
+                Choice(o["const"], str(o.get("title", "")), o.get("description")) for o in options
+            )
     return ()
 
 
@@ -220,7 +227,11 @@ def _discriminator(branches: Any) -> str | None:
         return None
     common: set[str] | None = None
     for branch in branches:
-        names = {n for n, s in branch.get("properties", {}).items() if isinstance(s, Mapping) and "const" in s}
+        names = {
+            n
+            for n, s in branch.get("properties", {}).items()
+            if isinstance(s, Mapping) and "const" in s
+        }
         common = names if common is None else common & names
     return min(common) if common else None
 

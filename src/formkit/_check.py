@@ -6,11 +6,12 @@ inlined (the loader turns it into a file and a pointer the author can open).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from formkit import _pointer
 from formkit._build import choices_of
+from formkit._engine import Engine
 from formkit._model import Condition, Field, Form, Kind
 from formkit._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
 
@@ -19,13 +20,12 @@ _DATES = {Kind.DATE, Kind.DATE_TIME}
 _MAX_ATTACHMENT_BYTES = 2 * 1024**3
 
 
-def check(form: Form) -> Iterator[Finding]:
+def check(form: Form, conditions: Iterable[Condition]) -> Iterator[Finding]:
     yield from _check_steps(form)
     for each in form.walk():
         yield from _check_field(each)
-        for guard in (*each.active_when, *each.required_when):
-            for condition in guard:
-                yield from _check_condition(form, condition)
+    for condition in conditions:
+        yield from _check_condition(form, condition)
     yield from _check_rules(form)
     yield from _check_signature(form)
 
@@ -56,6 +56,19 @@ def _check_field(field: Field) -> Iterator[Finding]:
             yield field.origin, f"choice {n} ({choice.value!r}) of {field.name!r} has no title"
     if field.attachment is not None:
         yield from _check_attachment(field)
+    if "pattern" in field.schema and not field.format and not field.schema.get("examples"):
+        yield field.origin, f"{field.name!r} has a pattern: give examples that match it"
+    yield from _check_examples(field)
+
+
+def _check_examples(field: Field) -> Iterator[Finding]:
+    examples = field.schema.get("examples", [])
+    if not examples or field.kind in {Kind.OBJECT, Kind.GROUP}:
+        return
+    engine = Engine.compile(dict(field.schema))
+    for n, value in enumerate(examples):
+        if not engine.is_valid(value):
+            yield _pointer.join(field.origin, "examples", n), f"example {value!r} is not valid"
 
 
 def _check_attachment(field: Field) -> Iterator[Finding]:

@@ -1,7 +1,7 @@
 """formkit's exceptions.
 
-    FormkitError
-    └── FormError        a form definition is broken; lists every problem found
+FormkitError
+└── FormError        a form definition is broken; lists every problem found
 """
 
 from __future__ import annotations

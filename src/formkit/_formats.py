@@ -58,9 +58,15 @@ _ALL = (
         "Vul een geldig ondernemingsnummer in (10 cijfers).",
         _is_compact_digits(10, vat.is_valid),
     ),
-    Format("iban", "Vul een geldig IBAN-rekeningnummer in, zoals BE68539007547034.", _is_compact_iban),
+    Format(
+        "iban", "Vul een geldig IBAN-rekeningnummer in, zoals BE71096123456769.", _is_compact_iban
+    ),
     Format("be-postal-code", "Vul een geldige Belgische postcode in (4 cijfers).", _is_postal_code),
-    Format("phone", "Vul een geldig telefoonnummer in, zoals 015 12 34 56 of +32 470 12 34 56.", _is_phone),
+    Format(
+        "phone",
+        "Vul een geldig telefoonnummer in, zoals 015 12 34 56 of +32 470 12 34 56.",
+        _is_phone,
+    ),
     Format("email", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.be."),
     Format("date", "Vul een geldige datum in."),
     Format("date-time", "Vul een geldige datum en tijd in."),

@@ -35,7 +35,7 @@ class Inliner:
         resolved = _pointer.resolve(self._fetch(document_uri), fragment)
         inlined = self.inline(resolved, document_uri, (*active, target))
         if not isinstance(inlined, dict):
-            return inlined if not siblings else siblings
+            return siblings if siblings else inlined
         return _merge(inlined, siblings)
 
 
@@ -44,7 +44,10 @@ def _merge(definition: dict[str, Any], siblings: dict[str, Any]) -> dict[str, An
     merged = {**definition, **siblings}
     for key in ("required", "allOf"):
         if key in definition and key in siblings:
-            merged[key] = [*definition[key], *(v for v in siblings[key] if v not in definition[key])]
+            merged[key] = [
+                *definition[key],
+                *(v for v in siblings[key] if v not in definition[key]),
+            ]
     if "properties" in definition and "properties" in siblings:
         merged["properties"] = {**definition["properties"], **siblings["properties"]}
     return merged

@@ -39,11 +39,11 @@ def load_form(path: str | os.PathLike[str]) -> Form:
     problems = source.meta_problems()
     if problems:
         raise FormError(problems)
-    form = source.model()
-    problems = [SchemaProblem(*source.locator.locate(origin), msg) for origin, msg in _check.check(form)]
-    problems += source.undeclared
+    form, builder = source.model()
+    findings = [*_check.check(form, builder.conditions), *builder.undeclared]
+    problems = [SchemaProblem(*source.locator.locate(origin), msg) for origin, msg in findings]
     if problems:
-        raise FormError(problems)
+        raise FormError(dict.fromkeys(problems))  # a shared definition used twice, said once
     return form
 
 
@@ -59,7 +59,6 @@ class _Source:
         self.retriever = DiskRetriever(self.root)
         self.documents: dict[str, Any] = {self.uri: self.raw}
         self.locator = Locator(self.uri, self.documents, self.label)
-        self.undeclared: list[SchemaProblem] = []
 
     def label(self, uri: str) -> str:
         relative = uri.removeprefix(BASE_URI)
@@ -86,25 +85,28 @@ class _Source:
         self.documents[uri.split("#", 1)[0]] = document
         return document
 
-    def model(self) -> Form:
-        options = {"retriever": self._retrieve, "base_uri": self.uri}
+    def model(self) -> tuple[Form, FieldBuilder]:
         inlined = Inliner(self._document).inline(self.raw, self.uri)
-        bundled = jsonschema_rs.bundle(self.raw, **options)
-        engine = Engine.compile(self.raw, **options)
+        bundled = jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri)
+        engine = Engine.compile(self.raw, retriever=self._retrieve, base_uri=self.uri)
         annotations = msgspec.convert(self.raw[KEYWORD], FormAnnotations)
         builder = FieldBuilder(_compile_condition)
         fields = builder.object_fields(inlined, "", "")
-        self.undeclared = [SchemaProblem(*self.locator.locate(o), m) for o, m in builder.undeclared]
         by_name = {f.name: f for f in fields}
         steps = tuple(
-            Step(s.id, s.title, tuple(by_name[n] for n in s.properties if n in by_name), s.description)
+            Step(
+                s.id,
+                s.title,
+                tuple(by_name[n] for n in s.properties if n in by_name),
+                s.description,
+            )
             for s in annotations.steps
         )
         index: dict[str, Any] = {}
         for top in fields:
             for each in top.walk():
                 index.setdefault(each.pointer, each)
-        return Form(
+        form = Form(
             id=self.form_id,
             title=str(self.raw.get("title", "")),
             description=self.raw.get("description"),
@@ -120,6 +122,7 @@ class _Source:
             _index=index,
             _order={pointer: n for n, pointer in enumerate(index)},
         )
+        return form, builder
 
 
 def version_of(bundled: Mapping[str, Any]) -> str:

@@ -24,7 +24,7 @@ def meta_schema() -> dict[str, Any]:
     for rule in ("LeadTimeRule", "AfterRule", "DistinctRule"):
         # A rule's condition is a schema like any other: checked by the meta-schema itself.
         components[rule]["properties"]["when"] = {"$dynamicRef": "#meta"}
-    return {
+    document = {
         "$schema": DRAFT_2020_12,
         "$id": META_URI,
         "$dynamicAnchor": "meta",
@@ -49,3 +49,4 @@ def meta_schema() -> dict[str, Any]:
             },
         },
     }
+    return dict(msgspec.json.decode(msgspec.json.encode(document)))  # plain JSON values only

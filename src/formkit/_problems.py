@@ -67,15 +67,17 @@ def _default(field: Field | None, violation: Violation) -> str:
     kind = field.kind if field is not None else None
     if code == "required":
         return _required(kind, title)
-    if code in {"format", "pattern"} and field is not None and field.format in FORMATS:
-        return FORMATS[field.format].message
+    if code in {"format", "pattern"}:
+        name = field.format if field is not None and field.format else details.get("format")
+        if isinstance(name, str) and name in FORMATS:
+            return FORMATS[name].message
     if code == "format":
-        name = str(details.get("format", ""))
-        return FORMATS[name].message if name in FORMATS else "Dit antwoord heeft niet de juiste vorm."
+        return "Dit antwoord heeft niet de juiste vorm."
     if code == "type" and kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind]
     if code in _LIMITS:
-        return _LIMITS[code](kind).format(limit=_number(details.get("limit")))
+        template: str = _LIMITS[code](kind)
+        return template.format(limit=_number(details.get("limit")))
     return _FIXED.get(code, "Dit antwoord is niet geldig.")
 
 

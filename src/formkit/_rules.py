@@ -20,7 +20,9 @@ from formkit._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_dur
 CITY_TIME_ZONE = ZoneInfo("Europe/Brussels")
 
 
-def rule_problems(rules: tuple[CompiledRule, ...], answers: Any, now: datetime) -> Iterator[Problem]:
+def rule_problems(
+    rules: tuple[CompiledRule, ...], answers: Any, now: datetime
+) -> Iterator[Problem]:
     for compiled in rules:
         if not compiled.applies(answers):
             continue

@@ -34,7 +34,8 @@ def read_json(path: Path, label: str | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
-        raise FormError([SchemaProblem(label, "", f"invalid JSON ({where}): {error.msg}")]) from None
+        problem = SchemaProblem(label, "", f"invalid JSON ({where}): {error.msg}")
+        raise FormError([problem]) from None
 
 
 def uri_for(path: Path, root: Path) -> str:

@@ -37,20 +37,20 @@ class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="ca
     pass
 
 
-class Step(Struct):
+class Step(Struct, frozen=True):
     id: Identifier
     title: Text
     properties: Annotated[tuple[str, ...], msgspec.Meta(min_length=1)]
     description: str | None = None
 
 
-class Retention(Struct):
+class Retention(Struct, frozen=True):
     nomination: Literal["bewaren", "vernietigen"]
     years: Annotated[int, msgspec.Meta(ge=1, le=100)]
     start: Literal["indiening", "afsluiting"] = "afsluiting"
 
 
-class LeadTimeRule(Struct, tag="leadTime", tag_field="kind"):
+class LeadTimeRule(Struct, tag="leadTime", tag_field="kind", frozen=True):
     """The date at `field` lies at least `minimum` after the moment of filing."""
 
     id: Identifier
@@ -60,7 +60,7 @@ class LeadTimeRule(Struct, tag="leadTime", tag_field="kind"):
     when: dict[str, Any] | bool | None = None
 
 
-class AfterRule(Struct, tag="after", tag_field="kind"):
+class AfterRule(Struct, tag="after", tag_field="kind", frozen=True):
     """The date at `field` is not before the date at `reference`."""
 
     id: Identifier
@@ -70,7 +70,7 @@ class AfterRule(Struct, tag="after", tag_field="kind"):
     when: dict[str, Any] | bool | None = None
 
 
-class DistinctRule(Struct, tag="distinct", tag_field="kind"):
+class DistinctRule(Struct, tag="distinct", tag_field="kind", frozen=True):
     """The items of the array at `field` differ in their value at `key`."""
 
     id: Identifier
@@ -83,7 +83,7 @@ class DistinctRule(Struct, tag="distinct", tag_field="kind"):
 Rule = LeadTimeRule | AfterRule | DistinctRule
 
 
-class FormAnnotations(Struct):
+class FormAnnotations(Struct, frozen=True):
     """`x-formkit` on the root of a form."""
 
     prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2,5}$")]
@@ -94,7 +94,7 @@ class FormAnnotations(Struct):
     rules: tuple[Rule, ...] = ()
 
 
-class AttachmentRule(Struct):
+class AttachmentRule(Struct, frozen=True):
     media_types: Annotated[tuple[str, ...], msgspec.Meta(min_length=1)]
     max_bytes: Annotated[int, msgspec.Meta(ge=1)]
 
@@ -102,7 +102,7 @@ class AttachmentRule(Struct):
 Widget = Literal["text", "textarea", "radio", "select", "checkboxes", "file"]
 
 
-class FieldAnnotations(Struct):
+class FieldAnnotations(Struct, frozen=True):
     """`x-formkit` on a field."""
 
     widget: Widget | None = None

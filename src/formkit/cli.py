@@ -1,0 +1,175 @@
+"""The `formkit` command: what form authors and operators run.
+
+Exit status: 0 all is well, 1 the forms or answers have problems, 2 the command was used
+wrongly or its input could not be read (with line and column for broken JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from formkit._errors import FormError
+from formkit._example import ExampleError, example, invalid
+from formkit._load import load_form
+from formkit._metaschema import meta_schema
+from formkit._model import Form
+from formkit._rules import CITY_TIME_ZONE
+from formkit._scaffold import scaffold
+from formkit._sources import read_json
+from formkit._validate import validate
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+DEFAULT_SCHEMAS = "schemas"
+
+
+class UsageError(Exception):
+    """The command cannot run as asked: exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    try:
+        status = arguments.command(arguments)
+    except UsageError as error:
+        print(f"formkit: {error}", file=sys.stderr)
+        status = USAGE
+    except FormError as error:
+        print(error, file=sys.stderr)
+        status = USAGE
+    sys.exit(status)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formkit", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    schemas = os.environ.get("FORMKIT_SCHEMAS_DIR", DEFAULT_SCHEMAS)
+
+    check = commands.add_parser("check", help="check form definitions")
+    check.add_argument("paths", nargs="*", metavar="PATH", default=[schemas])
+    check.set_defaults(command=_check)
+
+    validate_ = commands.add_parser("validate", help="validate an answer document")
+    validate_.add_argument("form", metavar="FORM", help="a form id or the path of a form file")
+    validate_.add_argument("answers", metavar="ANSWERS.json", help="answers; - reads stdin")
+    validate_.add_argument("--now", type=_moment, help="moment of filing (default: now)")
+    validate_.add_argument("--schemas", default=schemas, help="folder of the forms")
+    validate_.set_defaults(command=_validate)
+
+    example_ = commands.add_parser("example", help="print a generated answer document")
+    example_.add_argument("form", metavar="FORM", help="a form id or the path of a form file")
+    example_.add_argument("--invalid", action="store_true", help="break exactly one field")
+    example_.add_argument("--now", type=_moment, help="moment of filing (default: now)")
+    example_.add_argument("--schemas", default=schemas, help="folder of the forms")
+    example_.set_defaults(command=_example)
+
+    new = commands.add_parser("new", help="create a new form that passes check")
+    new.add_argument("form_id", metavar="FORM-ID")
+    new.add_argument("--prefix", help="dossier number prefix (default: from the id)")
+    new.add_argument("--schemas", default=schemas, help="folder of the forms")
+    new.set_defaults(command=_new)
+
+    meta = commands.add_parser("meta-schema", help="print the meta-schema of formkit forms")
+    meta.set_defaults(command=_meta_schema)
+    return parser
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    files = [file for path in arguments.paths for file in _form_files(Path(path))]
+    status = OK
+    for file in files:
+        try:
+            form = load_form(file)
+        except FormError as error:
+            status = PROBLEMS
+            print(error)
+        else:
+            print(f"{file}: ok ({form.version})", file=sys.stderr)
+    return status
+
+
+def _form_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise UsageError(f"no forms (*.json) in {path}")
+        return files
+    if path.is_file():
+        return [path]
+    raise UsageError(f"{path}: no such file or folder")
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    form = _form(arguments)
+    answers = _read_answers(arguments.answers)
+    problems = validate(form, answers, now=arguments.now or datetime.now(UTC))
+    for problem in problems:
+        print(f"{problem.pointer}: {problem.message} [{problem.code}]")
+    if not problems:
+        print("geldig")
+    return PROBLEMS if problems else OK
+
+
+def _example(arguments: argparse.Namespace) -> int:
+    form = _form(arguments)
+    now = arguments.now or datetime.now(UTC)
+    try:
+        answers = invalid(form, now=now)[0] if arguments.invalid else example(form, now=now)
+    except ExampleError as error:
+        print(f"formkit: no valid example for {form.id}: {error}", file=sys.stderr)
+        return PROBLEMS
+    _print_json(answers)
+    return OK
+
+
+def _new(arguments: argparse.Namespace) -> int:
+    try:
+        path = scaffold(Path(arguments.schemas), arguments.form_id, arguments.prefix)
+    except (ValueError, FileExistsError) as error:
+        raise UsageError(str(error)) from None
+    print(path)
+    return OK
+
+
+def _meta_schema(arguments: argparse.Namespace) -> int:
+    _print_json(meta_schema())
+    return OK
+
+
+def _form(arguments: argparse.Namespace) -> Form:
+    name = arguments.form
+    path = Path(name) if name.endswith(".json") else Path(arguments.schemas) / f"{name}.json"
+    if not path.is_file():
+        raise UsageError(f"unknown form {name!r}: {path} does not exist")
+    return load_form(path)
+
+
+def _read_answers(name: str) -> Any:
+    if name == "-":
+        try:
+            return json.loads(sys.stdin.read())
+        except json.JSONDecodeError as error:
+            raise UsageError(f"stdin: invalid JSON (line {error.lineno}, column {error.colno})")
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"{name}: no such file")
+    return read_json(path)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 moment: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CITY_TIME_ZONE)
+
+
+def _print_json(document: Any) -> None:
+    print(json.dumps(document, ensure_ascii=False, indent=2))
