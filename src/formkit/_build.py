@@ -29,10 +29,12 @@ class _Draft:
 
     name: str
     pointer: str
-    schema: Schema
+    schema: Schema  # the first declaration: title, kind, annotations
     origin: str
     active_when: list[Guard] = field(default_factory=list)
     required_when: list[Guard] = field(default_factory=list)
+    # every place that says something about the field, for the fields inside it
+    parts: list[tuple[Schema, str, Guard]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,8 +53,14 @@ class FieldBuilder:
         self.conditions: list[Condition] = []  # every condition the schema states
 
     def object_fields(self, schema: Schema, pointer: str, origin: str) -> tuple[Field, ...]:
+        return self._object_fields([(schema, origin, ())], pointer)
+
+    def _object_fields(
+        self, parts: list[tuple[Schema, str, Guard]], pointer: str
+    ) -> tuple[Field, ...]:
         target = _Object(pointer)
-        self._collect(target, schema, origin, ())
+        for schema, origin, guard in parts:
+            self._collect(target, schema, origin, guard)
         for name, guard, where in target.requirements:
             if name in target.drafts:
                 target.drafts[name].required_when.append(guard)
@@ -72,6 +80,7 @@ class FieldBuilder:
                     name, _Draft(name, _pointer.join(target.pointer, name), sub, where)
                 )
                 draft.active_when.append(guard)
+                draft.parts.append((sub, where, guard))
         where = _pointer.join(origin, "required")
         target.requirements.extend((name, guard, where) for name in schema.get("required", ()))
         for index, part in enumerate(schema.get("allOf", ())):
@@ -144,11 +153,14 @@ class FieldBuilder:
         kind = kind_of(schema, annotations)
         children: tuple[Field, ...] = ()
         if kind is Kind.OBJECT:
-            children = self.object_fields(schema, draft.pointer, draft.origin)
+            children = self._object_fields(draft.parts, draft.pointer)
         elif kind is Kind.GROUP:
-            item_pointer = _pointer.join(draft.pointer, "*")
-            item_origin = _pointer.join(draft.origin, "items")
-            children = self.object_fields(schema["items"], item_pointer, item_origin)
+            item_parts = [
+                (part["items"], _pointer.join(origin, "items"), guard)
+                for part, origin, guard in draft.parts
+                if isinstance(part.get("items"), Mapping)
+            ]
+            children = self._object_fields(item_parts, _pointer.join(draft.pointer, "*"))
         return Field(
             name=draft.name,
             pointer=draft.pointer,

@@ -113,7 +113,7 @@ def _check_condition_schema(
         yield from _check_values(target, sub, origin)
         if isinstance(sub, Mapping) and target.kind is Kind.OBJECT:
             yield from _check_condition_schema(form, pointer, sub, origin)
-    for part in schema.get("allOf", ()) + schema.get("anyOf", ()):
+    for part in [*schema.get("allOf", []), *schema.get("anyOf", [])]:
         if isinstance(part, Mapping):
             yield from _check_condition_schema(form, scope, part, origin)
 

@@ -68,12 +68,18 @@ def compile_validator(
     *,
     retriever: Callable[[str], Any] | None = None,
     base_uri: str | None = None,
+    assert_formats: bool = True,
 ) -> Any:
-    """A compiled Draft 2020-12 validator with formkit's formats asserted."""
-    return jsonschema_rs.Draft202012Validator(
+    """A compiled validator: Draft 2020-12 unless the schema's `$schema` says otherwise.
+
+    Forms assert formats (the format-assertion vocabulary): a rijksregisternummer that fails
+    its checksum is a problem, not an annotation. Plain Draft 2020-12 treats `format` as an
+    annotation; `assert_formats=False` gives exactly that.
+    """
+    return jsonschema_rs.validator_for(
         schema,
         formats=dict(CHECKERS),
-        validate_formats=True,
+        validate_formats=assert_formats,
         ignore_unknown_formats=True,
         retriever=retriever,
         base_uri=base_uri,
@@ -91,8 +97,12 @@ class Engine:
         *,
         retriever: Callable[[str], Any] | None = None,
         base_uri: str | None = None,
+        assert_formats: bool = True,
     ) -> Engine:
-        return cls(compile_validator(schema, retriever=retriever, base_uri=base_uri))
+        validator = compile_validator(
+            schema, retriever=retriever, base_uri=base_uri, assert_formats=assert_formats
+        )
+        return cls(validator)
 
     def is_valid(self, instance: Any) -> bool:
         return bool(self._validator.is_valid(instance))

@@ -20,5 +20,15 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
         raise ValueError("now must be timezone-aware")
     problems = [describe(form, v) for v in form.engine.violations(answers)]
     problems += rule_problems(form.rules, answers, now)
-    unique = dict.fromkeys(problems)  # one message per mistake, even if two keywords agree
-    return sorted(unique, key=lambda p: form.order(p.pointer))
+    return sorted(_one_per_mistake(problems), key=lambda p: form.order(p.pointer))
+
+
+def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
+    """A citizen fixes a mistake once: say it once.
+
+    A field declared under a condition that has a wrong value is also "unevaluated" by the
+    object around it (Draft 2020-12 counts only valid subschemas); its own problem says more.
+    """
+    explained = {p.pointer for p in problems if p.code != "unevaluatedProperties"}
+    kept = [p for p in problems if p.code != "unevaluatedProperties" or p.pointer not in explained]
+    return list(dict.fromkeys(kept))

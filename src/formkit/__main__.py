@@ -1,0 +1,3 @@
+from formkit.cli import main
+
+main()

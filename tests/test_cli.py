@@ -1,0 +1,120 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from formkit.cli import main
+from tests.conftest import FORM_IDS, SCHEMAS, write_json
+
+NOW = "2026-11-28T10:00:00+01:00"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_check_passes_on_the_city_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "check", str(SCHEMAS))
+    assert status == 0
+    assert out == ""
+    assert err.count(": ok (sha256:") == len(FORM_IDS)
+
+
+def test_check_prints_file_pointer_message_and_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    form = json.loads((SCHEMAS / "evenement.json").read_text(encoding="utf-8"))
+    form["x-formkit"]["prefix"] = "E"
+    path = write_json(tmp_path / "evenement.json", form)
+    (tmp_path / "defs").symlink_to(SCHEMAS / "defs")
+    status, out, _ = run(capsys, "check", str(path))
+    assert status == 1
+    assert out.startswith(f"{path}:/x-formkit/prefix: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "nergens/"], "nergens: no such file or folder"),
+        (["validate", "onbekend", "x.json"], "unknown form 'onbekend'"),
+        (["validate", "evenement", "ontbreekt.json"], "ontbreekt.json: no such file"),
+        (["new", "Slecht Id"], "form id 'Slecht Id'"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    status, _, err = run(
+        capsys, *args, *(["--schemas", str(SCHEMAS)] if args[0] != "check" else [])
+    )
+    assert status == 2
+    assert message in err
+
+
+def test_unknown_command_and_option_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "vertaal")[0] == 2
+    assert run(capsys, "check", "--verbose")[0] == 2
+
+
+def test_broken_answers_json_names_line_and_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "antwoorden.json"
+    broken.write_text('{"organisator": \n  {,}\n}')
+    status, _, err = run(capsys, "validate", str(SCHEMAS / "evenement.json"), str(broken))
+    assert status == 2
+    assert "invalid JSON (line 2, column 4)" in err
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_example_validates_and_invalid_example_has_one_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, form_id: str
+) -> None:
+    form = ["--schemas", str(SCHEMAS), form_id]
+    status, out, _ = run(capsys, "example", "--now", NOW, *form)
+    assert status == 0
+    valid = write_json(tmp_path / "valid.json", json.loads(out))
+    assert run(capsys, "validate", "--now", NOW, *form, str(valid))[:2] == (0, "geldig\n")
+
+    status, out, _ = run(capsys, "example", "--invalid", "--now", NOW, *form)
+    assert status == 0
+    broken = write_json(tmp_path / "invalid.json", json.loads(out))
+    status, out, _ = run(capsys, "validate", "--now", NOW, *form, str(broken))
+    assert status == 1
+    assert len(out.splitlines()) == 1
+
+
+def test_validate_reads_stdin_and_speaks_dutch(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "formkit",
+            "validate",
+            "--now",
+            NOW,
+            str(SCHEMAS / "evenement.json"),
+            "-",
+        ],
+        input="{}",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert (
+        "/organisator: Kies een antwoord bij" in result.stdout or "/organisator: " in result.stdout
+    )
+
+
+def test_new_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "new", "melding", "--schemas", str(tmp_path))[0] == 0
+    assert run(capsys, "check", str(tmp_path / "melding.json"))[0] == 0
+    status, _, err = run(capsys, "new", "melding", "--schemas", str(tmp_path))
+    assert status == 2
+    assert "already exists" in err
