@@ -4,9 +4,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
 from formkit.cli import main
-from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
 NOW = "2026-11-28T10:00:00+01:00"
 

@@ -3,10 +3,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
 import formkit
 from formkit._scaffold import scaffold
-from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
 
 def _problems(path: Path) -> list[str]:
@@ -40,8 +40,10 @@ def test_city_forms_load_with_steps_fields_and_a_version(
 ) -> None:
     form = forms[form_id]
     assert form.id == form_id
-    assert form.version.startswith("sha256:") and len(form.version) == 71
-    assert form.steps and all(step.fields for step in form.steps)
+    assert form.version.startswith("sha256:")
+    assert len(form.version) == 71
+    assert form.steps
+    assert all(step.fields for step in form.steps)
     assert {f.name for s in form.steps for f in s.fields} == {f.name for f in form.fields}
     assert form.attachment_slots
 
@@ -77,7 +79,9 @@ def test_broken_json_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_one_clear_problem(tmp_path: Path) -> None:
-    assert _problems(tmp_path / "nergens.json") == [f"{tmp_path / 'nergens.json'}:/: file not found"]
+    assert _problems(tmp_path / "nergens.json") == [
+        f"{tmp_path / 'nergens.json'}:/: file not found"
+    ]
 
 
 def test_meta_schema_problems_are_all_listed_with_pointers(tmp_path: Path) -> None:
@@ -125,7 +129,8 @@ def test_unresolvable_ref_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     form = _minimal_form()
     form["properties"]["adres"] = {"$ref": "defs/adres.json", "title": "Adres"}
     (problem,) = _problems(write_json(tmp_path / "proef.json", form))
-    assert "defs/adres.json" in problem and "not found" in problem
+    assert "defs/adres.json" in problem
+    assert "not found" in problem
 
 
 def test_ref_outside_the_schemas_folder_is_refused(tmp_path: Path) -> None:

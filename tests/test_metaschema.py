@@ -4,10 +4,10 @@ import types
 import jsonschema
 import referencing
 import referencing.jsonschema
+from tests.conftest import FORM_IDS, SCHEMAS
 
 import formkit
 from formkit._metaschema import META_URI, meta_schema
-from tests.conftest import FORM_IDS, SCHEMAS
 
 
 def test_committed_meta_schema_is_what_the_vocabulary_says() -> None:

@@ -79,7 +79,8 @@ def compile_validator(
     return jsonschema_rs.validator_for(
         schema,
         formats=dict(CHECKERS),
-        validate_formats=assert_formats,
+        # None: as the schema's own dialect says (its $vocabulary may require assertion)
+        validate_formats=True if assert_formats else None,
         ignore_unknown_formats=True,
         retriever=retriever,
         base_uri=base_uri,
@@ -117,7 +118,7 @@ def _translate(error: Any) -> Iterator[Violation]:
     kind = type(error.kind).__name__
     code = _CODES.get(kind, kind[:1].lower() + kind[1:])
     pointer = _pointer.from_path(error.instance_path)
-    location = str(error.absolute_keyword_location)
+    location = str(error.absolute_keyword_location or "")
     details = error.kind.as_dict()
     if code == "required":
         yield Violation(_pointer.join(pointer, details["property"]), code, location, details)

@@ -62,7 +62,7 @@ def invalid(form: Form, *, now: datetime) -> tuple[dict[str, Any], Problem]:
 
 
 def _breakages(form: Form, answers: dict[str, Any]) -> list[tuple[str, Any]]:
-    candidates = []
+    candidates: list[tuple[str, Any]] = []
     for pointer, value in _leaves(answers):
         field = form.field(pointer)
         if field is None:

@@ -24,6 +24,9 @@ class Format:
 
 
 def _is_phone(value: str) -> bool:
+    digits = value.removeprefix("+")
+    if not (digits.isascii() and digits.isdigit()):
+        return False  # stored compact: the web forms strip spaces, dots and dashes
     try:
         number = phonenumbers.parse(value, "BE")
     except phonenumbers.NumberParseException:
@@ -34,17 +37,18 @@ def _is_phone(value: str) -> bool:
 def _is_compact_digits(length: int, check: Callable[[str], bool]) -> Callable[[str], bool]:
     # Values are stored compact: the web forms strip what citizens type around the digits.
     def is_valid(value: str) -> bool:
-        return len(value) == length and value.isdigit() and bool(check(value))
+        return len(value) == length and value.isascii() and value.isdigit() and check(value)
 
     return is_valid
 
 
 def _is_compact_iban(value: str) -> bool:
-    return value.isalnum() and value.upper() == value and bool(iban.is_valid(value))
+    compact = value.isascii() and value.isalnum() and value.upper() == value
+    return compact and bool(iban.is_valid(value))
 
 
 def _is_postal_code(value: str) -> bool:
-    return len(value) == 4 and value.isdigit() and value[0] != "0"
+    return len(value) == 4 and value.isascii() and value.isdigit() and value[0] != "0"
 
 
 _ALL = (

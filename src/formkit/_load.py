@@ -87,7 +87,10 @@ class _Source:
 
     def model(self) -> tuple[Form, FieldBuilder]:
         inlined = Inliner(self._document).inline(self.raw, self.uri)
-        bundled = jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri)
+        bundled = {
+            "$id": self.uri,  # the bundle resolves its own relative $refs, anywhere
+            **jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri),
+        }
         engine = Engine.compile(self.raw, retriever=self._retrieve, base_uri=self.uri)
         annotations = msgspec.convert(self.raw[KEYWORD], FormAnnotations)
         builder = FieldBuilder(_compile_condition)

@@ -156,7 +156,8 @@ def _read_answers(name: str) -> Any:
         try:
             return json.loads(sys.stdin.read())
         except json.JSONDecodeError as error:
-            raise UsageError(f"stdin: invalid JSON (line {error.lineno}, column {error.colno})")
+            where = f"line {error.lineno}, column {error.colno}"
+            raise UsageError(f"stdin: invalid JSON ({where})") from None
     path = Path(name)
     if not path.is_file():
         raise UsageError(f"{name}: no such file")
