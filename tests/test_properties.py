@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+from tests.conftest import FORM_IDS, NOW, answers
 
 import formkit
 from formkit import _pointer
-from tests.conftest import FORM_IDS, NOW, answers
 
 RULE_CODES = {"leadTime", "after", "distinct"}
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tests.conftest import FORM_IDS, NOW, answers
 
 import formkit
-from tests.conftest import FORM_IDS, NOW, answers
 
 Forms = dict[str, formkit.Form]
 
@@ -80,7 +80,7 @@ def test_an_answer_outside_the_form_is_refused_where_it_is(forms: Forms) -> None
 
 def test_now_must_be_timezone_aware(forms: Forms) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        formkit.validate(forms["evenement"], {}, now=datetime(2026, 11, 28))  # noqa: DTZ001
+        formkit.validate(forms["evenement"], {}, now=datetime(2026, 11, 28))
 
 
 def test_answers_that_are_not_an_object_are_one_problem(forms: Forms) -> None:
