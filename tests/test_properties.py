@@ -59,7 +59,7 @@ def _admitted(draw: st.DrawFn, form: formkit.Form, form_id: str) -> Any:
         for pointer in _concrete(document, field.pointer)
     ]
     for pointer, field in draw(
-        st.lists(st.sampled_from(leaves), max_size=8, unique_by=lambda l: l[0])
+        st.lists(st.sampled_from(leaves), max_size=8, unique_by=lambda leaf: leaf[0])
     ):
         _set(document, pointer, draw(_leaf_strategy(field)))
     return document
