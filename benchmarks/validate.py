@@ -33,13 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import jsonschema_rs
 
 import formkit
 from formkit import Form, Kind
 from formkit._engine import compile_validator
 from formkit._formats import CHECKERS
-from formkit._sources import uri_for
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ("evenement", "bewonersinitiatief", "bouwaanvraag")
@@ -92,9 +90,7 @@ def main() -> int:
             continue
         valid = json.loads(valid_path.read_text(encoding="utf-8"))
         invalid, broken = break_answers(form, valid)
-        schema, note = _self_contained(form, path)
-        if note:
-            notes.append(f"{name}: {note}")
+        schema = form.schema  # self-contained: shared definitions bundled
         raw = compile_validator(schema)
         python = _python_validator(schema)
         for label, answers in ((valid_path.stem, valid), ("invalid", invalid)):
@@ -185,20 +181,6 @@ def _answers_path(name: str) -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def _self_contained(form: Form, path: Path) -> tuple[Any, str | None]:
-    """`form.schema`, given the form's own URI as `$id` if its relative `$ref`s need one."""
-    try:
-        compile_validator(form.schema)
-    except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as error:
-        uri = uri_for(path, path.parent)
-        note = (
-            f"form.schema does not compile on its own ({str(error).splitlines()[0]}); "
-            f"measured with $id {uri} added"
-        )
-        return {"$id": uri, **form.schema}, note
-    return form.schema, None
 
 
 def _python_validator(schema: Any) -> Any:
