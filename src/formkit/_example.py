@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from formkit import _pointer
+from formkit._build import choices_of
 from formkit._errors import FormkitError
 from formkit._model import Field, Form, Kind
 from formkit._problems import Problem
@@ -145,8 +146,6 @@ def _choice(field: Field, now: datetime, n: int, fill: bool) -> Any:
 
 
 def _choices(field: Field, now: datetime, n: int, fill: bool) -> list[Any]:
-    from formkit._build import choices_of
-
     options = choices_of(field.schema.get("items", {}))
     return [options[i].value for i in range(max(field.min_items, 1))]
 

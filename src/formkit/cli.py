@@ -56,18 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", default=[schemas])
     check.set_defaults(command=_check)
 
-    validate_ = commands.add_parser("validate", help="validate an answer document")
-    validate_.add_argument("form", metavar="FORM", help="a form id or the path of a form file")
+    validate_ = _form_command(commands, "validate", "validate an answer document", schemas)
     validate_.add_argument("answers", metavar="ANSWERS.json", help="answers; - reads stdin")
-    validate_.add_argument("--now", type=_moment, help="moment of filing (default: now)")
-    validate_.add_argument("--schemas", default=schemas, help="folder of the forms")
     validate_.set_defaults(command=_validate)
 
-    example_ = commands.add_parser("example", help="print a generated answer document")
-    example_.add_argument("form", metavar="FORM", help="a form id or the path of a form file")
+    example_ = _form_command(commands, "example", "print a generated answer document", schemas)
     example_.add_argument("--invalid", action="store_true", help="break exactly one field")
-    example_.add_argument("--now", type=_moment, help="moment of filing (default: now)")
-    example_.add_argument("--schemas", default=schemas, help="folder of the forms")
     example_.set_defaults(command=_example)
 
     new = commands.add_parser("new", help="create a new form that passes check")
@@ -79,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     meta = commands.add_parser("meta-schema", help="print the meta-schema of formkit forms")
     meta.set_defaults(command=_meta_schema)
     return parser
+
+
+def _form_command(commands: Any, name: str, help: str, schemas: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(name, help=help)
+    command.add_argument("form", metavar="FORM", help="a form id or the path of a form file")
+    command.add_argument("--now", type=_moment, help="moment of filing (default: now)")
+    command.add_argument("--schemas", default=schemas, help="folder of the forms")
+    return command
 
 
 def _check(arguments: argparse.Namespace) -> int:
