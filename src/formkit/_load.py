@@ -67,7 +67,7 @@ class _Source:
     def meta_problems(self) -> list[SchemaProblem]:
         problems = _meta_problems(self.raw, str(self.path), form=True)
         try:
-            jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri)
+            jsonschema_rs.bundle(self.raw, retriever=self._document, base_uri=self.uri)
         except FormError as error:
             problems += error.problems
         except (jsonschema_rs.ReferencingError, ValueError) as error:
@@ -78,6 +78,7 @@ class _Source:
         return problems
 
     def _document(self, uri: str) -> Any:
+        """Each file is read once, however often the form refers to it."""
         return self.documents[uri] if uri in self.documents else self._retrieve(uri)
 
     def _retrieve(self, uri: str) -> Any:
@@ -89,9 +90,9 @@ class _Source:
         inlined = Inliner(self._document).inline(self.raw, self.uri)
         bundled = {
             "$id": self.uri,  # the bundle resolves its own relative $refs, anywhere
-            **jsonschema_rs.bundle(self.raw, retriever=self._retrieve, base_uri=self.uri),
+            **jsonschema_rs.bundle(self.raw, retriever=self._document, base_uri=self.uri),
         }
-        engine = Engine.compile(self.raw, retriever=self._retrieve, base_uri=self.uri)
+        engine = Engine.compile(self.raw, retriever=self._document, base_uri=self.uri)
         annotations = msgspec.convert(self.raw[KEYWORD], FormAnnotations)
         builder = FieldBuilder(_compile_condition)
         fields = builder.object_fields(inlined, "", "")
