@@ -109,8 +109,7 @@ class Engine:
         return bool(self._validator.is_valid(instance))
 
     def violations(self, instance: Any) -> list[Violation]:
-        if self._validator.is_valid(instance):
-            return []
+        # One pass: on a valid document iter_errors costs what is_valid costs (measured).
         return [v for error in self._validator.iter_errors(instance) for v in _translate(error)]
 
 

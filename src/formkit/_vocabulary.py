@@ -8,6 +8,7 @@ and the meta-schema in `schemas/meta/formkit.json` is generated from them
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -29,6 +30,7 @@ Text = Annotated[str, msgspec.Meta(min_length=1)]
 _DURATION = TypeAdapter(timedelta)
 
 
+@cache  # a form has a handful of durations; parsing them is costly next to validating
 def parse_duration(text: str) -> timedelta:
     return _DURATION.validate_python(text)
 
