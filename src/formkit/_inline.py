@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
-from formkit import _pointer
+from formkit._sources import follow_ref
 
 
 class Inliner:
@@ -31,8 +31,7 @@ class Inliner:
         target = urljoin(uri, ref)
         if target in active:  # a recursive definition stays a reference
             return {"$ref": ref, **siblings}
-        document_uri, fragment = urldefrag(target)
-        resolved = _pointer.resolve(self._fetch(document_uri), fragment)
+        document_uri, _, resolved = follow_ref(uri, ref, self._fetch)
         inlined = self.inline(resolved, document_uri, (*active, target))
         if not isinstance(inlined, dict):
             return siblings if siblings else inlined

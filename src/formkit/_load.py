@@ -59,6 +59,7 @@ class _Source:
         self.retriever = DiskRetriever(self.root)
         self.documents: dict[str, Any] = {self.uri: self.raw}
         self.locator = Locator(self.uri, self.documents, self.label)
+        self.bundled: dict[str, Any] = {}
 
     def label(self, uri: str) -> str:
         relative = uri.removeprefix(BASE_URI)
@@ -67,7 +68,11 @@ class _Source:
     def meta_problems(self) -> list[SchemaProblem]:
         problems = _meta_problems(self.raw, str(self.path), form=True)
         try:
-            jsonschema_rs.bundle(self.raw, retriever=self._document, base_uri=self.uri)
+            # Bundling reaches every $ref: an unresolvable one is found here, once.
+            self.bundled = {
+                "$id": self.uri,  # the bundle resolves its own relative $refs, anywhere
+                **jsonschema_rs.bundle(self.raw, retriever=self._document, base_uri=self.uri),
+            }
         except FormError as error:
             problems += error.problems
         except (jsonschema_rs.ReferencingError, ValueError) as error:
@@ -88,13 +93,9 @@ class _Source:
 
     def model(self) -> tuple[Form, FieldBuilder]:
         inlined = Inliner(self._document).inline(self.raw, self.uri)
-        bundled = {
-            "$id": self.uri,  # the bundle resolves its own relative $refs, anywhere
-            **jsonschema_rs.bundle(self.raw, retriever=self._document, base_uri=self.uri),
-        }
         engine = Engine.compile(self.raw, retriever=self._document, base_uri=self.uri)
         annotations = msgspec.convert(self.raw[KEYWORD], FormAnnotations)
-        builder = FieldBuilder(_compile_condition)
+        builder = FieldBuilder(Engine.compile)
         fields = builder.object_fields(inlined, "", "")
         by_name = {f.name: f for f in fields}
         steps = tuple(
@@ -114,8 +115,8 @@ class _Source:
             id=self.form_id,
             title=str(self.raw.get("title", "")),
             description=self.raw.get("description"),
-            version=version_of(bundled),
-            schema=bundled,
+            version=version_of(self.bundled),
+            schema=self.bundled,
             annotations=annotations,
             steps=steps,
             rules=tuple(CompiledRule(r, _compile_when(r.when)) for r in annotations.rules),
@@ -131,10 +132,6 @@ class _Source:
 
 def version_of(bundled: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(rfc8785.dumps(bundled)).hexdigest()
-
-
-def _compile_condition(schema: Mapping[str, Any] | bool) -> Engine:
-    return Engine.compile(schema)
 
 
 def _compile_when(schema: Mapping[str, Any] | bool | None) -> Engine | None:

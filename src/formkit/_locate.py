@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 from formkit import _pointer
+from formkit._sources import follow_ref
 
 
 class Locator:
@@ -28,24 +28,9 @@ class Locator:
         node = self._documents[uri]
         for token in _pointer.tokens(inlined_pointer):
             while isinstance(node, Mapping) and token not in node and "$ref" in node:
-                uri, pointer, node = self._follow(uri, node["$ref"])
-            child = _child(node, token)
+                uri, pointer, node = follow_ref(uri, node["$ref"], self._documents.get)
+            child = _pointer.child(node, token)
             if child is None:
                 break
             node, pointer = child, _pointer.join(pointer, token)
         return self._label(uri), pointer
-
-    def _follow(self, uri: str, ref: str) -> tuple[str, str, Any]:
-        target, fragment = urldefrag(urljoin(uri, ref))
-        document = self._documents.get(target)
-        if document is None:
-            return uri, "", None
-        return target, fragment, _pointer.resolve(document, fragment)
-
-
-def _child(node: Any, token: str) -> Any:
-    if isinstance(node, Mapping):
-        return node.get(token)
-    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        return node[int(token)]
-    return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _MISSING = object()
@@ -28,16 +28,20 @@ def tokens(pointer: str) -> list[str]:
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
 
 
+def child(node: Any, token: str, default: Any = None) -> Any:
+    """One step down: the member or item named by `token`, or `default`."""
+    if isinstance(node, Mapping):
+        return node.get(token, default)
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return node[int(token)]
+    return default
+
+
 def resolve(document: Any, pointer: str, default: Any = None) -> Any:
     """The value at `pointer`, or `default` when the document has nothing there."""
     node = document
     for token in tokens(pointer):
-        if isinstance(node, dict):
-            node = node.get(token, _MISSING)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return default
+        node = child(node, token, _MISSING)
         if node is _MISSING:
             return default
     return node

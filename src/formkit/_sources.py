@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
+from formkit import _pointer
 from formkit._errors import FormError, SchemaProblem
 
 BASE_URI = "https://formkit.invalid/schemas/"
@@ -42,12 +44,18 @@ def uri_for(path: Path, root: Path) -> str:
     return BASE_URI + path.resolve().relative_to(root.resolve()).as_posix()
 
 
+def follow_ref(uri: str, ref: str, fetch: Callable[[str], Any]) -> tuple[str, str, Any]:
+    """Where `ref`, written in the document at `uri`, leads: (document URI, fragment, node)."""
+    target, fragment = urldefrag(urljoin(uri, ref))
+    document = fetch(target)
+    return target, fragment, None if document is None else _pointer.resolve(document, fragment)
+
+
 class DiskRetriever:
     """Resolves `$ref`s below `root` from disk; refuses everything else."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self.files: dict[str, Path] = {}
 
     def __call__(self, uri: str) -> Any:
         if not uri.startswith(BASE_URI):
@@ -56,5 +64,4 @@ class DiskRetriever:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root):
             raise ValueError(f"$ref outside the schemas folder: {relative}")
-        self.files[uri] = path
         return read_json(path, label=relative)

@@ -111,6 +111,3 @@ class FieldAnnotations(Struct, frozen=True):
     help: str | None = None
     messages: dict[str, str] = {}
     attachment: AttachmentRule | None = None
-
-
-NO_FIELD_ANNOTATIONS = FieldAnnotations()
