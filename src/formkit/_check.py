@@ -13,7 +13,13 @@ from formkit import _pointer
 from formkit._build import choices_of
 from formkit._engine import Engine
 from formkit._model import Condition, Field, Form, Kind
-from formkit._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
+from formkit._vocabulary import (
+    AfterRule,
+    AttachmentRule,
+    DistinctRule,
+    LeadTimeRule,
+    parse_duration,
+)
 
 Finding = tuple[str, str]
 _DATES = {Kind.DATE, Kind.DATE_TIME}
@@ -55,7 +61,7 @@ def _check_field(field: Field) -> Iterator[Finding]:
         if not choice.title.strip():
             yield field.origin, f"choice {n} ({choice.value!r}) of {field.name!r} has no title"
     if field.attachment is not None:
-        yield from _check_attachment(field)
+        yield from _check_attachment(field, field.attachment)
     if "pattern" in field.schema and not field.format and not field.schema.get("examples"):
         yield field.origin, f"{field.name!r} has a pattern: give examples that match it"
     yield from _check_examples(field)
@@ -71,9 +77,7 @@ def _check_examples(field: Field) -> Iterator[Finding]:
             yield _pointer.join(field.origin, "examples", n), f"example {value!r} is not valid"
 
 
-def _check_attachment(field: Field) -> Iterator[Finding]:
-    rule = field.attachment
-    assert rule is not None
+def _check_attachment(field: Field, rule: AttachmentRule) -> Iterator[Finding]:
     where = _pointer.join(field.origin, "x-formkit", "attachment")
     for media_type in rule.media_types:
         kind, _, sub = media_type.partition("/")

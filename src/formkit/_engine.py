@@ -17,37 +17,13 @@ import jsonschema_rs
 from formkit import _pointer
 from formkit._formats import CHECKERS
 
-# jsonschema-rs names error kinds in CamelCase; formkit's codes are the JSON Schema keywords.
-_CODES = {
-    "AdditionalItems": "additionalItems",
-    "AdditionalProperties": "additionalProperties",
-    "AnyOf": "anyOf",
+# jsonschema-rs names error kinds after the keyword in CamelCase (`MaxItems`); formkit's codes
+# are the keywords themselves. These are the kinds whose name is not simply the keyword.
+_IRREGULAR_CODES = {
     "Constant": "const",
-    "Contains": "contains",
-    "Enum": "enum",
-    "ExclusiveMaximum": "exclusiveMaximum",
-    "ExclusiveMinimum": "exclusiveMinimum",
     "FalseSchema": "false",
-    "Format": "format",
-    "MaxItems": "maxItems",
-    "MaxLength": "maxLength",
-    "MaxProperties": "maxProperties",
-    "Maximum": "maximum",
-    "MinItems": "minItems",
-    "MinLength": "minLength",
-    "MinProperties": "minProperties",
-    "Minimum": "minimum",
-    "MultipleOf": "multipleOf",
-    "Not": "not",
     "OneOfMultipleValid": "oneOf",
     "OneOfNotValid": "oneOf",
-    "Pattern": "pattern",
-    "PropertyNames": "propertyNames",
-    "Required": "required",
-    "Type": "type",
-    "UnevaluatedItems": "unevaluatedItems",
-    "UnevaluatedProperties": "unevaluatedProperties",
-    "UniqueItems": "uniqueItems",
 }
 _UNEXPECTED = {"additionalProperties", "unevaluatedProperties"}
 _CHOICE_CODES = {"const", "enum"}
@@ -115,7 +91,7 @@ class Engine:
 
 def _translate(error: Any) -> Iterator[Violation]:
     kind = type(error.kind).__name__
-    code = _CODES.get(kind, kind[:1].lower() + kind[1:])
+    code = _IRREGULAR_CODES.get(kind, kind[:1].lower() + kind[1:])
     pointer = _pointer.from_path(error.instance_path)
     location = str(error.absolute_keyword_location or "")
     details = error.kind.as_dict()

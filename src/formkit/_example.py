@@ -18,6 +18,7 @@ from formkit._errors import FormkitError
 from formkit._model import Field, Form, Kind
 from formkit._problems import Problem
 from formkit._validate import validate
+from formkit._vocabulary import AfterRule
 
 _SAMPLES = {
     "be-national-number": "85073003328",
@@ -95,12 +96,15 @@ def _repair(form: Form, answers: dict[str, Any], problem: Problem, now: datetime
         return _set(answers, problem.pointer, _later(answers, form, problem.pointer, now))
     if problem.code == "distinct":
         return _set(answers, problem.pointer, _value(field, now, _ordinal(problem.pointer) + 1))
-    return _set(answers, problem.pointer, _value(field, now, 0, fill=True))
+    return _set(answers, problem.pointer, _value(field, now, 0))
 
 
 def _later(answers: dict[str, Any], form: Form, pointer: str, now: datetime) -> str:
-    rule = next(r.rule for r in form.rules if r.rule.field == _pointer.generic(pointer))
-    reference = _pointer.resolve(answers, getattr(rule, "reference", ""))
+    field = _pointer.generic(pointer)
+    rule = next(
+        r.rule for r in form.rules if isinstance(r.rule, AfterRule) and r.rule.field == field
+    )
+    reference = _pointer.resolve(answers, rule.reference)
     moment = datetime.fromisoformat(reference) if isinstance(reference, str) else now + _AHEAD
     return (moment + timedelta(hours=4)).isoformat()
 
@@ -110,7 +114,7 @@ def _ordinal(pointer: str) -> int:
     return numbers[-1] if numbers else 0
 
 
-def _value(field: Field, now: datetime, n: int, *, fill: bool = False) -> Any:
+def _value(field: Field, now: datetime, n: int) -> Any:
     """A plausible value for `field`; `n` makes values of repeated items differ."""
     schema = field.schema
     if "default" in schema and n == 0:
@@ -119,10 +123,10 @@ def _value(field: Field, now: datetime, n: int, *, fill: bool = False) -> Any:
         return copy.deepcopy(schema["examples"][n % len(schema["examples"])])
     if "const" in schema:
         return schema["const"]
-    return _BY_KIND[field.kind](field, now, n, fill)
+    return _BY_KIND[field.kind](field, now, n)
 
 
-def _text(field: Field, now: datetime, n: int, fill: bool) -> str:
+def _text(field: Field, now: datetime, n: int) -> str:
     if field.format in _SAMPLES:
         return _SAMPLES[field.format]
     text = f"{field.title or field.name} {n + 1}"
@@ -130,42 +134,42 @@ def _text(field: Field, now: datetime, n: int, fill: bool) -> str:
     return text.ljust(minimum, ".")[:maximum]
 
 
-def _number(field: Field, now: datetime, n: int, fill: bool) -> int | float:
+def _number(field: Field, now: datetime, n: int) -> int | float:
     schema = field.schema
     low = schema.get("minimum", schema.get("exclusiveMinimum", -1) + 1)
     return max(low, 0) + n if field.kind is Kind.INTEGER else float(max(low, 0) + n)
 
 
-def _date(field: Field, now: datetime, n: int, fill: bool) -> str:
+def _date(field: Field, now: datetime, n: int) -> str:
     moment = now + _AHEAD + timedelta(days=n)
     return moment.date().isoformat() if field.kind is Kind.DATE else moment.isoformat()
 
 
-def _choice(field: Field, now: datetime, n: int, fill: bool) -> Any:
+def _choice(field: Field, now: datetime, n: int) -> Any:
     return field.choices[n % len(field.choices)].value
 
 
-def _choices(field: Field, now: datetime, n: int, fill: bool) -> list[Any]:
+def _choices(field: Field, now: datetime, n: int) -> list[Any]:
     options = choices_of(field.schema.get("items", {}))
     return [options[i].value for i in range(max(field.min_items, 1))]
 
 
-def _object(field: Field, now: datetime, n: int, fill: bool) -> dict[str, Any]:
+def _object(field: Field, now: datetime, n: int) -> dict[str, Any]:
     return {c.name: _value(c, now, n) for c in field.children if c.required}
 
 
-def _group(field: Field, now: datetime, n: int, fill: bool) -> list[dict[str, Any]]:
-    count = max(field.min_items, 1 if fill else 0)
-    return [{c.name: _value(c, now, i) for c in field.children if c.required} for i in range(count)]
+def _group(field: Field, now: datetime, n: int) -> list[dict[str, Any]]:
+    children = [c for c in field.children if c.required]
+    return [{c.name: _value(c, now, i) for c in children} for i in range(field.min_items)]
 
 
-def _list(field: Field, now: datetime, n: int, fill: bool) -> list[Any]:
+def _list(field: Field, now: datetime, n: int) -> list[Any]:
     items = field.schema.get("items", {})
     value = items.get("examples", ["voorbeeld"])[0] if isinstance(items, dict) else "voorbeeld"
     return [f"{value} {i + 1}" for i in range(max(field.min_items, 1))]
 
 
-def _attachment(field: Field, now: datetime, n: int, fill: bool) -> Any:
+def _attachment(field: Field, now: datetime, n: int) -> Any:
     rule = field.attachment
     extension = (rule.media_types[0].rsplit("/", 1)[-1] if rule else "pdf").replace("jpeg", "jpg")
 
@@ -175,7 +179,7 @@ def _attachment(field: Field, now: datetime, n: int, fill: bool) -> Any:
     return [one(i) for i in range(max(field.min_items, 1))] if field.multiple else one(n)
 
 
-def _boolean(field: Field, now: datetime, n: int, fill: bool) -> bool:
+def _boolean(field: Field, now: datetime, n: int) -> bool:
     return False
 
 

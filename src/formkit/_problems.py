@@ -75,9 +75,9 @@ def _default(field: Field | None, violation: Violation) -> str:
         return "Dit antwoord heeft niet de juiste vorm."
     if code == "type" and kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind]
-    if code in _LIMITS:
-        template: str = _LIMITS[code](kind)
-        return template.format(limit=_number(details.get("limit")))
+    limits = _FILE_LIMITS if kind is Kind.ATTACHMENT else _LIMITS
+    if code in limits:
+        return limits[code].format(limit=_number(details.get("limit")))
     return _FIXED.get(code, "Dit antwoord is niet geldig.")
 
 
@@ -99,30 +99,20 @@ def _number(value: Any) -> str:
     return str(value).replace(".", ",")
 
 
-def _count_message(files: str, answers: str) -> Any:
-    def message(kind: Kind | None) -> str:
-        return files if kind is Kind.ATTACHMENT else answers
-
-    return message
-
-
-def _constant(text: str) -> Any:
-    return lambda kind: text
-
-
 _LIMITS = {
-    "minimum": _constant("Vul een getal in van minstens {limit}."),
-    "maximum": _constant("Vul een getal in van hoogstens {limit}."),
-    "exclusiveMinimum": _constant("Vul een getal in groter dan {limit}."),
-    "exclusiveMaximum": _constant("Vul een getal in kleiner dan {limit}."),
-    "minLength": _constant("Vul minstens {limit} tekens in."),
-    "maxLength": _constant("Gebruik hoogstens {limit} tekens."),
-    "minItems": _count_message(
-        "Voeg minstens {limit} bestanden toe.", "Geef minstens {limit} antwoorden."
-    ),
-    "maxItems": _count_message(
-        "Voeg hoogstens {limit} bestanden toe.", "Geef hoogstens {limit} antwoorden."
-    ),
+    "minimum": "Vul een getal in van minstens {limit}.",
+    "maximum": "Vul een getal in van hoogstens {limit}.",
+    "exclusiveMinimum": "Vul een getal in groter dan {limit}.",
+    "exclusiveMaximum": "Vul een getal in kleiner dan {limit}.",
+    "minLength": "Vul minstens {limit} tekens in.",
+    "maxLength": "Gebruik hoogstens {limit} tekens.",
+    "minItems": "Geef minstens {limit} antwoorden.",
+    "maxItems": "Geef hoogstens {limit} antwoorden.",
+}
+_FILE_LIMITS = {
+    **_LIMITS,
+    "minItems": "Voeg minstens {limit} bestanden toe.",
+    "maxItems": "Voeg hoogstens {limit} bestanden toe.",
 }
 
 _TYPE_MESSAGES = {
