@@ -78,6 +78,15 @@ def test_broken_json_names_line_and_column(tmp_path: Path) -> None:
     assert problem.startswith(f"{path}:/: invalid JSON (line 3, column 10)")
 
 
+@pytest.mark.parametrize("document", ["true", "[]", '"evenement"', "12"])
+def test_a_form_that_is_not_an_object_is_one_clear_problem(tmp_path: Path, document: str) -> None:
+    path = tmp_path / "proef.json"
+    path.write_text(document)
+    assert _problems(path) == [
+        f"{path}:/: a form is a JSON object with title, type, properties and x-formkit"
+    ]
+
+
 def test_missing_file_is_one_clear_problem(tmp_path: Path) -> None:
     assert _problems(tmp_path / "nergens.json") == [
         f"{tmp_path / 'nergens.json'}:/: file not found"
@@ -123,6 +132,16 @@ def test_model_problems_are_all_listed_in_the_file_that_holds_them(tmp_path: Pat
             f"{path}:/allOf/0/then/required: required field 'onbekend' is not declared",
         ]
     )
+
+
+def test_a_pattern_that_is_no_regular_expression_is_a_problem_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    form = _minimal_form()
+    form["properties"]["naam"].update(pattern="(", examples=["x"])
+    path = write_json(tmp_path / "proef.json", form)
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:/properties/naam/pattern: ")
 
 
 def test_unresolvable_ref_is_a_problem_not_a_crash(tmp_path: Path) -> None:

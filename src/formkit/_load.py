@@ -39,7 +39,11 @@ def load_form(path: str | os.PathLike[str]) -> Form:
     problems = source.meta_problems()
     if problems:
         raise FormError(problems)
-    form, builder = source.model()
+    try:
+        form, builder = source.model()
+    except jsonschema_rs.ValidationError as error:  # what the meta-schema cannot see: a regex
+        where = _pointer.from_path(error.instance_path)
+        raise FormError([SchemaProblem(str(path), where, error.message)]) from None
     findings = [*_check.check(form, builder.conditions), *builder.undeclared]
     problems = [SchemaProblem(*source.locator.locate(origin), msg) for origin, msg in findings]
     if problems:
@@ -66,6 +70,9 @@ class _Source:
         return str(self.path.parent / relative) if uri.startswith(BASE_URI) else uri
 
     def meta_problems(self) -> list[SchemaProblem]:
+        if not isinstance(self.raw, dict):
+            message = "a form is a JSON object with title, type, properties and x-formkit"
+            return [SchemaProblem(str(self.path), "", message)]
         problems = _meta_problems(self.raw, str(self.path), form=True)
         try:
             # Bundling reaches every $ref: an unresolvable one is found here, once.
