@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import formkit
+from formkit.store._tables import metadata
+from formkit.store.database import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -29,3 +35,48 @@ def write_json(path: Path, document: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+# Databases: every storage contract runs on SQLite and, where FORMKIT_TEST_POSTGRES_URL names
+# a server (CI sets it), on PostgreSQL. A named server that cannot be reached fails the run.
+POSTGRES_URL = os.environ.get("FORMKIT_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A fresh database on the test server for this run, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("FORMKIT_TEST_POSTGRES_URL is not set")
+    name = f"formkit_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = sa.create_engine(_psycopg(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"FORMKIT_TEST_POSTGRES_URL is set but the server cannot be reached: {error}")
+    url = sa.engine.make_url(_psycopg(POSTGRES_URL)).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database of each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'formkit.db'}"
+        yield url
+        return
+    url = request.getfixturevalue("postgres_server")
+    engine = open_database(url)
+    yield url
+    with engine.begin() as connection:  # leave the next test an empty database
+        tables = ", ".join(f'"{t.name}"' for t in reversed(metadata.sorted_tables))
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)

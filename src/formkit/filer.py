@@ -1,0 +1,69 @@
+"""Filing, as the web pages and the API both ask for it: validate, bind attachments, store once.
+
+The store is handed in (`FilingQueue`), so this module holds no SQL; the clock is handed in so
+that lead times are checked against the moment of filing in tests as in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from formkit._filing import Blob, Filing, bind_attachments, filing_request_digest
+from formkit._model import Form
+from formkit._problems import Problem
+from formkit._validate import validate
+from formkit.store.dossiers import Filed, IdempotencyConflict, Outcome
+
+
+class Queue(Protocol):
+    async def file(self, filing: Filing, schema: Mapping[str, Any]) -> Outcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The answers have problems; nothing was filed."""
+
+    problems: tuple[Problem, ...]
+
+
+FilingResult = Filed | IdempotencyConflict | Refused
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Filer:
+    queue: Queue
+    clock: Callable[[], datetime] = _utc_now
+
+    async def file(
+        self,
+        form: Form,
+        answers: Any,
+        blobs: Mapping[str, Blob],
+        *,
+        channel: str,
+        idempotency_key: str | None,
+    ) -> FilingResult:
+        problems = validate(form, answers, now=self.clock())
+        if problems:
+            return Refused(tuple(problems))
+        bound, attachments, problems = bind_attachments(form, answers, blobs)
+        if problems:
+            return Refused(tuple(problems))
+        filing = Filing(
+            form_id=form.id,
+            prefix=form.prefix,
+            version=form.version,
+            answers=bound,
+            attachments=attachments,
+            channel=channel,
+            idempotency_key=idempotency_key,
+            request_digest=filing_request_digest(form.id, answers, blobs),
+        )
+        return await self.queue.file(filing, form.schema)

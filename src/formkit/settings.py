@@ -1,0 +1,87 @@
+"""The service's settings, read once from `FORMKIT_*` environment variables.
+
+Every setting has an embedded default so that `make run` needs nothing else: SQLite and files
+under `submissions/`. docs/operators.md lists them all; a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+
+from formkit._errors import FormkitError
+from formkit._vocabulary import parse_duration
+
+PREFIX = "FORMKIT_"
+
+
+class SettingsError(FormkitError):
+    """An environment variable holds a value formkit cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What an operator can set. Field names map to `FORMKIT_<NAME>` in upper case."""
+
+    data_dir: Path = Path("submissions")
+    database_url: str = ""  # empty: SQLite in data_dir
+    schemas_dir: Path = Path("schemas")
+    renderers_dir: Path = Path("renderers")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # empty: http://host:port
+    frame_ancestors: tuple[str, ...] = ()  # origins allowed to embed the forms
+    draft_ttl: timedelta = timedelta(days=30)
+    upload_ttl: timedelta = timedelta(days=1)
+    max_request_bytes: int = 600_000_000
+    batch_size: int = 256  # filings committed together at most
+    workers: int = 1
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'formkit.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for spec in fields(cls):
+            if spec.name == "extra":
+                continue
+            raw = environ.get(PREFIX + spec.name.upper())
+            if raw is not None:
+                values[spec.name] = _parse(spec.name, str(spec.type), raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def setting_names() -> list[str]:
+    return [PREFIX + spec.name.upper() for spec in fields(Settings) if spec.name != "extra"]
+
+
+def _parse(name: str, kind: str, raw: str) -> object:
+    variable = PREFIX + name.upper()
+    try:
+        if kind == "Path":
+            return Path(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "timedelta":
+            return parse_duration(raw)
+        if kind.startswith("tuple"):
+            return tuple(item.strip() for item in raw.split() if item.strip())
+    except ValueError as error:
+        raise SettingsError(f"{variable}={raw!r}: {error}") from None
+    return raw

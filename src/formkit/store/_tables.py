@@ -1,0 +1,153 @@
+"""The database tables, declared once with SQLModel; Alembic migrations are written from these.
+
+Times are stored in UTC. Hot paths use the tables through SQLAlchemy Core (`Model.__table__`):
+filing inserts many rows per commit and an ORM unit of work per filing halves the rate
+(PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(sa_column=sa.Column(JSON, nullable=nullable))
+
+
+def _time(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=nullable, index=index))
+
+
+class FormVersion(SQLModel, table=True):
+    """Every schema version a dossier was filed under: readable forever."""
+
+    __tablename__ = "form_version"
+    version: str = Field(primary_key=True, max_length=80)
+    form_id: str = Field(max_length=100, index=True)
+    schema_: dict[str, Any] = Field(sa_column=sa.Column("schema", JSON, nullable=False))
+    first_filed_at: datetime = _time()
+
+
+class DossierSequence(SQLModel, table=True):
+    """The last number handed out per prefix and year; updated in the filing's transaction."""
+
+    __tablename__ = "dossier_sequence"
+    prefix: str = Field(primary_key=True, max_length=10)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Dossier(SQLModel, table=True):
+    __tablename__ = "dossier"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=40, unique=True)
+    form_id: str = Field(max_length=100, index=True)
+    form_version: str = Field(foreign_key="form_version.version", max_length=80)
+    answers: dict[str, Any] = _json()
+    channel: str = Field(max_length=120)
+    phase: str = Field(max_length=40, index=True)
+    filed_at: datetime = _time(index=True)
+    idempotency_key: str | None = Field(default=None, max_length=300, unique=True)
+    request_digest: str = Field(max_length=64)
+    signer: dict[str, Any] | None = _json(nullable=True)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    pointer: str = Field(max_length=500)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    media_type: str = Field(max_length=100)
+    label: str = Field(max_length=255)
+
+
+class Event(SQLModel, table=True):
+    """The dossier's history: appended to, never updated or deleted."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    at: datetime = _time()
+    actor: str = Field(max_length=200)
+    kind: str = Field(max_length=60)
+    data: dict[str, Any] = _json()
+
+
+class Upload(SQLModel, table=True):
+    """Bytes handed in ahead of a filing (two-phase attachments); purged when never claimed."""
+
+    __tablename__ = "upload"
+    id: str = Field(primary_key=True, max_length=64)
+    owner: str = Field(max_length=120, index=True)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    media_type: str = Field(max_length=100)
+    label: str = Field(max_length=255)
+    created_at: datetime = _time(index=True)
+    claimed_by: int | None = Field(default=None, foreign_key="dossier.id")
+
+
+class Draft(SQLModel, table=True):
+    """A citizen's answers between steps, until filed or expired."""
+
+    __tablename__ = "draft"
+    id: str = Field(primary_key=True, max_length=64)
+    form_id: str = Field(max_length=100)
+    answers: dict[str, Any] = _json()
+    reached: int = 0  # index of the furthest step the citizen has posted
+    resume_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+    expires_at: datetime = _time(index=True)
+    dossier_number: str | None = Field(default=None, max_length=40)
+
+
+class ApiKey(SQLModel, table=True):
+    """An integrator's key: only a hash of the secret is kept."""
+
+    __tablename__ = "api_key"
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=120)
+    secret_hash: str = Field(max_length=64)
+    forms: list[str] = _json()  # form ids; ["*"] for every form
+    scopes: list[str] = _json()  # "read", "write"
+    created_at: datetime = _time()
+    revoked_at: datetime | None = _time(nullable=True)
+
+
+class Webhook(SQLModel, table=True):
+    __tablename__ = "webhook"
+    id: str = Field(primary_key=True, max_length=32)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=200)
+    events: list[str] = _json()
+    forms: list[str] = _json()
+    created_at: datetime = _time()
+    active: bool = True
+
+
+class Outbox(SQLModel, table=True):
+    """Work after a filing, written in the filing's transaction and done at least once."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=60, index=True)
+    payload: dict[str, Any] = _json()
+    created_at: datetime = _time()
+    available_at: datetime = _time(index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=2000)
+    done_at: datetime | None = _time(nullable=True)
+    dead_at: datetime | None = _time(nullable=True)
+
+
+metadata = SQLModel.metadata
