@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from formkit._cli_ops import add_operator_commands
 from formkit._errors import FormError
 from formkit._example import ExampleError, example, invalid
 from formkit._load import load_form
@@ -22,6 +23,7 @@ from formkit._metaschema import meta_schema
 from formkit._model import Form
 from formkit._rules import CITY_TIME_ZONE
 from formkit._scaffold import scaffold
+from formkit.eid import add_sign_command
 from formkit._sources import read_json
 from formkit._validate import validate
 
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
 
     meta = commands.add_parser("meta-schema", help="print the meta-schema of formkit forms")
     meta.set_defaults(command=_meta_schema)
+
+    add_operator_commands(commands)
+    add_sign_command(commands)
     return parser
 
 
