@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 import formkit
+from formkit.catalogue import Catalogue
 from formkit.store._tables import metadata
 from formkit.store.database import open_database
 
@@ -25,6 +26,11 @@ NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def forms() -> dict[str, formkit.Form]:
     return {form_id: formkit.load_form(SCHEMAS / f"{form_id}.json") for form_id in FORM_IDS}
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return Catalogue.load(SCHEMAS)
 
 
 def answers(form_id: str, name: str) -> Any:

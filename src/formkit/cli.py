@@ -23,9 +23,9 @@ from formkit._metaschema import meta_schema
 from formkit._model import Form
 from formkit._rules import CITY_TIME_ZONE
 from formkit._scaffold import scaffold
-from formkit.eid import add_sign_command
 from formkit._sources import read_json
 from formkit._validate import validate
+from formkit.eid import add_sign_command
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 DEFAULT_SCHEMAS = "schemas"

@@ -6,7 +6,7 @@ that lead times are checked against the moment of filing in tests as in producti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -20,6 +20,8 @@ from formkit.store.dossiers import Filed, IdempotencyConflict, Outcome
 
 class Queue(Protocol):
     async def file(self, filing: Filing, schema: Mapping[str, Any]) -> Outcome: ...
+
+    async def earlier(self, key: str, request_digest: str) -> Outcome | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,18 @@ class Filer:
         *,
         channel: str,
         idempotency_key: str | None,
+        before_commit: Callable[[], Awaitable[None]] | None = None,
     ) -> FilingResult:
+        """Validate and file; `before_commit` runs once the filing is accepted (staged files).
+
+        A key filed before answers without validating again: the dossier exists, whatever
+        the clock says now.
+        """
+        digest = filing_request_digest(form.id, answers, blobs)
+        if idempotency_key is not None:
+            earlier = await self.queue.earlier(idempotency_key, digest)
+            if earlier is not None:
+                return earlier
         problems = validate(form, answers, now=self.clock())
         if problems:
             return Refused(tuple(problems))
@@ -64,6 +77,8 @@ class Filer:
             attachments=attachments,
             channel=channel,
             idempotency_key=idempotency_key,
-            request_digest=filing_request_digest(form.id, answers, blobs),
+            request_digest=digest,
         )
+        if before_commit is not None:
+            await before_commit()
         return await self.queue.file(filing, form.schema)

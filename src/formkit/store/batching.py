@@ -31,6 +31,10 @@ class FilingQueue:
         await self._queue.put((filing, schema, future))
         return await future
 
+    async def earlier(self, key: str, request_digest: str) -> Outcome | None:
+        """What an already-used idempotency key filed, without queueing behind the writer."""
+        return await anyio.to_thread.run_sync(self.store.earlier, key, request_digest)
+
     async def run(self) -> None:
         """The writer: runs until cancelled, at the app's shutdown."""
         while True:

@@ -77,6 +77,14 @@ class DossierStore:
                     return _file_batch(connection, filings, schemas, _now())
             return [outcome for f in filings for outcome in self.file([f], schemas)]
 
+    def earlier(self, key: str, request_digest: str) -> Outcome | None:
+        with self.engine.connect() as connection:
+            found = _earlier(connection, [key]).get(key)
+        if found is None:
+            return None
+        number, filed_at, digest = found
+        return _repeat(key, number, filed_at, digest, request_digest)
+
     def get(self, number: str) -> StoredDossier | None:
         with self.engine.connect() as connection:
             row = connection.execute(
@@ -119,7 +127,7 @@ def _file_batch(
         key = filing.idempotency_key
         if key is not None and key in earlier:
             number, filed_at, digest = earlier[key]
-            outcomes[index] = _repeat(key, number, filed_at, digest, filing)
+            outcomes[index] = _repeat(key, number, filed_at, digest, filing.request_digest)
         elif _first_with_key(filings, index):
             fresh.append(index)
     numbers = _reserve(connection, [filings[i] for i in fresh], now)
@@ -157,12 +165,12 @@ def _resolve(
         original.number,
         original.filed_at,
         earlier.request_digest,
-        filing,
+        filing.request_digest,
     )
 
 
-def _repeat(key: str, number: str, filed_at: datetime, digest: str, filing: Filing) -> Outcome:
-    if digest != filing.request_digest:
+def _repeat(key: str, number: str, filed_at: datetime, digest: str, request: str) -> Outcome:
+    if digest != request:
         return IdempotencyConflict(key, number)
     return Filed(number, filed_at, created=False)
 

@@ -1,0 +1,139 @@
+"""The operators' commands: serve, migrate and manage API keys.
+
+Each command reads the same `FORMKIT_*` settings as the service, so `formkit apikey create`
+writes to the database the running service reads. The database and server modules are
+imported inside the commands: `formkit check`, run on every save of a form, stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from formkit.settings import Settings, SettingsError
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+
+def add_operator_commands(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="run the service (pages and API)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--data-dir", help="data folder (default submissions/)")
+    serve.add_argument("--workers", type=int, help="processes (default 1)")
+    serve.set_defaults(command=_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
+    migrate.set_defaults(command=_migrate)
+
+    apikey = commands.add_parser("apikey", help="create, list or revoke integrators' API keys")
+    actions = apikey.add_subparsers(required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a key and print it once")
+    create.add_argument("name", help="who the key is for, e.g. the integrator's name")
+    create.add_argument("--forms", default="*", help="comma-separated form ids, or * (default)")
+    create.add_argument(
+        "--scopes", default="write", help="comma-separated: read, write (default: write)"
+    )
+    create.set_defaults(command=_apikey_create)
+    listing = actions.add_parser("list", help="list keys (never their secrets)")
+    listing.set_defaults(command=_apikey_list)
+    revoke = actions.add_parser("revoke", help="end a key at once")
+    revoke.add_argument("key_id", metavar="KEY-ID")
+    revoke.set_defaults(command=_apikey_revoke)
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    overrides = {
+        "host": getattr(arguments, "host", None),
+        "port": getattr(arguments, "port", None),
+        "data_dir": getattr(arguments, "data_dir", None),
+        "workers": getattr(arguments, "workers", None),
+    }
+    # The service's worker processes read the environment: hand the flags on through it.
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[f"FORMKIT_{name.upper()}"] = str(value)
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(f"formkit: {error}", file=sys.stderr)
+        raise SystemExit(USAGE) from None
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = settings_from(arguments)
+    print(f"formkit: serving on {settings.base_url}/formulieren/", file=sys.stderr)
+    uvicorn.run(
+        "formkit.web.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+    return OK
+
+
+def _engine(arguments: argparse.Namespace) -> Any:
+    from formkit.store.database import open_database
+
+    settings = settings_from(arguments)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return open_database(settings.database)
+
+
+def _migrate(arguments: argparse.Namespace) -> int:
+    _engine(arguments).dispose()
+    print("formkit: the database is up to date", file=sys.stderr)
+    return OK
+
+
+def _apikey_create(arguments: argparse.Namespace) -> int:
+    from formkit.store.apikeys import ApiKeys
+
+    forms = [f.strip() for f in arguments.forms.split(",") if f.strip()]
+    scopes = [s.strip() for s in arguments.scopes.split(",") if s.strip()]
+    engine = _engine(arguments)
+    try:
+        key, token = ApiKeys(engine).create(arguments.name, forms, scopes)
+    except ValueError as error:
+        print(f"formkit: {error}", file=sys.stderr)
+        return USAGE
+    finally:
+        engine.dispose()
+    print(token)
+    print(f"formkit: key {key.id} for {key.name}; it is shown only this once", file=sys.stderr)
+    return OK
+
+
+def _apikey_list(arguments: argparse.Namespace) -> int:
+    from formkit.store.apikeys import ApiKeys
+
+    engine = _engine(arguments)
+    keys = ApiKeys(engine).list()
+    engine.dispose()
+    for key in keys:
+        state = "revoked" if key.revoked_at else "active"
+        listed = {"id": key.id, "name": key.name, "forms": key.forms, "scopes": key.scopes}
+        print(json.dumps({**listed, "state": state, "created": key.created_at.isoformat()}))
+    return OK
+
+
+def _apikey_revoke(arguments: argparse.Namespace) -> int:
+    from formkit.store.apikeys import ApiKeys
+
+    engine = _engine(arguments)
+    revoked = ApiKeys(engine).revoke(arguments.key_id)
+    engine.dispose()
+    if not revoked:
+        print(f"formkit: no active key {arguments.key_id}", file=sys.stderr)
+        return PROBLEMS
+    print(f"formkit: key {arguments.key_id} revoked", file=sys.stderr)
+    return OK

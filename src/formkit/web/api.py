@@ -1,0 +1,233 @@
+"""The integrators' API: translate HTTP to a filing or a read, and back. No rules live here."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromPath
+from litestar.response import Stream
+
+from formkit._model import Form
+from formkit.filer import Refused
+from formkit.store.apikeys import ApiKey
+from formkit.store.dossiers import Filed, IdempotencyConflict, StoredDossier
+from formkit.web import openapi
+from formkit.web.problems import TYPES, ProblemError
+from formkit.web.services import Services
+from formkit.web.uploads import read_submission
+
+JSON = "application/json"
+
+
+def services(request: Request[Any, Any, Any]) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+@get("/forms", sync_to_thread=False)
+def list_forms(request: Request[Any, Any, Any]) -> Response[bytes]:
+    catalogue = services(request).catalogue
+    base = services(request).settings.base_url
+    listed = [_summary(form, base) for form in catalogue.values()]
+    return _json({"forms": listed})
+
+
+@get("/forms/{form_id:str}", sync_to_thread=False)
+def show_form(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Response[bytes]:
+    form = _form(request, form_id)
+    summary = _summary(form, services(request).settings.base_url)
+    return _json({**summary, "schema": form.schema})
+
+
+@post("/forms/{form_id:str}/submissions", status_code=201)
+async def submit(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Response[bytes]:
+    """File answers (JSON, or multipart with an `answers` part and a part per attachment)."""
+    found = services(request)
+    form = _form(request, form_id)
+    key = _authorise(request, "write", form.id)
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
+        raise ProblemError("malformed-request", "De Idempotency-Key moet 1 tot 255 tekens tellen.")
+    async with read_submission(request, form, found.blobs) as submission:
+        result = await found.filer.file(
+            form,
+            submission.answers,
+            submission.blobs,
+            channel=key.channel,
+            idempotency_key=None if idempotency_key is None else f"{key.id}:{idempotency_key}",
+            before_commit=submission.promote,
+        )
+    return _filed(request, form, result)
+
+
+@get("/dossiers/{number:str}", sync_to_thread=True)
+def show_dossier(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[bytes]:
+    dossier = _dossier(request, number)
+    base = services(request).settings.base_url
+    return _json(_dossier_document(dossier, base))
+
+
+@get("/dossiers/{number:str}/attachments/{index:int}", sync_to_thread=True)
+def download_attachment(
+    request: Request[Any, Any, Any], number: FromPath[str], index: FromPath[int]
+) -> Stream:
+    dossier = _dossier(request, number)
+    if not 0 <= index < len(dossier.attachments):
+        raise ProblemError("not-found", "Deze bijlage bestaat niet.")
+    attachment = dossier.attachments[index]
+    digest = base64.b64encode(bytes.fromhex(attachment.sha256)).decode()
+    return Stream(
+        _chunks(services(request), attachment.sha256),
+        media_type=attachment.media_type,
+        headers={
+            "Content-Length": str(attachment.size),
+            "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530
+            "X-Content-SHA256": attachment.sha256,
+            "Content-Disposition": "attachment",
+        },
+    )
+
+
+@get("/problems/{slug:str}", sync_to_thread=False)
+def describe_problem(slug: FromPath[str]) -> Response[bytes]:
+    found = TYPES.get(slug)
+    if found is None:
+        raise ProblemError("not-found", "Dit soort probleem bestaat niet.")
+    return _json(
+        {"type": slug, "status": found.status, "title": found.title, "meaning": found.meaning}
+    )
+
+
+@get("/openapi.json", sync_to_thread=False)
+def openapi_document(request: Request[Any, Any, Any]) -> Response[bytes]:
+    found = services(request)
+    return _json(openapi.document(found.catalogue, found.settings.base_url))
+
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[
+        list_forms,
+        show_form,
+        submit,
+        show_dossier,
+        download_attachment,
+        describe_problem,
+        openapi_document,
+    ],
+)
+
+
+def _json(
+    document: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response[bytes]:
+    return Response(
+        msgspec.json.encode(document), status_code=status, media_type=JSON, headers=headers
+    )
+
+
+def _summary(form: Form, base: str) -> dict[str, Any]:
+    return {
+        "id": form.id,
+        "title": form.title,
+        "version": form.version,
+        "prefix": form.prefix,
+        "signature": form.annotations.signature,
+        "url": f"{base}/api/v1/forms/{form.id}",
+        "submissions_url": f"{base}/api/v1/forms/{form.id}/submissions",
+    }
+
+
+def _form(request: Request[Any, Any, Any], form_id: str) -> Form:
+    form = services(request).catalogue.get(form_id)
+    if form is None:
+        raise ProblemError("not-found", f"Er bestaat geen formulier '{form_id}'.")
+    return form
+
+
+def _authorise(request: Request[Any, Any, Any], scope: str, form_id: str | None) -> ApiKey:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="formkit"'}
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ProblemError("unauthenticated", "Stuur een API-sleutel mee.", headers=challenge)
+    key = services(request).api_keys.authenticate(token.strip())
+    if key is None:
+        raise ProblemError(
+            "unauthenticated", "Deze API-sleutel is onbekend of ingetrokken.", headers=challenge
+        )
+    if form_id is not None and not key.allows(scope, form_id):
+        raise ProblemError("forbidden", "Deze API-sleutel geeft geen toegang tot dit formulier.")
+    return key
+
+
+def _dossier(request: Request[Any, Any, Any], number: str) -> StoredDossier:
+    key = _authorise(request, "read", None)
+    dossier = services(request).dossiers.get(number)
+    # Outside the key's scope a dossier does not exist: its number says nothing to that caller.
+    if dossier is None or not key.allows("read", dossier.form_id):
+        raise ProblemError("not-found", f"Er bestaat geen dossier {number} voor deze sleutel.")
+    return dossier
+
+
+def _filed(request: Request[Any, Any, Any], form: Form, result: Any) -> Response[bytes]:
+    if isinstance(result, Refused):
+        raise ProblemError(
+            "invalid-answers",
+            "Niet alle antwoorden zijn in orde; zie de lijst van problemen.",
+            problems=result.problems,
+        )
+    if isinstance(result, IdempotencyConflict):
+        raise ProblemError(
+            "idempotency-conflict",
+            "Deze Idempotency-Key werd al gebruikt voor een andere aanvraag.",
+            extra={"number": result.number},
+        )
+    assert isinstance(result, Filed)
+    base = services(request).settings.base_url
+    url = f"{base}/api/v1/dossiers/{result.number}"
+    document = {
+        "number": result.number,
+        "form": form.id,
+        "version": form.version,
+        "filed_at": result.filed_at.isoformat(),
+        "url": url,
+        "receipt_url": f"{url}/receipt",
+    }
+    return _json(document, 201 if result.created else 200, {"Location": url})
+
+
+def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:
+    url = f"{base}/api/v1/dossiers/{dossier.number}"
+    return {
+        "number": dossier.number,
+        "form": dossier.form_id,
+        "version": dossier.form_version,
+        "phase": dossier.phase,
+        "filed_at": dossier.filed_at.isoformat(),
+        "channel": dossier.channel,
+        "answers": dossier.answers,
+        "attachments": [
+            {
+                "pointer": a.pointer,
+                "name": a.label,
+                "size": a.size,
+                "media_type": a.media_type,
+                "sha256": a.sha256,
+                "url": f"{url}/attachments/{index}",
+            }
+            for index, a in enumerate(dossier.attachments)
+        ],
+        "events": list(dossier.events),
+        "url": url,
+        "receipt_url": f"{url}/receipt",
+    }
+
+
+async def _chunks(found: Services, sha256: str) -> AsyncIterator[bytes]:
+    async for chunk in found.blobs.open(sha256):
+        yield chunk

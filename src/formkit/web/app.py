@@ -1,0 +1,92 @@
+"""The app factory: `create_app(settings)` wires the services into a Litestar app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.exceptions import HTTPException
+
+from formkit.settings import Settings
+from formkit.web import api
+from formkit.web.problems import MEDIA_TYPE, ProblemError, body
+from formkit.web.services import Services
+
+log = logging.getLogger("formkit")
+
+_STATUS_SLUGS = {
+    400: "malformed-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "too-large",
+    415: "unsupported-media-type",
+    503: "unavailable",
+}
+_STATUS_DETAILS = {
+    404: "Deze pagina of dit adres bestaat niet.",
+    405: "Deze methode is hier niet toegestaan.",
+    413: "De aanvraag is te groot.",
+}
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    services = services or Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
+        try:
+            yield
+        finally:
+            writer.cancel()
+            with suppress(asyncio.CancelledError):
+                await writer
+            services.close()
+
+    app = Litestar(
+        route_handlers=[api.router, health],
+        lifespan=[lifespan],
+        exception_handlers={Exception: _handle},
+        request_max_body_size=settings.max_request_bytes,
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.services = services
+    return app
+
+
+@get("/health", sync_to_thread=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """One error shape: problem details for the API (pages come with their own error page)."""
+    problem = _as_problem(error)
+    if problem.status >= 500:
+        log.exception("request failed: %s %s", request.method, request.url.path, exc_info=error)
+    base = request.app.state.services.settings.base_url
+    return Response(
+        body(problem, base, request.url.path),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+def _as_problem(error: Exception) -> ProblemError:
+    if isinstance(error, ProblemError):
+        return error
+    if isinstance(error, HTTPException):
+        status = error.status_code
+        slug = _STATUS_SLUGS.get(status, "malformed-request" if status < 500 else "internal")
+        detail = _STATUS_DETAILS.get(status, "De aanvraag kan niet verwerkt worden.")
+        return ProblemError(slug, detail, headers=dict(error.headers or {}))
+    return ProblemError("internal", "Er ging iets mis bij ons. Probeer het later opnieuw.")

@@ -1,0 +1,81 @@
+"""Everything a request handler needs, built once from the settings and handed to the app."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from formkit.blobs import FileBlobStore
+from formkit.catalogue import Catalogue
+from formkit.filer import Filer
+from formkit.settings import Settings
+from formkit.store.apikeys import ApiKeys
+from formkit.store.batching import FilingQueue
+from formkit.store.database import open_database
+from formkit.store.dossiers import DossierStore
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    catalogue: Catalogue
+    engine: Engine
+    dossiers: DossierStore
+    queue: FilingQueue
+    filer: Filer
+    blobs: FileBlobStore
+    api_keys: ApiKeys
+    secret: bytes  # signs CSRF tokens and resume links; kept in the data folder
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        clock: Callable[[], datetime] | None = None,
+        catalogue: Catalogue | None = None,
+    ) -> Services:
+        """Open everything; tests hand in a clock for the moment of filing, and loaded forms."""
+        catalogue = catalogue or Catalogue.load(settings.schemas_dir)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = open_database(settings.database)
+        dossiers = DossierStore(engine)
+        queue = FilingQueue(dossiers, settings.batch_size)
+        return cls(
+            settings=settings,
+            catalogue=catalogue,
+            engine=engine,
+            dossiers=dossiers,
+            queue=queue,
+            filer=Filer(queue) if clock is None else Filer(queue, clock),
+            blobs=FileBlobStore(settings.data_dir / "blobs"),
+            api_keys=ApiKeys(engine),
+            secret=_secret(settings.data_dir / "secret.key"),
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _secret(path: Path) -> bytes:
+    """The instance's secret: made on first start, readable by the service's user only.
+
+    Several processes of one instance must share it, so it lives beside the data rather than
+    in memory. It is written whole under a temporary name and then linked into place, so a
+    process starting at the same moment never reads half of it.
+    """
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}")
+        draft.write_bytes(secrets.token_bytes(32))
+        draft.chmod(0o600)
+        try:
+            path.hardlink_to(draft)
+        except FileExistsError:  # another process of this instance made it first
+            pass
+        finally:
+            draft.unlink()
+    return path.read_bytes()

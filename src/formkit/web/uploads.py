@@ -1,0 +1,176 @@
+"""Reading a submission off the wire: JSON answers, or multipart answers with their files.
+
+Files are staged while the request streams in: hashed, size- and type-checked, and kept out
+of the blob store until the filing is accepted. A refused request therefore leaves no blob
+behind, and a blob shared with another dossier is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from litestar import Request
+
+from formkit._filing import Blob, attachment_refs
+from formkit._model import Form
+from formkit.blobs import (
+    FileBlobStore,
+    MediaTypeRefusedError,
+    StagedBlob,
+    UploadLimits,
+    UploadTooLargeError,
+)
+from formkit.web._multipart import (
+    FieldTooLargeError,
+    FileRefusedError,
+    MalformedMultipartError,
+    MultipartError,
+    TooManyFieldsError,
+    UnexpectedFileError,
+    read_multipart,
+)
+from formkit.web.problems import ProblemError
+
+ANSWERS_PART = "answers"
+MAX_JSON_BYTES = 2_000_000
+
+
+@dataclass(slots=True)
+class Submission:
+    answers: Any
+    staged: dict[str, StagedBlob] = field(default_factory=dict)  # by attachment reference
+    _kept: bool = False
+
+    @property
+    def blobs(self) -> dict[str, Blob]:
+        return {ref: _blob(staged) for ref, staged in self.staged.items()}
+
+    async def promote(self) -> None:
+        """Move the staged files into the blob store: called just before the filing commits."""
+        for staged in self.staged.values():
+            await staged.promote()
+        self._kept = True
+
+    async def discard(self) -> None:
+        if not self._kept:
+            for staged in self.staged.values():
+                await staged.discard()
+
+
+@asynccontextmanager
+async def read_submission(
+    request: Request[Any, Any, Any], form: Form, store: FileBlobStore
+) -> AsyncIterator[Submission]:
+    """The request's answers and staged files; staged files not promoted are dropped at exit."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json":
+        submission = Submission(await _json_answers(request))
+    elif media_type == "multipart/form-data":
+        submission = await _multipart(request, form, store)
+    else:
+        raise ProblemError(
+            "unsupported-media-type",
+            "Stuur de antwoorden als application/json of als multipart/form-data.",
+        )
+    try:
+        yield submission
+    finally:
+        await submission.discard()
+
+
+async def _json_answers(request: Request[Any, Any, Any]) -> Any:
+    body = await request.body()
+    if len(body) > MAX_JSON_BYTES:
+        raise ProblemError("too-large", "De antwoorden zijn te groot.")
+    return _decode(body)
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError as error:
+        raise ProblemError(
+            "malformed-json", f"De antwoorden zijn geen geldige JSON: {error}."
+        ) from None
+
+
+async def _multipart(
+    request: Request[Any, Any, Any], form: Form, store: FileBlobStore
+) -> Submission:
+    limits = _widest_limits(form)
+    try:
+        result = await read_multipart(
+            request.stream(),
+            request.headers.get("content-type", ""),
+            file_limits=lambda name: None if name == ANSWERS_PART else limits,
+            store=store.staging(),
+            max_field_bytes=MAX_JSON_BYTES,
+            max_fields=10,
+        )
+    except MultipartError as error:
+        for uploaded in error.committed:
+            await store.staged(uploaded.info).discard()
+        raise _refusal(error) from None
+    staged = {f.name: store.staged(f.info, label=f.label) for f in result.files}
+    submission = Submission(None, staged)
+    texts = dict(result.fields)
+    if ANSWERS_PART not in texts:
+        await submission.discard()
+        raise ProblemError("malformed-request", "Het deel 'answers' met de antwoorden ontbreekt.")
+    try:
+        submission.answers = _decode(texts[ANSWERS_PART].encode())
+        _check_references(form, submission)
+    except ProblemError:
+        await submission.discard()
+        raise
+    return submission
+
+
+def _check_references(form: Form, submission: Submission) -> None:
+    """Every file part must be named by an attachment reference in the answers."""
+    referenced = {ref for _, _, ref, _ in attachment_refs(form, submission.answers)}
+    stray = sorted(set(submission.staged) - referenced)
+    if stray:
+        raise ProblemError(
+            "malformed-request",
+            f"Het bestand '{stray[0]}' hoort bij geen enkele bijlage in de antwoorden.",
+        )
+
+
+def _widest_limits(form: Form) -> UploadLimits:
+    """While streaming, a part's slot is not yet known: hold it to the widest slot's limits.
+
+    Each file is checked against its own slot's limits when the answers are bound.
+    """
+    rules = [slot.attachment for slot in form.attachment_slots if slot.attachment is not None]
+    return UploadLimits(
+        max_bytes=max((r.max_bytes for r in rules), default=0),
+        media_types=frozenset(t for r in rules for t in r.media_types),
+    )
+
+
+def _refusal(error: MultipartError) -> ProblemError:
+    cause = error.__cause__
+    if isinstance(error, FileRefusedError) and isinstance(cause, UploadTooLargeError):
+        limit = cause.limit / 1_000_000
+        return ProblemError("too-large", f"Een bestand is te groot: hoogstens {limit:g} MB.")
+    if isinstance(error, FileRefusedError) and isinstance(cause, MediaTypeRefusedError):
+        return ProblemError(
+            "unsupported-media-type",
+            f"Een bestand van het type {cause.found} aanvaarden we niet.",
+        )
+    if isinstance(error, UnexpectedFileError):
+        return ProblemError("malformed-request", "Dit formulier heeft geen bijlagen.")
+    if isinstance(error, FieldTooLargeError | TooManyFieldsError):
+        return ProblemError("too-large", "De aanvraag heeft te veel of te grote delen.")
+    if isinstance(error, MalformedMultipartError):
+        return ProblemError("malformed-request", "De multipart-aanvraag is onvolledig of kapot.")
+    return ProblemError("malformed-request", "De aanvraag kan niet gelezen worden.")
+
+
+def _blob(staged: StagedBlob) -> Blob:
+    return Blob(staged.sha256, staged.size, staged.media_type, staged.label)
