@@ -68,20 +68,24 @@ def postgres_server() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty, migrated database of each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'formkit.db'}"
-        yield url
-        return
-    url = request.getfixturevalue("postgres_server")
-    engine = open_database(url)
-    yield url
-    with engine.begin() as connection:  # leave the next test an empty database
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """The test server's database, migrated, and emptied again after the test."""
+    engine = open_database(postgres_server)
+    yield postgres_server
+    with engine.begin() as connection:
         tables = ", ".join(f'"{t.name}"' for t in reversed(metadata.sorted_tables))
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'formkit.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def _psycopg(url: str) -> str:

@@ -79,11 +79,12 @@ def file(client: TestClient[Any], token: str, form_id: str, document: Any, **hea
     )
 
 
+@pytest.mark.parametrize("example", ["valid-minimal", "valid-full"])
 @pytest.mark.parametrize("form_id", FORM_IDS)
 def test_answers_with_their_files_file_a_dossier(
-    client: TestClient[Any], token: str, form_id: str
+    client: TestClient[Any], token: str, form_id: str, example: str
 ) -> None:
-    response = file(client, token, form_id, answers(form_id, "valid-minimal"))
+    response = file(client, token, form_id, answers(form_id, example))
     assert response.status_code == 201, response.text
     filed = response.json()
     assert filed["number"].endswith("-000001")

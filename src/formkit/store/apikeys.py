@@ -2,7 +2,8 @@
 
 A key reads `fk_<id>_<secret>`: the id finds the row without a scan, the secret (256 bits)
 is compared by its SHA-256 in constant time. A slow password hash buys nothing for a random
-secret of that size.
+secret of that size. A process remembers a checked key for `CACHE_SECONDS`, so a revoked key
+stops working everywhere within that time, and filing does not pay a query per request.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Engine
 from formkit.store import _tables as t
 
 SCOPES = ("read", "write")
+CACHE_SECONDS = 5.0
 ALL_FORMS = "*"
 
 _keys = t.ApiKey.__table__  # type: ignore[attr-defined]
@@ -44,8 +47,10 @@ class ApiKey:
 
 
 class ApiKeys:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cache_seconds: float = CACHE_SECONDS) -> None:
         self.engine = engine
+        self.cache_seconds = cache_seconds
+        self._checked: dict[str, tuple[float, ApiKey | None]] = {}
 
     def create(self, name: str, forms: Sequence[str], scopes: Sequence[str]) -> tuple[ApiKey, str]:
         """A new key and its token; the token is not stored and cannot be shown again."""
@@ -69,6 +74,7 @@ class ApiKeys:
         return _key(row), f"fk_{key_id}_{secret}"
 
     def revoke(self, key_id: str) -> bool:
+        self._checked.clear()
         with self.engine.begin() as connection:
             result = connection.execute(
                 _keys.update()
@@ -84,6 +90,17 @@ class ApiKeys:
 
     def authenticate(self, token: str) -> ApiKey | None:
         """The live key a token belongs to, or None: unknown, malformed or revoked alike."""
+        digest, now = _hash(token), time.monotonic()
+        cached = self._checked.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        found = self._lookup(token)
+        if len(self._checked) > 10_000:  # a flood of made-up tokens must not grow memory
+            self._checked.clear()
+        self._checked[digest] = (now + self.cache_seconds, found)
+        return found
+
+    def _lookup(self, token: str) -> ApiKey | None:
         prefix, _, rest = token.partition("_")
         key_id, _, secret = rest.partition("_")
         if prefix != "fk" or not key_id or not secret:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -18,13 +19,20 @@ from sqlalchemy.engine import Connection, Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# JSON columns hold answers: msgspec reads and writes them several times faster than `json`.
+JSON_CODEC: dict[str, Any] = {
+    "json_serializer": lambda document: msgspec.json.encode(document).decode(),
+    "json_deserializer": msgspec.json.decode,
+}
+
+
 def connect(url: str) -> Engine:
     """An engine for `url` (`sqlite:///path` or `postgresql://...`), not yet migrated."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         return _sqlite(url)
-    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **JSON_CODEC)
 
 
 def migrate(engine: Engine) -> None:
@@ -53,7 +61,9 @@ def _sqlite(url: str) -> Engine:
     database = sa.engine.make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_CODEC
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -62,20 +62,24 @@ Outcome = Filed | IdempotencyConflict
 class DossierStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._versions: set[str] = set()  # known to be stored: skip re-sending their schema
 
     def file(
         self, filings: Sequence[Filing], schemas: Mapping[str, Mapping[str, Any]]
     ) -> list[Outcome]:
         """File a batch in one transaction; `schemas` maps each version to its bundled schema."""
+        unseen = {f.version: schemas[f.version] for f in filings if f.version not in self._versions}
         try:
             with self.engine.begin() as connection:
-                return _file_batch(connection, filings, schemas, _now())
+                outcomes = _file_batch(connection, filings, unseen, _now())
         except sa.exc.IntegrityError:
             if len(filings) == 1:
                 # Another process filed the same key between our look-up and insert.
                 with self.engine.begin() as connection:
                     return _file_batch(connection, filings, schemas, _now())
             return [outcome for f in filings for outcome in self.file([f], schemas)]
+        self._versions.update(unseen)
+        return outcomes
 
     def earlier(self, key: str, request_digest: str) -> Outcome | None:
         with self.engine.connect() as connection:
@@ -222,7 +226,7 @@ def _remember_versions(
     schemas: Mapping[str, Mapping[str, Any]],
     now: datetime,
 ) -> None:
-    versions = {filing.version: filing.form_id for filing in filings}
+    versions = {f.version: f.form_id for f in filings if f.version in schemas}
     rows = [
         {
             "version": version,

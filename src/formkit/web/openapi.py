@@ -1,12 +1,16 @@
 """The API's OpenAPI 3.1 document, with each form's own JSON Schema as its request body.
 
-OpenAPI 3.1 speaks JSON Schema 2020-12, so a form's bundled schema goes in unchanged: there is
-no second definition of a form to keep in step. Each form gets its own concrete path.
+OpenAPI 3.1 speaks JSON Schema 2020-12, so a form's bundled schema goes in as it is: there is
+no second definition of a form to keep in step. Each form gets its own concrete path. The one
+change: shared definitions become components, and `$ref`s point at them, because OpenAPI
+tools resolve references within the document rather than by embedded `$id`s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from formkit.catalogue import Catalogue
 from formkit.web.problems import MEDIA_TYPE as PROBLEM
@@ -22,7 +26,7 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
     }
     schemas: dict[str, Any] = {"Problem": _problem_schema(), "Filed": _filed_schema()}
     for form in catalogue.values():
-        schemas[form.id] = _without_id(form.schema)
+        schemas.update(_components(form.id, form.schema))
         paths[f"/api/v1/forms/{form.id}"] = {"get": _show_form(form.id, form.title)}
         paths[f"/api/v1/forms/{form.id}/submissions"] = {"post": _submit(form.id, form.title)}
     return {
@@ -41,9 +45,41 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
     }
 
 
-def _without_id(schema: Any) -> dict[str, Any]:
-    """The form schema, minus its `$id`: inside components, refs resolve against the document."""
-    return {k: v for k, v in dict(schema).items() if k != "$id"}
+def _components(form_id: str, bundled: Mapping[str, Any]) -> dict[str, Any]:
+    """The form and each shared definition as components, references rewritten to match."""
+    root = str(bundled["$id"])
+    resources = {root: dict(bundled)}
+    resources.update(bundled.get("$defs", {}))
+    names = {uri: form_id if uri == root else _name(uri) for uri in resources}
+    components = {}
+    for uri, resource in resources.items():
+        own = {k: v for k, v in resource.items() if k != "$id"}
+        if uri == root:
+            own.pop("$defs", None)
+        components[names[uri]] = _rewrite(own, uri, names)
+    return components
+
+
+def _name(uri: str) -> str:
+    """`https://formkit.invalid/schemas/defs/adres.json` becomes `defs.adres`."""
+    path = urlsplit(uri).path.removeprefix("/schemas/").removesuffix(".json")
+    return path.replace("/", ".")
+
+
+def _rewrite(node: Any, base: str, names: Mapping[str, str]) -> Any:
+    if isinstance(node, list):
+        return [_rewrite(item, base, names) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    rewritten = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            uri, fragment = urldefrag(urljoin(base, value))
+            value = f"#/components/schemas/{names[uri]}{fragment}" if uri in names else value
+        else:
+            value = _rewrite(value, base, names)
+        rewritten[key] = value
+    return rewritten
 
 
 def _problems(*statuses: int) -> dict[str, Any]:

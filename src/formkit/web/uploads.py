@@ -37,6 +37,8 @@ from formkit.web.problems import ProblemError
 
 ANSWERS_PART = "answers"
 MAX_JSON_BYTES = 2_000_000
+UNBOUNDED_FILES = 50  # for a list of files without maxItems
+MAX_FILES = 500
 
 
 @dataclass(slots=True)
@@ -109,7 +111,7 @@ async def _multipart(
             file_limits=lambda name: None if name == ANSWERS_PART else limits,
             store=store.staging(),
             max_field_bytes=MAX_JSON_BYTES,
-            max_fields=10,
+            max_fields=1 + _most_files(form),
         )
     except MultipartError as error:
         for uploaded in error.committed:
@@ -139,6 +141,16 @@ def _check_references(form: Form, submission: Submission) -> None:
             "malformed-request",
             f"Het bestand '{stray[0]}' hoort bij geen enkele bijlage in de antwoorden.",
         )
+
+
+def _most_files(form: Form) -> int:
+    """How many file parts the form's answers can name: bounds the parts a request may have."""
+    most = 0
+    for slot in form.attachment_slots:
+        per_slot = (slot.max_items or UNBOUNDED_FILES) if slot.multiple else 1
+        repeats = UNBOUNDED_FILES if "*" in slot.pointer else 1  # inside a repeatable group
+        most += per_slot * repeats
+    return min(most, MAX_FILES)
 
 
 def _widest_limits(form: Form) -> UploadLimits:

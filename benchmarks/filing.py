@@ -1,0 +1,321 @@
+"""Filings per second against a live server, beside a bare Litestar endpoint in the same run.
+
+Starts `formkit serve` (one worker, SQLite in a temporary folder, the embedded default) and a
+bare Litestar app that only decodes the same JSON body, loads each with wrk for a fixed time
+and connection count, and prints requests per second:
+
+- a JSON filing (answers only),
+- a filing with a 1 MB attachment (multipart),
+- the bare endpoint with the same JSON body.
+
+Then it uploads one 500 MB attachment and reports the server's peak RSS growth.
+The form is `bewonersinitiatief` with its attachments made optional and one slot raised to
+600 MB, so that JSON filings and the large upload are possible at all.
+
+Goals (issue 4): JSON filings at least 0.3 of the bare endpoint's rate; RSS growth under 50 MB
+for the 500 MB upload. Needs `wrk` (Debian package).
+
+    python benchmarks/filing.py [--seconds 10] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+import formkit
+from formkit._example import example
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = "bewonersinitiatief"
+PDF_HEAD = b"%PDF-1.7\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--upload-mb", type=int, default=500)
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("benchmarks/filing.py needs wrk: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        schemas = bench_schemas(work / "schemas")
+        answers = example(formkit.load_form(schemas / f"{FORM}.json"), now=datetime.now(UTC))
+        answers.pop("bijlagen", None)
+        body = json.dumps(answers).encode()
+        rows = []
+        with FormkitServer(work, schemas) as (url, _):
+            token = api_key(work)
+            auth = f"Authorization: Bearer {token}"
+            submit = f"{url}/api/v1/forms/{FORM}/submissions"
+            rows.append(
+                (
+                    "formkit JSON filing",
+                    load(submit, body, "application/json", auth, arguments, work),
+                )
+            )
+            boundary, multipart_body = one_mb_filing(answers)
+            kind = f"multipart/form-data; boundary={boundary}"
+            rows.append(
+                (
+                    "formkit filing + 1 MB attachment",
+                    load(submit, multipart_body, kind, auth, arguments, work),
+                )
+            )
+        with BareServer() as bare_url:
+            rows.append(
+                (
+                    "bare Litestar, decode the same JSON",
+                    load(f"{bare_url}/bare", body, "application/json", "", arguments, work),
+                )
+            )
+        bare_rate = rows[-1][1][0]
+        print(
+            f"\n{arguments.connections} connections, {arguments.seconds} s each, 1 worker process\n"
+        )
+        print("| endpoint | requests/s | non-2xx | ratio to bare |")
+        print("|---|---|---|---|")
+        for name, (rate, errors) in rows:
+            print(f"| {name} | {rate:,.0f} | {errors} | {rate / bare_rate:.2f} |")
+        with FormkitServer(work / "upload", bench_schemas(work / "upload" / "schemas")) as (
+            url,
+            pid,
+        ):
+            token = api_key(work / "upload")
+            base, peak, status = upload_rss(url, pid, token, answers, arguments.upload_mb)
+        print(
+            f"\n{arguments.upload_mb} MB upload: status {status}, server RSS {base / 1e6:.1f} MB "
+            f"before, peak {peak / 1e6:.1f} MB, growth {(peak - base) / 1e6:.1f} MB (goal < 50)"
+        )
+
+
+def bench_schemas(target: Path) -> Path:
+    shutil.copytree(ROOT / "schemas", target)
+    form = json.loads((target / f"{FORM}.json").read_text())
+    form["required"] = [name for name in form["required"] if name != "bijlagen"]
+    attachments = form["properties"]["bijlagen"]
+    attachments["required"] = []
+    attachments["properties"]["begroting"]["x-formkit"]["attachment"]["maxBytes"] = 600_000_000
+    (target / f"{FORM}.json").write_text(json.dumps(form, ensure_ascii=False))
+    for other in ("evenement", "bouwaanvraag"):
+        (target / f"{other}.json").unlink()
+    return target
+
+
+def environment(work: Path, schemas: Path, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FORMKIT_DATA_DIR": str(work / "data"),
+        "FORMKIT_SCHEMAS_DIR": str(schemas),
+        "FORMKIT_RENDERERS_DIR": str(ROOT / "renderers"),
+        "FORMKIT_PORT": str(port),
+        "FORMKIT_DATABASE_URL": "",
+    }
+
+
+class FormkitServer:
+    def __init__(self, work: Path, schemas: Path) -> None:
+        self.work, self.schemas, self.port = work, schemas, free_port()
+
+    def __enter__(self) -> tuple[str, int]:
+        self.env = environment(self.work, self.schemas, self.port)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "formkit", "serve"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        url = f"http://127.0.0.1:{self.port}"
+        wait_up(url + "/health")
+        return url, self.process.pid
+
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+class BareServer:
+    def __enter__(self) -> str:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(ROOT / "benchmarks"),
+                "_bare:app",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-server-header",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{self.port}"
+        wait_up(url + "/bare", method="POST")
+        return url
+
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def api_key(work: Path) -> str:
+    env = environment(work, ROOT / "schemas", 0)
+    done = subprocess.run(
+        [sys.executable, "-m", "formkit", "apikey", "create", "bench"],
+        env=env,
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return done.stdout.decode().strip()
+
+
+def load(
+    url: str, body: bytes, content_type: str, header: str, arguments: Any, work: Path
+) -> tuple[float, int]:
+    body_file = work / "body.bin"
+    body_file.write_bytes(body)
+    script = work / "post.lua"
+    headers = f'wrk.headers["Content-Type"] = "{content_type}"\n'
+    if header:
+        name, value = header.split(": ", 1)
+        headers += f'wrk.headers["{name}"] = "{value}"\n'
+    script.write_text(
+        f'wrk.method = "POST"\n{headers}'
+        f'local f = io.open("{body_file}", "rb")\nwrk.body = f:read("*a")\nf:close()\n'
+    )
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{arguments.connections}",
+            f"-d{arguments.seconds}s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+def one_mb_filing(answers: dict[str, Any]) -> tuple[str, bytes]:
+    document = {
+        **answers,
+        "bijlagen": {"begroting": {"bestand": "begroting", "naam": "begroting.pdf"}},
+    }
+    boundary = "formkitbenchboundary"
+    content = PDF_HEAD + os.urandom(1_000_000)
+    return boundary, multipart_bytes(boundary, document, content)
+
+
+def multipart_bytes(boundary: str, document: Any, content: bytes) -> bytes:
+    return b"".join(multipart_parts(boundary, document, [content]))
+
+
+def multipart_parts(boundary: str, document: Any, chunks: Any) -> Iterator[bytes]:
+    yield (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="answers"\r\n'
+        f"Content-Type: application/json\r\n\r\n"
+    ).encode()
+    yield json.dumps(document).encode()
+    yield (
+        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="begroting"; '
+        f'filename="begroting.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+    ).encode()
+    yield from chunks
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def upload_rss(
+    url: str, pid: int, token: str, answers: dict[str, Any], megabytes: int
+) -> tuple[int, int, int]:
+    document = {**answers, "bijlagen": {"begroting": {"bestand": "begroting", "naam": "groot.pdf"}}}
+    boundary = "formkitbenchboundary"
+    block = os.urandom(1_000_000)
+
+    def chunks() -> Iterator[bytes]:
+        yield PDF_HEAD
+        for _ in range(megabytes):
+            yield block
+
+    base = rss(pid)
+    peak = base
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, rss(pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    response = httpx.post(
+        f"{url}/api/v1/forms/{FORM}/submissions",
+        content=multipart_parts(boundary, document, chunks()),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+        timeout=600,
+    )
+    done.set()
+    sampler.join()
+    return base, peak, response.status_code
+
+
+def rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_up(url: str, method: str = "GET") -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.request(method, url, content=b"{}", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Real `formkit serve` processes for tests that need processes: concurrency, crashes, fuzzing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tests.conftest import ROOT, SCHEMAS
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler runs, as in a power cut of the process."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = None) -> Server:
+    port = free_port()
+    log = data_dir / f"server-{port}.log"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    environment = {
+        **os.environ,
+        "FORMKIT_DATA_DIR": str(data_dir),
+        "FORMKIT_DATABASE_URL": database_url,
+        "FORMKIT_SCHEMAS_DIR": str(SCHEMAS),
+        "FORMKIT_RENDERERS_DIR": str(ROOT / "renderers"),
+        "FORMKIT_PORT": str(port),
+        **(env or {}),
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "formkit", "serve"],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    _wait_until_up(server)
+    return server
+
+
+@contextmanager
+def running(data_dir: Path, database_url: str, count: int = 1) -> Iterator[list[Server]]:
+    servers = [start(data_dir, database_url) for _ in range(count)]
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _wait_until_up(server: Server, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{server.log.read_text(errors='replace')}")
+        try:
+            if httpx.get(server.url + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"server did not come up:\n{server.log.read_text(errors='replace')}")
+
+
+def api_key(data_dir: Path, database_url: str, scopes: str = "read,write") -> str:
+    """A key made with the operators' own command, as an operator would."""
+    environment = {**os.environ, "FORMKIT_DATA_DIR": str(data_dir)}
+    environment["FORMKIT_DATABASE_URL"] = database_url
+    done = subprocess.run(
+        [sys.executable, "-m", "formkit", "apikey", "create", "tests", "--scopes", scopes],
+        env=environment,
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return done.stdout.decode().strip()
+
+
+def references(document: Any) -> list[str]:
+    if isinstance(document, dict):
+        own = [document["bestand"]] if isinstance(document.get("bestand"), str) else []
+        return own + [ref for value in document.values() for ref in references(value)]
+    if isinstance(document, list):
+        return [ref for item in document for ref in references(item)]
+    return []
+
+
+def multipart(document: Any, content: Mapping[str, bytes] | None = None) -> dict[str, Any]:
+    """httpx `files=` for answers and one file per reference (PNG for photos, else PDF)."""
+    files: dict[str, Any] = {"answers": (None, json.dumps(document).encode(), "application/json")}
+    for ref in references(document):
+        data = (content or {}).get(ref) or (PNG if ref.startswith("foto") else PDF)
+        kind = "image/png" if data.startswith(b"\x89PNG") else "application/pdf"
+        files[ref] = (f"{ref}.{kind.split('/')[-1]}", data, kind)
+    return {"files": files}
