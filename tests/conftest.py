@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 import formkit
 from formkit.catalogue import Catalogue
+from formkit.eid._testcard import SoftHsm, TestCard, find_softhsm_module, provision_card
+from formkit.eid._testpki import KeyKind, TestPKI
 from formkit.store._tables import metadata
 from formkit.store.database import open_database
 
@@ -90,3 +92,46 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def _psycopg(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+# Test eID cards on SoftHSM2: one with P-384 keys (applet 1.8), one with RSA-2048 (1.7).
+# softhsm2 must be installed (`apt-get install softhsm2`); without it these tests fail, they do
+# not skip. SoftHSM2 reads `SOFTHSM2_CONF` once per process, so every test of the session that
+# needs a token shares this one configuration.
+TOKEN_LABELS: dict[KeyKind, str] = {"ec": "BELPIC-TEST", "rsa": "BELPIC-TEST-RSA"}
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsm]:
+    module = find_softhsm_module()
+    if module is None:
+        pytest.fail("softhsm2 is not installed: apt-get install softhsm2", pytrace=False)
+    softhsm = SoftHsm.create(tmp_path_factory.mktemp("softhsm"), module)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in softhsm.environment().items():
+            patch.setenv(name, value)
+        yield softhsm
+
+
+def _card(softhsm: SoftHsm, key_kind: KeyKind) -> TestCard:
+    label = TOKEN_LABELS[key_kind]
+    softhsm.init_token(label)
+    pki = TestPKI.create(now=NOW, key_kind=key_kind)
+    return provision_card(softhsm.module, label, pki, key_kind=key_kind)
+
+
+@pytest.fixture(scope="session")
+def ec_card(softhsm: SoftHsm) -> TestCard:
+    return _card(softhsm, "ec")
+
+
+@pytest.fixture(scope="session")
+def rsa_card(softhsm: SoftHsm) -> TestCard:
+    return _card(softhsm, "rsa")
+
+
+@pytest.fixture(params=["ec", "rsa"])
+def card(request: pytest.FixtureRequest) -> TestCard:
+    """Each kind of card in turn."""
+    found: TestCard = request.getfixturevalue(f"{request.param}_card")
+    return found
