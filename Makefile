@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core, which the browser tests inject into pages for the WCAG audits.
+BROWSER_DEPS := tests/browser/node_modules/.installed
 
 .PHONY: run test lint typecheck check bench clean
 
@@ -12,10 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(BROWSER_DEPS): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
 run: $(STAMP)
 	$(BIN)/formkit check schemas/
+	$(BIN)/formkit serve
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(BROWSER_DEPS) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -27,6 +34,9 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/filing.py
+	$(BIN)/python benchmarks/receipts.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

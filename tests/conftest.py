@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.serialization import Encoding
 
 import formkit
 from formkit.catalogue import Catalogue
@@ -98,6 +99,7 @@ def _psycopg(url: str) -> str:
 # softhsm2 must be installed (`apt-get install softhsm2`); without it these tests fail, they do
 # not skip. SoftHSM2 reads `SOFTHSM2_CONF` once per process, so every test of the session that
 # needs a token shares this one configuration.
+PEM = Encoding.PEM
 TOKEN_LABELS: dict[KeyKind, str] = {"ec": "BELPIC-TEST", "rsa": "BELPIC-TEST-RSA"}
 
 
@@ -135,3 +137,11 @@ def card(request: pytest.FixtureRequest) -> TestCard:
     """Each kind of card in turn."""
     found: TestCard = request.getfixturevalue(f"{request.param}_card")
     return found
+
+
+def trust_folder(pki: TestPKI, folder: Path) -> Path:
+    """A folder as `FORMKIT_EID_TRUST_DIR` expects it, trusting `pki`'s root."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, certificate in (("root", pki.root), ("citizen-ca", pki.citizen_ca)):
+        (folder / f"{name}.pem").write_bytes(certificate.certificate.public_bytes(PEM))
+    return folder

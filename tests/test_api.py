@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator
@@ -9,25 +10,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
-from tests.conftest import FORM_IDS, NOW, ROOT, SCHEMAS, answers
+from tests.conftest import FORM_IDS, NOW, ROOT, SCHEMAS, answers, trust_folder
 
 from formkit.catalogue import Catalogue
+from formkit.eid import sign_digest
+from formkit.eid._testcard import TestCard
 from formkit.settings import Settings
 from formkit.web.app import create_app
 from formkit.web.services import Services
 
+SIGNED_FORMS = {"bouwaanvraag"}  # those whose schema asks for an eID signature
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
 
 @pytest.fixture
-def services(database_url: str, tmp_path: Path, catalogue: Catalogue) -> Services:
+def services(
+    database_url: str, tmp_path: Path, catalogue: Catalogue, ec_card: TestCard
+) -> Services:
     settings = Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
         schemas_dir=SCHEMAS,
         renderers_dir=ROOT / "renderers",
+        eid_trust_dir=trust_folder(ec_card.pki, tmp_path / "eid-trust"),
     )
     return Services.build(settings, clock=lambda: NOW, catalogue=catalogue)
 
@@ -69,22 +77,56 @@ def test_a_form_is_served_with_its_own_schema(client: TestClient[Any]) -> None:
     assert shown["prefix"] == "EVT"
 
 
-def file(client: TestClient[Any], token: str, form_id: str, document: Any, **headers: str) -> Any:
-    """Post answers as an integrator would: multipart, a PDF (a PNG for photos) per attachment."""
+def file(
+    client: TestClient[Any],
+    token: str,
+    form_id: str,
+    document: Any,
+    card: TestCard | None = None,
+    **headers: str,
+) -> Any:
+    """Post answers as an integrator would: multipart, a PDF (a PNG for photos) per attachment,
+    and for a form that needs one, the eID signature of `card` over the data to sign."""
     files = {ref: upload(ref) for ref in attachment_references(document)}
+    body = multipart_body(document, files)
+    if card is not None and form_id in SIGNED_FORMS:
+        body["files"]["signature"] = signature_part(client, token, form_id, body, card)
     return client.post(
-        f"/api/v1/forms/{form_id}/submissions",
-        headers=auth(token, **headers),
-        **multipart_body(document, files),
+        f"/api/v1/forms/{form_id}/submissions", headers=auth(token, **headers), **body
     )
+
+
+def signature_part(
+    client: TestClient[Any], token: str, form_id: str, body: Any, card: TestCard, **sign: Any
+) -> tuple[None, bytes, str]:
+    """Ask the API what to sign, sign it on the card, and return the `signature` part."""
+    response = client.post(f"/api/v1/forms/{form_id}/data-to-sign", headers=auth(token), **body)
+    assert response.status_code == 200, response.text
+    digest = base64.b64decode(response.json()["digest"])
+    signed = sign_digest(card.module, card.token_label, card.pin, digest, "SHA-384", **sign)
+    document = {
+        "hash": "SHA-384",
+        "signature": base64.b64encode(signed.signature).decode(),
+        "certificate": base64.b64encode(signed.certificate).decode(),
+    }
+    return None, json.dumps(document).encode(), "application/json"
+
+
+def signed_by(document: Any, card: TestCard) -> Any:
+    """The answers with the card's holder as the applicant the form wants to sign."""
+    document = json.loads(json.dumps(document))
+    people = document.get("aanvragers", {}).get("personen")
+    if people:
+        people[0]["rijksregisternummer"] = card.citizen.national_number
+    return document
 
 
 @pytest.mark.parametrize("example", ["valid-minimal", "valid-full"])
 @pytest.mark.parametrize("form_id", FORM_IDS)
 def test_answers_with_their_files_file_a_dossier(
-    client: TestClient[Any], token: str, form_id: str, example: str
+    client: TestClient[Any], token: str, form_id: str, example: str, ec_card: TestCard
 ) -> None:
-    response = file(client, token, form_id, answers(form_id, example))
+    response = file(client, token, form_id, signed_by(answers(form_id, example), ec_card), ec_card)
     assert response.status_code == 201, response.text
     filed = response.json()
     assert filed["number"].endswith("-000001")
@@ -233,3 +275,86 @@ def attachment_references(document: Any) -> list[str]:
 
     walk(document)
     return found
+
+
+# The eID signature of forms that need one (bouwaanvraag): each refusal has its own type.
+
+
+def bouwaanvraag(card: TestCard) -> Any:
+    return signed_by(answers("bouwaanvraag", "valid-minimal"), card)
+
+
+def test_a_signed_filing_records_its_signer(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    response = file(client, token, "bouwaanvraag", bouwaanvraag(ec_card), ec_card)
+    assert response.status_code == 201, response.text
+    dossier = client.get(response.json()["url"], headers=auth(token)).json()
+    certificate = ec_card.signature.public_bytes(Encoding.DER)
+    assert dossier["signer"] == {
+        "name": "Anna Maria TEST Peeters",
+        "national_number_masked": "85.07.30-***.**",
+        "certificate_sha256": hashlib.sha256(certificate).hexdigest(),
+    }
+    assert "85073003328" not in response.text  # the answers hold it; the reply does not
+
+
+def test_an_unsigned_filing_is_refused(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    response = file(client, token, "bouwaanvraag", bouwaanvraag(ec_card))
+    problem(response, 422, "signature-missing")
+
+
+def signed_body(
+    client: TestClient[Any], token: str, document: Any, card: TestCard, **sign: Any
+) -> dict[str, Any]:
+    body = multipart_body(document, {ref: upload(ref) for ref in attachment_references(document)})
+    body["files"]["signature"] = signature_part(client, token, "bouwaanvraag", body, card, **sign)
+    return body
+
+
+def submit(client: TestClient[Any], token: str, body: dict[str, Any]) -> Any:
+    return client.post("/api/v1/forms/bouwaanvraag/submissions", headers=auth(token), **body)
+
+
+def test_the_authentication_key_cannot_sign(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    body = signed_body(client, token, bouwaanvraag(ec_card), ec_card, key_label="Authentication")
+    problem(submit(client, token, body), 422, "signature-wrong-key")
+
+
+def test_a_signature_over_other_answers_is_refused(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    signed = signed_body(client, token, bouwaanvraag(ec_card), ec_card)
+    changed = bouwaanvraag(ec_card)
+    changed["werken"]["omschrijving"] = changed["werken"]["omschrijving"] + "."
+    body = multipart_body(changed, {ref: upload(ref) for ref in attachment_references(changed)})
+    body["files"]["signature"] = signed["files"]["signature"]
+    problem(submit(client, token, body), 422, "signature-bad-signature")
+
+
+def test_the_signer_must_be_the_applicant(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    document = answers("bouwaanvraag", "valid-minimal")  # another person's number
+    body = signed_body(client, token, document, ec_card)
+    problem(submit(client, token, body), 422, "signature-applicant-mismatch")
+
+
+def test_a_card_of_an_untrusted_issuer_is_refused(
+    client: TestClient[Any], token: str, rsa_card: TestCard
+) -> None:
+    body = signed_body(client, token, bouwaanvraag(rsa_card), rsa_card)
+    problem(submit(client, token, body), 422, "signature-untrusted")
+
+
+def test_an_unreadable_signature_is_refused(
+    client: TestClient[Any], token: str, ec_card: TestCard
+) -> None:
+    document = bouwaanvraag(ec_card)
+    body = multipart_body(document, {ref: upload(ref) for ref in attachment_references(document)})
+    body["files"]["signature"] = (None, b'{"signature": "@@"}', "application/json")
+    problem(submit(client, token, body), 422, "signature-malformed")

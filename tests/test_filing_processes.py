@@ -7,6 +7,7 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,17 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from tests import live
-from tests.conftest import answers
+from tests.conftest import SCHEMAS
 
-FORM = "bouwaanvraag"  # no lead times: its example answers stay valid whatever the date
+import formkit
+from formkit._example import example
+
+FORM = "bewonersinitiatief"
+
+
+def fresh_answers() -> Any:
+    """Valid answers for today: the servers check lead times against the real clock."""
+    return example(formkit.load_form(SCHEMAS / f"{FORM}.json"), now=datetime.now(UTC))
 
 
 def file(client: httpx.Client, url: str, token: str, key: str | None, document: Any) -> Any:
@@ -35,7 +44,7 @@ def test_32_clients_two_processes_one_dossier_per_key_gapless(
     postgres_url: str, tmp_path: Path
 ) -> None:
     """2,000 submissions, each of 500 keys sent 4 times, spread over two processes."""
-    document = answers(FORM, "valid-minimal")
+    document = fresh_answers()
     token = live.api_key(tmp_path, postgres_url)
     keys = [f"key-{n}" for n in range(500)] * 4
     random.Random(7).shuffle(keys)
@@ -64,7 +73,7 @@ def test_32_clients_two_processes_one_dossier_per_key_gapless(
     assert sum(status == 201 for _, status, _ in results) == 500
     numbers = sorted(number for (number,) in by_key.values())
     year = numbers[0].split("-")[1]
-    assert numbers == [f"BAV-{year}-{n:06d}" for n in range(1, 501)]
+    assert numbers == [f"BWI-{year}-{n:06d}" for n in range(1, 501)]
     engine = sa.create_engine(postgres_url)  # already names the psycopg driver
     with engine.connect() as connection:
         stored = connection.execute(sa.text("SELECT count(*) FROM dossier")).scalar()
@@ -82,7 +91,7 @@ def test_a_killed_server_keeps_every_acknowledged_filing_whole(
         else request.getfixturevalue("postgres_url")
     )
     token = live.api_key(tmp_path, database)
-    document = answers(FORM, "valid-minimal")
+    document = fresh_answers()
     acknowledged: list[str] = []
     stop = threading.Event()
     server = live.start(tmp_path, database)

@@ -59,11 +59,20 @@ class Filing:
     channel: str  # "web" or "api:<key name>": who handed it in
     idempotency_key: str | None
     request_digest: str  # tells a retry of the same request from a different one
+    signer: Mapping[str, Any] | None = None  # the citizen's eID signature, when the form asks
 
 
 def canonical(document: Any) -> bytes:
     """RFC 8785 canonical JSON: the same answers give the same bytes everywhere."""
     return bytes(rfc8785.dumps(document))
+
+
+FILING_TYPE = "formkit.filing.v1"
+
+
+def filing_document(form_id: str, version: str, answers: Any) -> dict[str, Any]:
+    """What a citizen's eID signature covers: the form, its exact version, the bound answers."""
+    return {"type": FILING_TYPE, "form": form_id, "version": version, "answers": answers}
 
 
 def digest(document: Any) -> str:

@@ -26,6 +26,7 @@ from formkit._scaffold import scaffold
 from formkit._sources import read_json
 from formkit._validate import validate
 from formkit.eid import add_sign_command
+from formkit.receipts import add_verify_command
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 DEFAULT_SCHEMAS = "schemas"
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_operator_commands(commands)
     add_sign_command(commands)
+    add_verify_command(commands)
     return parser
 
 

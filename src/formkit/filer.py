@@ -11,10 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from formkit._filing import Blob, Filing, bind_attachments, filing_request_digest
+from formkit._filing import Attachment, Blob, Filing, bind_attachments, filing_request_digest
 from formkit._model import Form
 from formkit._problems import Problem
 from formkit._validate import validate
+from formkit.signing import (
+    CitizenSignature,
+    EidTrust,
+    check_signature,
+    digest_to_sign,
+    signer_record,
+)
 from formkit.store.dossiers import Filed, IdempotencyConflict, Outcome
 
 
@@ -41,6 +48,7 @@ def _utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class Filer:
     queue: Queue
+    trust: EidTrust  # what citizens' eID certificates must chain to
     clock: Callable[[], datetime] = _utc_now
 
     async def file(
@@ -52,6 +60,7 @@ class Filer:
         channel: str,
         idempotency_key: str | None,
         before_commit: Callable[[], Awaitable[None]] | None = None,
+        signature: CitizenSignature | None = None,
     ) -> FilingResult:
         """Validate and file; `before_commit` runs once the filing is accepted (staged files).
 
@@ -63,12 +72,18 @@ class Filer:
             earlier = await self.queue.earlier(idempotency_key, digest)
             if earlier is not None:
                 return earlier
-        problems = validate(form, answers, now=self.clock())
-        if problems:
-            return Refused(tuple(problems))
-        bound, attachments, problems = bind_attachments(form, answers, blobs)
-        if problems:
-            return Refused(tuple(problems))
+        now = self.clock()
+        checked_answers = self._checked(form, answers, blobs, now)
+        if isinstance(checked_answers, Refused):
+            return checked_answers
+        bound, attachments = checked_answers
+        signer = None
+        if form.signature_required:
+            checked = await check_signature(form, bound, signature, self.trust, now)
+            if isinstance(checked, Problem):
+                return Refused((checked,))
+            assert signature is not None
+            signer = signer_record(checked, signature, digest_to_sign(form, bound))
         filing = Filing(
             form_id=form.id,
             prefix=form.prefix,
@@ -78,7 +93,27 @@ class Filer:
             channel=channel,
             idempotency_key=idempotency_key,
             request_digest=digest,
+            signer=signer,
         )
         if before_commit is not None:
             await before_commit()
         return await self.queue.file(filing, form.schema)
+
+    def data_to_sign(self, form: Form, answers: Any, blobs: Mapping[str, Blob]) -> bytes | Refused:
+        """The digest the citizen's card signs, for answers that can be filed as they are."""
+        checked = self._checked(form, answers, blobs, self.clock())
+        if isinstance(checked, Refused):
+            return checked
+        return digest_to_sign(form, checked[0])
+
+    def _checked(
+        self, form: Form, answers: Any, blobs: Mapping[str, Blob], now: datetime
+    ) -> tuple[dict[str, Any], tuple[Attachment, ...]] | Refused:
+        """Validated answers with their attachments bound, or what is wrong with them."""
+        problems = validate(form, answers, now=now)
+        if problems:
+            return Refused(tuple(problems))
+        bound, attachments, problems = bind_attachments(form, answers, blobs)
+        if problems:
+            return Refused(tuple(problems))
+        return bound, attachments

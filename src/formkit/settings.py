@@ -39,6 +39,8 @@ class Settings:
     max_request_bytes: int = 600_000_000
     batch_size: int = 256  # filings committed together at most
     workers: int = 1
+    eid_trust_dir: Path | None = None  # unset: a TEST PKI made in data_dir (development only)
+    eid_revocation_required: int = 0  # 1: refuse a signature without CRL data covering it
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -74,7 +76,7 @@ def setting_names() -> list[str]:
 def _parse(name: str, kind: str, raw: str) -> object:
     variable = PREFIX + name.upper()
     try:
-        if kind == "Path":
+        if kind.startswith("Path"):
             return Path(raw)
         if kind == "int":
             return int(raw)

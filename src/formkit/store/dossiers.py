@@ -54,6 +54,7 @@ class StoredDossier:
     filed_at: datetime
     attachments: tuple[Attachment, ...]
     events: tuple[Mapping[str, Any], ...]
+    signer: Mapping[str, Any] | None
 
 
 Outcome = Filed | IdempotencyConflict
@@ -256,6 +257,7 @@ def _insert_dossiers(
             "filed_at": now,
             "idempotency_key": filing.idempotency_key,
             "request_digest": filing.request_digest,
+            "signer": filing.signer,
         }
         for filing, number in filings
     ]
@@ -338,6 +340,7 @@ def _stored(connection: Connection, row: Any) -> StoredDossier:
             {"at": _utc(e.at).isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
             for e in events
         ),
+        signer=row.signer,
     )
 
 

@@ -13,6 +13,7 @@ from litestar.response import Stream
 
 from formkit._model import Form
 from formkit.filer import Refused
+from formkit.signing import HASH
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import Filed, IdempotencyConflict, StoredDossier
 from formkit.web import openapi
@@ -60,8 +61,29 @@ async def submit(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Res
             channel=key.channel,
             idempotency_key=None if idempotency_key is None else f"{key.id}:{idempotency_key}",
             before_commit=submission.promote,
+            signature=submission.signature,
         )
     return _filed(request, form, result)
+
+
+@post("/forms/{form_id:str}/data-to-sign", status_code=200)
+async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Response[bytes]:
+    """The digest an eID card signs for these answers and files; nothing is filed or kept."""
+    found = services(request)
+    form = _form(request, form_id)
+    _authorise(request, "write", form.id)
+    async with read_submission(request, form, found.blobs) as submission:
+        result = found.filer.data_to_sign(form, submission.answers, submission.blobs)
+    if isinstance(result, Refused):
+        raise _refusal(result)
+    return _json(
+        {
+            "form": form.id,
+            "version": form.version,
+            "hash": HASH,
+            "digest": base64.b64encode(result).decode(),
+        }
+    )
 
 
 @get("/dossiers/{number:str}", sync_to_thread=True)
@@ -114,6 +136,7 @@ router = Router(
         list_forms,
         show_form,
         submit,
+        data_to_sign,
         show_dossier,
         download_attachment,
         describe_problem,
@@ -174,13 +197,20 @@ def _dossier(request: Request[Any, Any, Any], number: str) -> StoredDossier:
     return dossier
 
 
+def _refusal(refused: Refused) -> ProblemError:
+    first = refused.problems[0]
+    if first.code.startswith("signature-"):  # each signature failure has its own type
+        return ProblemError(first.code, first.message)
+    return ProblemError(
+        "invalid-answers",
+        "Niet alle antwoorden zijn in orde; zie de lijst van problemen.",
+        problems=refused.problems,
+    )
+
+
 def _filed(request: Request[Any, Any, Any], form: Form, result: Any) -> Response[bytes]:
     if isinstance(result, Refused):
-        raise ProblemError(
-            "invalid-answers",
-            "Niet alle antwoorden zijn in orde; zie de lijst van problemen.",
-            problems=result.problems,
-        )
+        raise _refusal(result)
     if isinstance(result, IdempotencyConflict):
         raise ProblemError(
             "idempotency-conflict",
@@ -223,8 +253,20 @@ def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:
             for index, a in enumerate(dossier.attachments)
         ],
         "events": list(dossier.events),
+        "signer": _signer(dossier.signer),
         "url": url,
         "receipt_url": f"{url}/receipt",
+    }
+
+
+def _signer(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Who signed, as far as an integrator needs it: never the whole national number."""
+    if record is None:
+        return None
+    return {
+        "name": f"{record['given_name']} {record['surname']}",
+        "national_number_masked": record["national_number_masked"],
+        "certificate_sha256": record["certificate_sha256"],
     }
 
 

@@ -12,7 +12,7 @@ from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
 from formkit.settings import Settings
-from formkit.web import api
+from formkit.web import api, pages, security
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.services import Services
 
@@ -51,8 +51,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             services.close()
 
     app = Litestar(
-        route_handlers=[api.router, health],
-        lifespan=[lifespan],
+        route_handlers=[
+            api.router,
+            pages.router,
+            pages.static_files(settings.renderers_dir),
+            health,
+        ],
+        lifespan=[lifespan, pages.draft_sweeper],
+        before_send=[security.headers_hook(settings)],
         exception_handlers={Exception: _handle},
         request_max_body_size=settings.max_request_bytes,
         openapi_config=None,
@@ -69,6 +75,8 @@ def health() -> dict[str, str]:
 
 def _handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     """One error shape: problem details for the API (pages come with their own error page)."""
+    if not request.url.path.startswith("/api/"):
+        return pages.error_response(request, error)
     problem = _as_problem(error)
     if problem.status >= 500:
         log.exception("request failed: %s %s", request.method, request.url.path, exc_info=error)

@@ -68,6 +68,28 @@ TYPES = {
             "The service cannot store filings right now; retry later with the same key.",
         ),
         ProblemType("internal", 500, "Interne fout", "A fault of formkit's; it is logged."),
+        *(
+            ProblemType(slug, 422, title, meaning)
+            for slug, title, meaning in (
+                ("signature-missing", "Handtekening ontbreekt", "The form needs an eID signature."),
+                ("signature-malformed", "Handtekening onleesbaar", "Not a signature document."),
+                ("signature-bad-signature", "Handtekening klopt niet", "Not over this filing."),
+                ("signature-wrong-key", "Verkeerde sleutel", "The authentication key signed."),
+                ("signature-expired", "Certificaat niet geldig", "Not valid when signing."),
+                ("signature-revoked", "Certificaat ingetrokken", "The certificate is revoked."),
+                ("signature-untrusted", "Onbekende uitgever", "Not issued under a trusted root."),
+                (
+                    "signature-revocation-unknown",
+                    "Intrekking onbekend",
+                    "Revocation data is required and missing.",
+                ),
+                (
+                    "signature-applicant-mismatch",
+                    "Andere ondertekenaar",
+                    "The signer is not the applicant the answers name.",
+                ),
+            )
+        ),
     )
 }
 

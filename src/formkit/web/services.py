@@ -10,14 +10,18 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from formkit._devpki import development_trust_dir
 from formkit.blobs import FileBlobStore
 from formkit.catalogue import Catalogue
 from formkit.filer import Filer
+from formkit.render import Renderer
 from formkit.settings import Settings
+from formkit.signing import EidTrust
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
+from formkit.store.drafts import DraftStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,8 @@ class Services:
     blobs: FileBlobStore
     api_keys: ApiKeys
     secret: bytes  # signs CSRF tokens and resume links; kept in the data folder
+    drafts: DraftStore  # the citizen pages' drafts and their uploads
+    renderer: Renderer  # the citizen pages' HTML, from renderers/templates
 
     @classmethod
     def build(
@@ -51,14 +57,22 @@ class Services:
             engine=engine,
             dossiers=dossiers,
             queue=queue,
-            filer=Filer(queue) if clock is None else Filer(queue, clock),
+            filer=Filer(queue, _eid_trust(settings), *(() if clock is None else (clock,))),
             blobs=FileBlobStore(settings.data_dir / "blobs"),
             api_keys=ApiKeys(engine),
             secret=_secret(settings.data_dir / "secret.key"),
+            drafts=DraftStore(engine, settings.draft_ttl, settings.upload_ttl),
+            renderer=Renderer(settings.renderers_dir / "templates"),
         )
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _eid_trust(settings: Settings) -> EidTrust:
+    folder = settings.eid_trust_dir or development_trust_dir(settings.data_dir)
+    required = bool(settings.eid_revocation_required)
+    return EidTrust.from_folder(folder, revocation_required=required)
 
 
 def _secret(path: Path) -> bytes:

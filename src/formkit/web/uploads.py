@@ -24,6 +24,7 @@ from formkit.blobs import (
     UploadLimits,
     UploadTooLargeError,
 )
+from formkit.signing import MESSAGES, CitizenSignature
 from formkit.web._multipart import (
     FieldTooLargeError,
     FileRefusedError,
@@ -36,7 +37,9 @@ from formkit.web._multipart import (
 from formkit.web.problems import ProblemError
 
 ANSWERS_PART = "answers"
+SIGNATURE_PART = "signature"  # `formkit sign`'s output, for forms that need an eID signature
 MAX_JSON_BYTES = 2_000_000
+TEXT_PARTS = frozenset({ANSWERS_PART, SIGNATURE_PART})
 UNBOUNDED_FILES = 50  # for a list of files without maxItems
 MAX_FILES = 500
 
@@ -45,6 +48,7 @@ MAX_FILES = 500
 class Submission:
     answers: Any
     staged: dict[str, StagedBlob] = field(default_factory=dict)  # by attachment reference
+    signature: CitizenSignature | None = None
     _kept: bool = False
 
     @property
@@ -108,10 +112,10 @@ async def _multipart(
         result = await read_multipart(
             request.stream(),
             request.headers.get("content-type", ""),
-            file_limits=lambda name: None if name == ANSWERS_PART else limits,
+            file_limits=lambda name: None if name in TEXT_PARTS else limits,
             store=store.staging(),
             max_field_bytes=MAX_JSON_BYTES,
-            max_fields=1 + _most_files(form),
+            max_fields=len(TEXT_PARTS) + _most_files(form),
         )
     except MultipartError as error:
         for uploaded in error.committed:
@@ -125,11 +129,20 @@ async def _multipart(
         raise ProblemError("malformed-request", "Het deel 'answers' met de antwoorden ontbreekt.")
     try:
         submission.answers = _decode(texts[ANSWERS_PART].encode())
+        if SIGNATURE_PART in texts:
+            submission.signature = _signature(texts[SIGNATURE_PART])
         _check_references(form, submission)
     except ProblemError:
         await submission.discard()
         raise
     return submission
+
+
+def _signature(text: str) -> CitizenSignature:
+    try:
+        return CitizenSignature.from_document(_decode(text.encode()))
+    except (ValueError, ProblemError):
+        raise ProblemError("signature-malformed", MESSAGES["signature-malformed"]) from None
 
 
 def _check_references(form: Form, submission: Submission) -> None:

@@ -1,0 +1,161 @@
+"""The checks of what a receipt says, once its seal is known: log, citizen, answers, files.
+
+Each function returns `Check`s in plain Dutch (ids: tree-head, inclusion, citizen-signature,
+answers, attachment) and never raises on what the receipt or the citizen's files contain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from formkit._filing import canonical
+from formkit.eid import SignatureRefused, verify_signed_digest_async
+from formkit.receipts._document import Receipt, ReceiptBody, filing_digest
+from formkit.receipts._pdf import moment_text
+from formkit.receipts._report import Check, fails, holds
+
+_CITIZEN_REFUSALS = {
+    "malformed": "de handtekening of het certificaat is onleesbaar",
+    "bad-signature": "de handtekening hoort niet bij deze gegevens of dit certificaat",
+    "wrong-key": "ze is niet gezet met de handtekeningsleutel van de eID",
+    "expired": "het certificaat was niet geldig op het moment van indienen",
+    "revoked": "het certificaat is ingetrokken",
+    "untrusted": "het certificaat leidt niet naar een vertrouwd eID-basiscertificaat",
+    "revocation-unknown": "de intrekkingsgegevens ontbreken",
+}
+
+
+def log_checks(receipt: Receipt, seal_certificate: bytes) -> list[Check]:
+    """The tree head is the seal's, and the body is the leaf the proof leads to under it."""
+    head, proof = receipt.tree_head.head, receipt.proof
+    sealed_at = moment_text(datetime.fromtimestamp(head.timestamp_ms / 1000, tz=UTC))
+    if receipt.tree_head.holds(seal_certificate):
+        tree_head = holds(
+            "tree-head",
+            f"De stand van het openbare register ({head.tree_size} inzendingen op {sealed_at}) "
+            "is met hetzelfde zegel ondertekend.",
+        )
+    else:
+        tree_head = fails(
+            "tree-head",
+            "De stand van het openbare register op het ontvangstbewijs is niet met hetzelfde "
+            "zegel ondertekend.",
+        )
+    if proof.verify(receipt.body.leaf_hash(), head.root_hash):
+        place = f"op plaats {proof.leaf_index + 1} van {proof.tree_size}"
+        inclusion = holds("inclusion", f"Het dossier staat in het openbare register, {place}.")
+    else:
+        inclusion = fails(
+            "inclusion", "Het bewijs dat het dossier in het openbare register staat, klopt niet."
+        )
+    return [tree_head, inclusion]
+
+
+async def citizen_check(body: ReceiptBody, eid_roots: list[bytes]) -> Check:
+    """The citizen's eID signature over the answers' digest, at the moment of filing."""
+    signer = body.signer
+    assert signer is not None
+    who = f"{signer.name} ({signer.national_number_masked})"
+    try:
+        identity = await verify_signed_digest_async(
+            signer.signed_digest,
+            signer.hash,
+            signer.signature,
+            signer.certificate,
+            trust_roots=eid_roots,
+            intermediates=signer.chain,
+            at=body.filed_at,
+            revocation_required=False,  # the city checked revocation when it accepted the filing
+        )
+    except SignatureRefused as refusal:
+        if refusal.code == "untrusted" and not eid_roots:
+            return fails(
+                "citizen-signature",
+                f"De eID-handtekening van {who} kon niet volledig nagegaan worden: geef de "
+                "basiscertificaten van de eID op (--trust-eid).",
+            )
+        reason = _CITIZEN_REFUSALS[refusal.code]
+        return fails(
+            "citizen-signature", f"De eID-handtekening van {who} is niet geldig: {reason}."
+        )
+    except Exception:  # the validator tripping over a crafted certificate: not accepted either
+        return fails(
+            "citizen-signature",
+            f"De eID-handtekening van {who} kon niet nagegaan worden: het certificaat is "
+            "onleesbaar.",
+        )
+    named = f"{identity.given_name} {identity.surname}"
+    if (named, identity.masked_national_number) != (signer.name, signer.national_number_masked):
+        return fails(
+            "citizen-signature",
+            "De naam of het rijksregisternummer op het ontvangstbewijs is niet die van het "
+            "certificaat van de handtekening.",
+        )
+    return holds(
+        "citizen-signature",
+        f"De eID-handtekening van {who} is echt, en het certificaat was geldig op het moment "
+        "van indienen.",
+    )
+
+
+def answers_check(body: ReceiptBody, answers: bytes) -> Check:
+    """These answers (JSON) are the ones on the receipt, and the ones the citizen signed."""
+    try:
+        document = json.loads(answers)
+        written = canonical(document)
+    except (ValueError, TypeError, OverflowError):
+        return fails("answers", "De antwoorden zijn geen leesbare JSON.")
+    if hashlib.sha256(written).hexdigest() != body.answers_sha256:
+        return fails("answers", "De antwoorden verschillen van wat op het ontvangstbewijs staat.")
+    signer = body.signer
+    if signer is None:
+        return holds("answers", "De antwoorden komen overeen met het ontvangstbewijs.")
+    if filing_digest(body.form, body.version, document, signer.hash) != signer.signed_digest:
+        return fails("answers", f"De antwoorden zijn niet wat {signer.name} ondertekende.")
+    return holds(
+        "answers",
+        "De antwoorden komen overeen met het ontvangstbewijs, en "
+        f"{signer.name} ondertekende precies deze antwoorden.",
+    )
+
+
+def attachment_checks(body: ReceiptBody, folder: Path) -> list[Check]:
+    """One check per attachment: a file in `folder` has its SHA-256, by name or by content."""
+    try:
+        files = _hash_folder(folder)
+    except OSError:
+        return [fails("attachment", f"De map {folder} kan niet gelezen worden.")]
+    by_hash: dict[str, str] = {}
+    for name, digest in sorted(files.items()):
+        by_hash.setdefault(digest, name)
+    checks = []
+    for attachment in body.attachments:
+        name, sha256 = attachment.name, attachment.sha256
+        same_bytes = name if files.get(name) == sha256 else by_hash.get(sha256)
+        if same_bytes == name:
+            checks.append(holds("attachment", f"De bijlage {name} komt overeen.", name))
+        elif same_bytes is not None:
+            message = f"De bijlage {name} komt overeen met het bestand {same_bytes}."
+            checks.append(holds("attachment", message, name))
+        elif name in files:
+            message = (
+                f"Het bestand {name} verschilt van de bijlage op het ontvangstbewijs "
+                "(een andere SHA-256)."
+            )
+            checks.append(fails("attachment", message, name))
+        else:
+            checks.append(fails("attachment", f"De bijlage {name} ontbreekt in {folder}.", name))
+    return checks
+
+
+def _hash_folder(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file directly in `folder`, by name; names are never joined."""
+    digests: dict[str, str] = {}
+    for entry in folder.iterdir():
+        if entry.is_file():
+            with entry.open("rb") as file:
+                digests[entry.name] = hashlib.file_digest(file, "sha256").hexdigest()
+    return digests

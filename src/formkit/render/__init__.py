@@ -1,0 +1,59 @@
+"""The citizen's web forms: pages from a `Form`, and posted fields back to JSON answers.
+
+A step page posts its fields named by JSON Pointer; `decode_step` turns them back into the
+answers, exactly the inverse of `Renderer.step`. The server decides what applies: `prune`
+drops the answers of branches that no longer apply before anything is validated or filed.
+
+A web handler for a posted step, in order:
+
+    decoded = decode_step(form, step_id, posted_fields, draft_answers, stored_files)
+    keep decoded.answers in the draft: nothing typed is lost, whatever comes next
+    if decoded.action.stays:                # a row added or removed: the same step again
+        redirect to the step's URL + "#" + decoded.anchor
+    elif decoded.action.move is Move.NEXT:
+        problems = problems_for_step(form, step_id, validate(form, decoded.answers, now=now))
+        if problems:                        # messages only for this step, never later ones
+            return renderer.step(form, step_id, decoded.answers, problems, ctx)
+        redirect to next_step(form, step_id), or the review page after the last step
+    else:                                   # PREVIOUS, GOTO (action.target), SAVE
+        redirect without messages
+
+Filing from the review page: `validate(form, prune(form, answers), now=...)`; with problems,
+show `first_step_with_problems` with `problems_for_step` of that step.
+
+File inputs are named by the pointer of their attachment slot: `form.field(name).attachment`
+gives the media types and size allowed.
+"""
+
+from formkit.render._actions import Action, Move
+from formkit.render._decode import Decoded, Files, decode_step
+from formkit.render._names import ACTION, element_id
+from formkit.render._pages import PageContext, Renderer
+from formkit.render._prune import prune
+from formkit.render._steps import (
+    first_step_with_problems,
+    next_step,
+    previous_step,
+    problems_for_step,
+    problems_reached,
+    step_of,
+)
+
+__all__ = [
+    "ACTION",
+    "Action",
+    "Decoded",
+    "Files",
+    "Move",
+    "PageContext",
+    "Renderer",
+    "decode_step",
+    "element_id",
+    "first_step_with_problems",
+    "next_step",
+    "previous_step",
+    "problems_for_step",
+    "problems_reached",
+    "prune",
+    "step_of",
+]

@@ -1,0 +1,92 @@
+"""What a field template is given: a `Control` with everything already decided.
+
+Templates (`renderers/templates/fields/*.html`) only place these values in markup; they hold
+no rules, so a city can restyle them freely. `Control.template` names the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formkit.render._names import error_id, hint_id
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    value: str
+    label: str
+    hint: str | None
+    checked: bool
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.id}--uitleg"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    value: str  # posted under `_actie`
+    label: str
+    hidden_label: str = ""  # read by screen readers after the label: which row
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    pointer: str  # of the attachment: its hidden fields are `<pointer>/bestand` and `/naam`
+    reference: str
+    name: str | None  # the citizen's file name, when known
+    remove: Button
+
+    @property
+    def label(self) -> str:
+        return self.name or self.reference
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    pointer: str
+    legend: str
+    controls: tuple[Control, ...]
+    remove: Button | None
+    heading: int
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    template: str
+    pointer: str  # also the control's name
+    id: str
+    label: str
+    optional: bool = False
+    hint: tuple[str, ...] = ()
+    help: str | None = None
+    error: str | None = None
+    value: str = ""
+    input_type: str = "text"
+    attributes: tuple[tuple[str, str], ...] = ()
+    options: tuple[Option, ...] = ()
+    controls: tuple[Control, ...] = ()
+    rows: tuple[Row, ...] = ()
+    files: tuple[UploadedFile, ...] = ()
+    add: Button | None = None
+    when: str | None = None  # `data-fk-when`: JSON the page script evaluates
+    heading: int = 0  # the heading level of the legend, 0: none
+    multiple: bool = False
+    inline: bool = False  # options side by side (yes/no)
+
+    @property
+    def hint_id(self) -> str:
+        return hint_id(self.pointer)
+
+    @property
+    def error_id(self) -> str:
+        return error_id(self.pointer)
+
+    @property
+    def described_by(self) -> str:
+        ids = [hint_id(self.pointer)] if self.hint else []
+        if self.error:
+            ids.append(error_id(self.pointer))
+        return " ".join(ids)

@@ -1,0 +1,248 @@
+"""`decode_step`: the fields a browser posts for one step, back to JSON answers.
+
+Decoding is the inverse of rendering: for every answer document a browser can express, the
+controls of a rendered step, posted as a browser posts them, decode to the same answers. A
+browser can express: texts without blanks around them (line ends as `\\n`), numbers, dates,
+moments in Brussels wall clock minutes, choices, checked options in the order of the form,
+rows of repeatable groups and lists, and references to uploaded files.
+
+Besides the kind of each field, decoding applies three rules: a blank field is no answer; an
+object left wholly blank is no answer unless it is required where it stands (then `{}`, so the
+citizen reads a message at each of its fields); and the answers of branches that no longer
+apply are dropped (`prune`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from formkit import _pointer
+from formkit._model import Field, Form, Kind
+from formkit.render._actions import Action, Move, parse_action
+from formkit.render._guards import is_required
+from formkit.render._names import ACTION, element_id, pointer_for
+from formkit.render._options import by_control_value
+from formkit.render._prune import prune
+from formkit.render._steps import get_step
+from formkit.render._values import item_kind, scalar_from_control, text
+
+_ROW = re.compile(r"(0|[1-9][0-9]{0,5})")  # an index of a row, as rendered; no other digits
+Attachment = Mapping[str, str]  # {"bestand": reference, "naam": label}
+# Uploaded files by the name of their file input (the pointer of the attachment slot). Several
+# files posted under one name (`<input type=file multiple>`) come as a sequence.
+Files = Mapping[str, Attachment | Sequence[Attachment]]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    answers: dict[str, Any]
+    action: Action
+    anchor: str | None = None  # after adding or removing: the id of the element to show
+
+
+def decode_step(
+    form: Form,
+    step_id: str,
+    posted: Sequence[tuple[str, str]],
+    answers: Mapping[str, Any],
+    files: Files | None = None,
+) -> Decoded:
+    """`answers` with the answers of step `step_id` replaced by what was posted.
+
+    `posted` holds the (name, value) pairs of the form post, file parts left out; `files` the
+    files the web layer stored from the same post. An empty file input keeps the file uploaded
+    earlier (its reference comes back in hidden fields). The button's action is applied: a row
+    added or removed.
+    """
+    step = get_step(form, step_id)
+    fields = _Posted(posted, files or {})
+    action = parse_action(form, step, fields.first(ACTION))
+    removed = action.target if action.move is Move.REMOVE else None
+    reader = _Reader(fields, removed)
+    document: dict[str, Any] = copy.deepcopy(dict(answers))
+    for field in step.fields:
+        _put(document, field.name, reader.value(field, _pointer.join("", field.name)))
+    anchor = None
+    if action.move is Move.ADD:
+        anchor = _add_row(form, document, action.target)
+    elif action.move is Move.REMOVE:
+        anchor = element_id(_container(action.target))
+    document = prune(form, document)
+    for field in step.fields:
+        _drop_blank_objects(field, document, document, "")
+    return Decoded(prune(form, document), action, anchor)
+
+
+class _Posted:
+    """The posted fields by name, and which rows were posted under each pointer."""
+
+    def __init__(self, posted: Sequence[tuple[str, str]], files: Files) -> None:
+        self.values: dict[str, list[str]] = defaultdict(list)
+        self.below: dict[str, set[str]] = defaultdict(set)
+        self.files = files
+        for name, value in posted:
+            self.values[name].append(value)
+            self._index(name)
+        for name in files:
+            self._index(name)
+
+    def _index(self, name: str) -> None:
+        pointer = pointer_for(name)
+        if pointer is None:
+            return
+        tokens = pointer.split("/")  # still escaped: prefixes match the pointers of fields
+        for depth in range(1, len(tokens)):
+            self.below["/".join(tokens[:depth])].add(tokens[depth])
+
+    def first(self, name: str) -> str | None:
+        values = self.values.get(name)
+        return values[0] if values else None
+
+    def all(self, name: str) -> list[str]:
+        return self.values.get(name, [])
+
+    def rows(self, pointer: str) -> list[int]:
+        return sorted(int(t) for t in self.below.get(pointer, ()) if _ROW.fullmatch(t))
+
+
+class _Reader:
+    def __init__(self, posted: _Posted, removed: str | None) -> None:
+        self.posted = posted
+        self.removed = removed
+
+    def value(self, field: Field, pointer: str) -> Any:
+        """The answer the controls at `pointer` hold, None when they hold none."""
+        kind = field.kind
+        if kind is Kind.OBJECT:
+            return self._object(field.children, pointer)
+        if kind is Kind.GROUP:
+            rows = [self._object(field.children, p) for p in self._rows(pointer)]
+            return rows or None
+        if kind is Kind.LIST:
+            return self._list(field, pointer)
+        if kind is Kind.ATTACHMENT:
+            return self._attachments(pointer) if field.multiple else self._attachment(pointer)
+        if kind in {Kind.CHOICE, Kind.BOOLEAN}:
+            return self._choice(field, self.posted.first(pointer))
+        if kind is Kind.CHOICES:
+            return self._choices(field, pointer)
+        raw = self.posted.first(pointer)
+        return None if raw is None else scalar_from_control(kind, raw, field.format)
+
+    def _object(self, children: tuple[Field, ...], pointer: str) -> dict[str, Any]:
+        values = ((c.name, self.value(c, _pointer.join(pointer, c.name))) for c in children)
+        return {name: value for name, value in values if value is not None}
+
+    def _rows(self, pointer: str) -> list[str]:
+        """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""
+        places = (_pointer.join(pointer, i) for i in self.posted.rows(pointer))
+        return [p for p in places if p != self.removed]
+
+    def _list(self, field: Field, pointer: str) -> list[Any] | None:
+        kind, item_format = item_kind(field)
+        values = []
+        for place in self._rows(pointer):
+            raw = self.posted.first(place) or ""
+            value = scalar_from_control(kind, raw, item_format)
+            values.append("" if value is None else value)  # a blank row stays: it is shown
+        return values or None
+
+    def _choices(self, field: Field, pointer: str) -> list[Any] | None:
+        """The checked options in the order of the form; values it does not know after them."""
+        known = by_control_value(field)
+        order = {text: index for index, text in enumerate(known)}
+        posted = [value for raw in self.posted.all(pointer) if (value := text(raw))]
+        posted.sort(key=lambda value: order.get(value, len(order)))
+        return [known.get(value, value) for value in posted] or None
+
+    def _choice(self, field: Field, raw: str | None) -> Any:
+        if raw is None or not (value := text(raw)):
+            return None
+        return by_control_value(field).get(value, value)
+
+    def _attachment(self, pointer: str) -> dict[str, str] | None:
+        if pointer == self.removed:
+            return None
+        uploaded = self.posted.files.get(pointer)
+        if isinstance(uploaded, Mapping):
+            return dict(uploaded)
+        if uploaded:
+            return dict(uploaded[-1])
+        return self._kept(pointer)
+
+    def _attachments(self, pointer: str) -> list[dict[str, str]] | None:
+        kept = [self._kept(place) for place in self._rows(pointer)]
+        files = [f for f in kept if f is not None]
+        uploaded = self.posted.files.get(pointer)
+        if isinstance(uploaded, Mapping):
+            files.append(dict(uploaded))
+        elif uploaded:
+            files.extend(dict(u) for u in uploaded)
+        return files or None
+
+    def _kept(self, pointer: str) -> dict[str, str] | None:
+        """An earlier upload, posted back in hidden fields."""
+        reference = _line(self.posted.first(_pointer.join(pointer, "bestand")))
+        if not reference:
+            return None
+        label = _line(self.posted.first(_pointer.join(pointer, "naam")))
+        return {"bestand": reference, "naam": label} if label else {"bestand": reference}
+
+
+def _line(raw: str | None) -> str:
+    return (raw or "").replace("\r\n", "\n")
+
+
+def _put(node: dict[str, Any], name: str, value: Any) -> None:
+    if value is None:
+        node.pop(name, None)
+    else:
+        node[name] = value
+
+
+def _add_row(form: Form, document: dict[str, Any], pointer: str) -> str | None:
+    field = form.field(pointer)
+    rows = _list_at(document, pointer)
+    if field is None or rows is None:
+        return None
+    if field.max_items is None or len(rows) < field.max_items:
+        rows.append({} if field.kind is Kind.GROUP else "")
+    return element_id(_pointer.join(pointer, len(rows) - 1)) if rows else None
+
+
+def _list_at(document: dict[str, Any], pointer: str) -> list[Any] | None:
+    """The list at `pointer`, made when missing; None when its place is not there."""
+    *parents, name = _pointer.tokens(pointer)
+    node: Any = _pointer.resolve(document, _pointer.from_path(parents))
+    if not isinstance(node, dict):
+        return None
+    rows = node.setdefault(name, [])
+    return rows if isinstance(rows, list) else None
+
+
+def _container(pointer: str) -> str:
+    """The group, list or attachment slot a removed row or file belonged to."""
+    tokens = _pointer.tokens(pointer)
+    return _pointer.from_path(tokens[:-1]) if tokens[-1].isdigit() else pointer
+
+
+def _drop_blank_objects(field: Field, node: Any, document: Any, parent: str) -> None:
+    """Remove each `{}` that is not required where it stands, innermost first."""
+    if not isinstance(node, dict) or field.name not in node:
+        return
+    pointer = _pointer.join(parent, field.name)
+    value = node[field.name]
+    if field.kind is Kind.OBJECT and isinstance(value, dict):
+        for child in field.children:
+            _drop_blank_objects(child, value, document, pointer)
+        if not value and not is_required(field, document, pointer):
+            del node[field.name]
+    elif field.kind is Kind.GROUP and isinstance(value, list):
+        for index, row in enumerate(value):
+            for child in field.children:
+                _drop_blank_objects(child, row, document, _pointer.join(pointer, index))

@@ -1,0 +1,168 @@
+"""`Renderer`: the citizen's pages as HTML, from Jinja templates a city may restyle.
+
+Pure: a form, answers and problems in, a string out. The web layer passes what only it knows
+(URLs, the CSRF token, whether the page sits in an iframe) in a `PageContext`; it never needs
+to know the fields of a form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from formkit import _pointer
+from formkit._model import Form, Kind
+from formkit._problems import Problem
+from formkit.render._names import ACTION, element_id
+from formkit.render._prune import prune
+from formkit.render._review import summarise
+from formkit.render._steps import get_step, in_reading_order, step_index, step_of
+from formkit.render._widgets import StepControls
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What the web layer knows about the page being rendered.
+
+    URLs not given follow `<base_path>/<form id>/<step id>`, `.../overzicht` for the review.
+    """
+
+    base_path: str = ""
+    static_url: str = "/static"
+    action: str = ""  # where the page's form posts; empty: the page's own URL
+    csrf_field_name: str | None = None
+    csrf_token: str | None = None
+    step_urls: Mapping[str, str] = field(default_factory=dict)  # by step id
+    review_url: str | None = None
+    form_urls: Mapping[str, str] = field(default_factory=dict)  # by form id, for the list
+    resume_url: str | None = None  # a link to continue this draft later
+    can_save: bool = False  # offer "Bewaar en ga later verder"
+    embedded: bool = False  # inside an iframe: no site header and footer
+
+    @property
+    def home(self) -> str:
+        return self.base_path or "/"
+
+    def form_url(self, form_id: str) -> str:
+        return self.form_urls.get(form_id) or f"{self.base_path}/{form_id}"
+
+    def step_url(self, form_id: str, step_id: str) -> str:
+        return self.step_urls.get(step_id) or f"{self.base_path}/{form_id}/{step_id}"
+
+    def overview_url(self, form_id: str) -> str:
+        return self.review_url or f"{self.base_path}/{form_id}/overzicht"
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryItem:
+    message: str
+    href: str  # empty: nothing on the page to go to
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path, *, auto_reload: bool = False) -> None:
+        """`auto_reload`: pick up changed templates (while restyling); off, templates load once."""
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            auto_reload=auto_reload,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.environment.globals["ACTION"] = ACTION
+
+    def _render(self, template: str, ctx: PageContext, **values: Any) -> str:
+        return self.environment.get_template(template).render(ctx=ctx, **values)
+
+    def form_list(self, forms: Sequence[Form], ctx: PageContext) -> str:
+        return self._render("form_list.html", ctx, forms=forms)
+
+    def step(
+        self,
+        form: Form,
+        step_id: str,
+        answers: Mapping[str, Any],
+        problems: Sequence[Problem],
+        ctx: PageContext,
+    ) -> str:
+        """One step, filled in with `answers`, with `problems` summarised and at their fields.
+
+        Pass the problems the citizen has reached (`problems_for_step`); a problem with an
+        answer of another step links to that step.
+        """
+        step = get_step(form, step_id)
+        index = step_index(form, step_id)
+        errors: dict[str, str] = {}
+        summary = []
+        for problem in in_reading_order(form, problems):
+            target = _target(form, problem.pointer)
+            on_page = step_of(form, problem.pointer).id == step_id
+            if target is not None and on_page:
+                errors.setdefault(target, problem.message)
+            summary.append(SummaryItem(problem.message, _href(form, ctx, target, on_page)))
+        controls = StepControls(step, answers, errors).build()
+        return self._render(
+            "step.html",
+            ctx,
+            form=form,
+            step=step,
+            number=index + 1,
+            total=len(form.steps),
+            controls=controls,
+            summary=summary,
+            has_previous=index > 0,
+            is_last=index == len(form.steps) - 1,
+        )
+
+    def review(
+        self,
+        form: Form,
+        answers: Mapping[str, Any],
+        ctx: PageContext,
+        *,
+        sizes: Mapping[str, int] | None = None,
+    ) -> str:
+        """Overzicht: every answer that applies; `sizes` of uploaded files by reference."""
+        steps = summarise(
+            form, prune(form, answers), lambda s: ctx.step_url(form.id, s), sizes or {}
+        )
+        return self._render("review.html", ctx, form=form, steps=steps)
+
+    def confirmation(self, form: Form, ctx: PageContext, number: str | None) -> str:
+        """Bevestiging: the dossier number once filed; without one, a not-yet-filed page."""
+        return self._render("confirmation.html", ctx, form=form, number=number)
+
+    def error_page(self, status: int, title: str, detail: str, ctx: PageContext) -> str:
+        return self._render("error.html", ctx, status=status, title=title, detail=detail)
+
+
+def _target(form: Form, pointer: str) -> str | None:
+    """The pointer of the element that shows a problem: the field itself or the nearest one
+    around it with a control (a file's reference shows at its file input)."""
+    tokens = _pointer.tokens(pointer)
+    for depth in range(len(tokens), 0, -1):
+        candidate = _pointer.from_path(tokens[:depth])
+        if form.field(candidate) is not None:
+            return candidate
+        parent = _pointer.from_path(tokens[: depth - 1])
+        container = form.field(parent) if tokens[depth - 1].isdigit() else None
+        if container is not None and container.kind in {Kind.GROUP, Kind.LIST}:
+            return candidate  # a row has its own fieldset or input
+        if container is not None and container.kind is Kind.ATTACHMENT:
+            return parent
+    return None
+
+
+def _href(form: Form, ctx: PageContext, target: str | None, on_page: bool) -> str:
+    if target is None:
+        return ""
+    fragment = f"#{element_id(target)}"
+    if on_page:
+        return fragment
+    return ctx.step_url(form.id, step_of(form, target).id) + fragment

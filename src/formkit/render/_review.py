@@ -1,0 +1,106 @@
+"""The review page's content: every answer, grouped by step, with a link to change it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from formkit import _pointer
+from formkit._model import Field, Form, Kind, Step
+from formkit.render._display import display
+from formkit.render._files import size_text
+from formkit.render._names import element_id
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    label: str
+    text: str = ""  # one value
+    lines: tuple[str, ...] = ()  # several values: options, rows of a list, files
+    entries: tuple[Answer, ...] = ()  # the answers inside an object or a row
+    change: str = ""  # the link to the field on its step
+    long: bool = False  # a long text: its line breaks count
+
+
+@dataclass(frozen=True, slots=True)
+class StepAnswers:
+    step: Step
+    url: str
+    answers: tuple[Answer, ...]
+
+
+def summarise(
+    form: Form,
+    answers: Mapping[str, Any],
+    step_url: Callable[[str], str],
+    sizes: Mapping[str, int],
+) -> tuple[StepAnswers, ...]:
+    return tuple(_step(step, answers, step_url(step.id), sizes) for step in form.steps)
+
+
+def _step(
+    step: Step, answers: Mapping[str, Any], url: str, sizes: Mapping[str, int]
+) -> StepAnswers:
+    summary = _Summary(url, sizes)
+    fields = step.fields
+    if len(fields) == 1 and fields[0].kind is Kind.OBJECT:  # as on the step page: no own heading
+        pointer = _pointer.join("", fields[0].name)
+        entries = summary.entries(fields[0].children, pointer, answers.get(fields[0].name))
+    else:
+        entries = summary.entries(fields, "", answers)
+    return StepAnswers(step, url, entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    url: str
+    sizes: Mapping[str, int]
+
+    def entries(self, fields: tuple[Field, ...], pointer: str, node: Any) -> tuple[Answer, ...]:
+        if not isinstance(node, Mapping):
+            return ()
+        found = (
+            self.answer(f, _pointer.join(pointer, f.name), node[f.name])
+            for f in fields
+            if f.name in node
+        )
+        return tuple(a for a in found if a is not None)
+
+    def answer(self, field: Field, pointer: str, value: Any) -> Answer | None:
+        change = f"{self.url}#{element_id(pointer)}"
+        kind = field.kind
+        if kind is Kind.OBJECT:
+            entries = self.entries(field.children, pointer, value)
+            return Answer(field.title, entries=entries) if entries else None
+        if kind is Kind.GROUP:
+            return self._group(field, pointer, value)
+        if kind is Kind.ATTACHMENT:
+            files = value if isinstance(value, list) else [value]
+            return Answer(field.title, lines=tuple(self._file(f) for f in files), change=change)
+        if kind in {Kind.LIST, Kind.CHOICES} and isinstance(value, list):
+            return Answer(field.title, lines=tuple(display(field, v) for v in value), change=change)
+        long = kind is Kind.TEXT and "\n" in str(value)
+        return Answer(field.title, text=display(field, value), change=change, long=long)
+
+    def _group(self, field: Field, pointer: str, value: Any) -> Answer | None:
+        if not isinstance(value, list) or not value:
+            return None
+        items = field.schema.get("items")
+        item = str(items.get("title") if isinstance(items, Mapping) else "") or field.title
+        rows = tuple(
+            Answer(
+                f"{item} {index + 1}",
+                entries=self.entries(field.children, _pointer.join(pointer, index), row),
+            )
+            for index, row in enumerate(value)
+        )
+        return Answer(field.title, entries=rows)
+
+    def _file(self, attachment: Any) -> str:
+        if not isinstance(attachment, Mapping):
+            return str(attachment)
+        reference = str(attachment.get("bestand", ""))
+        label = str(attachment.get("naam") or reference)
+        size = self.sizes.get(reference)
+        return f"{label} ({size_text(size)})" if size is not None else label

@@ -1,0 +1,321 @@
+"""From the fields of a step, the answers and the problems to what the templates show.
+
+Each `Control` names its template (`fields/<widget>.html`) and carries everything that
+template needs, already decided: ids, the value as the control shows it, the message, which
+hint the control is described by.
+
+Widgets by kind: texts are text inputs (`textarea` by widget, or for a `maxLength` above 500),
+with `email` and `tel` inputs by format; numbers are text inputs with a numeric keyboard
+(`inputmode`), because number inputs drop what they cannot read (a Dutch `12,5` in some
+browsers) and change values on scrolling; dates are date inputs; moments `datetime-local`
+inputs in Brussels time; choices are radios up to 6 options and a select above (or as the
+widget says); yes/no questions are radios; several choices are checkboxes; objects are
+fieldsets; repeatable groups are a fieldset per row with buttons to add and remove rows;
+lists are a text input per row; attachments are file inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from formkit import _pointer
+from formkit._model import Field, Kind, Step
+from formkit.render._actions import Action, Move
+from formkit.render._controls import Button, Control, Option, Row, UploadedFile
+from formkit.render._files import file_hint
+from formkit.render._guards import is_required
+from formkit.render._names import element_id, option_id
+from formkit.render._options import options
+from formkit.render._script import when_attribute
+from formkit.render._values import encode_choice, item_kind, scalar_to_control
+
+MAX_RADIOS = 6
+LONG_TEXT = 500  # a text that may be longer than this gets a textarea
+
+_AUTOCOMPLETE_BY_NAME = {
+    "voornaam": "given-name",
+    "achternaam": "family-name",
+    "straat": "address-line1",
+    "postcode": "postal-code",
+    "gemeente": "address-level2",
+}
+_AUTOCOMPLETE_BY_FORMAT = {"email": "email", "phone": "tel", "be-postal-code": "postal-code"}
+_INPUT_TYPE_BY_FORMAT = {"email": "email", "phone": "tel"}
+_INPUT_TYPE_BY_KIND = {Kind.DATE: "date", Kind.DATE_TIME: "datetime-local"}
+_NUMERIC_FORMATS = {"be-national-number", "be-enterprise-number", "be-postal-code"}
+_CODE_FORMATS = {*_NUMERIC_FORMATS, "iban", "phone", "email"}
+
+
+@dataclass(frozen=True, slots=True)
+class StepControls:
+    """Builds the controls of one step; `errors` are messages by the pointer they show at."""
+
+    step: Step
+    answers: Mapping[str, Any]
+    errors: Mapping[str, str]
+
+    def build(self) -> tuple[Control, ...]:
+        fields = self.step.fields
+        if len(fields) == 1 and fields[0].kind is Kind.OBJECT:
+            field = fields[0]  # the step is this object: the page heading names it
+            pointer = _pointer.join("", field.name)
+            section = self._object(field, pointer, self.answers.get(field.name), depth=0)
+            return (replace(section, template="fields/section.html"),)
+        return self._controls(fields, "", self.answers, depth=1, parent=None)
+
+    def _controls(
+        self, fields: tuple[Field, ...], pointer: str, node: Any, depth: int, parent: Field | None
+    ) -> tuple[Control, ...]:
+        values = node if isinstance(node, Mapping) else {}
+        controls = []
+        for field in fields:
+            place = _pointer.join(pointer, field.name)
+            control = self._by_kind(field, place, values.get(field.name), depth)
+            if parent is None or field.active_when != parent.active_when:
+                when = when_attribute(field, place, self.step)
+                control = replace(control, when=when) if when else control
+            controls.append(control)
+        return tuple(controls)
+
+    def _by_kind(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+        kind = field.kind
+        if kind is Kind.OBJECT:
+            return self._object(field, pointer, value, depth)
+        if kind is Kind.GROUP:
+            return self._group(field, pointer, value, depth)
+        if kind is Kind.LIST:
+            return self._list(field, pointer, value, depth)
+        if kind is Kind.ATTACHMENT:
+            return self._attachment(field, pointer, value)
+        if kind in _PICKED:
+            return self._choice(field, pointer, value)
+        return self._input(field, pointer, value)
+
+    def _base(self, field: Field, pointer: str, template: str, **extra: Any) -> Control:
+        return Control(
+            template=template,
+            pointer=pointer,
+            id=element_id(pointer),
+            label=field.title,
+            optional=not field.required_when,
+            hint=extra.pop("hint", (field.description,) if field.description else ()),
+            help=field.help,
+            error=self.errors.get(pointer),
+            **extra,
+        )
+
+    def _input(self, field: Field, pointer: str, value: Any) -> Control:
+        shown = scalar_to_control(field.kind, value)
+        if field.kind is Kind.TEXT and _is_long(field):
+            return self._base(field, pointer, "fields/textarea.html", value=shown)
+        input_type = _INPUT_TYPE_BY_KIND.get(field.kind) or _INPUT_TYPE_BY_FORMAT.get(
+            field.format or "", "text"
+        )
+        return self._base(
+            field,
+            pointer,
+            "fields/input.html",
+            value=shown,
+            input_type=input_type,
+            attributes=_input_attributes(field),
+        )
+
+    def _choice(self, field: Field, pointer: str, value: Any) -> Control:
+        chosen = value if isinstance(value, list) else [value]
+        picked = {encode_choice(v) for v in chosen if v is not None}
+        choices = options(field)
+        opts = tuple(
+            Option(option_id(pointer, i), encoded, c.title, c.description, encoded in picked)
+            for i, c in enumerate(choices)
+            for encoded in (encode_choice(c.value),)
+        )
+        template = _choice_template(field, len(opts))
+        inline = field.kind is Kind.BOOLEAN
+        return self._base(field, pointer, template, options=opts, inline=inline)
+
+    def _object(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+        controls = self._controls(field.children, pointer, value, depth + 1, field)
+        return self._base(
+            field, pointer, "fields/fieldset.html", controls=controls, heading=_heading(depth)
+        )
+
+    def _group(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+        item = _item_title(field)
+        values = value if isinstance(value, list) else []
+        count = self._row_count(field, pointer, value)
+        removable = count > field.min_items
+        rows = []
+        for index in range(count):
+            place = _pointer.join(pointer, index)
+            row = values[index] if index < len(values) else None
+            controls = self._controls(field.children, place, row, depth + 2, field)
+            rows.append(
+                Row(
+                    id=element_id(place),
+                    pointer=place,
+                    legend=f"{item} {index + 1}",
+                    controls=controls if index == 0 else _without_help(controls),
+                    remove=_remove_button(place, f"{_lower(item)} {index + 1}")
+                    if removable
+                    else None,
+                    heading=_heading(depth + 1),
+                )
+            )
+        return self._base(
+            field,
+            pointer,
+            "fields/group.html",
+            rows=tuple(rows),
+            add=_add_button(field, pointer, item, count),
+            heading=_heading(depth),
+        )
+
+    def _list(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+        item = _item_title(field)
+        values = value if isinstance(value, list) else []
+        kind = item_kind(field)[0]
+        count = self._row_count(field, pointer, value)
+        removable = count > field.min_items
+        rows = []
+        for index in range(count):
+            place = _pointer.join(pointer, index)
+            entry = Control(
+                template="fields/input.html",
+                pointer=place,
+                id=element_id(place),
+                label=f"{item} {index + 1}",
+                value=scalar_to_control(kind, values[index] if index < len(values) else None),
+                error=self.errors.get(place),
+            )
+            remove = _remove_button(place, f"{_lower(item)} {index + 1}") if removable else None
+            rows.append(Row(entry.id, place, entry.label, (entry,), remove, 0))
+        return self._base(
+            field,
+            pointer,
+            "fields/list.html",
+            rows=tuple(rows),
+            add=_add_button(field, pointer, item, count),
+            heading=_heading(depth),
+        )
+
+    def _row_count(self, field: Field, pointer: str, value: Any) -> int:
+        """The rows answered; none answered: as many as needed to start."""
+        if isinstance(value, list):
+            return len(value)
+        required = is_required(field, self.answers, pointer)
+        return max(field.min_items, 1 if required else 0)
+
+    def _attachment(self, field: Field, pointer: str, value: Any) -> Control:
+        if field.multiple:
+            items = value if isinstance(value, list) else []
+            places = [_pointer.join(pointer, i) for i in range(len(items))]
+            names = [f"{_lower(_item_title(field))} {i + 1}" for i in range(len(items))]
+        else:
+            items, places, names = [value], [pointer], [_lower(field.title)]
+        files = tuple(
+            _uploaded(place, item, name)
+            for place, item, name in zip(places, items, names, strict=True)
+            if isinstance(item, Mapping) and isinstance(item.get("bestand"), str)
+        )
+        hint = (*((field.description,) if field.description else ()), file_hint(field))
+        if files and not field.multiple:
+            hint = (*hint, "Kies een ander bestand als u het opgeladen bestand wilt vervangen.")
+        rule = field.attachment
+        accept = ",".join(rule.media_types) if rule else ""
+        return self._base(
+            field,
+            pointer,
+            "fields/file.html",
+            hint=hint,
+            files=files,
+            attributes=(("accept", accept),) if accept else (),
+            multiple=field.multiple,
+        )
+
+
+_PICKED = {Kind.CHOICE, Kind.BOOLEAN, Kind.CHOICES}
+
+
+def _uploaded(pointer: str, item: Mapping[str, Any], what: str) -> UploadedFile:
+    name = item.get("naam")
+    return UploadedFile(
+        pointer=pointer,
+        reference=str(item["bestand"]),
+        name=name if isinstance(name, str) else None,
+        remove=_remove_button(pointer, what),
+    )
+
+
+def _remove_button(pointer: str, what: str) -> Button:
+    return Button(Action(Move.REMOVE, pointer).value, "Verwijder", what)
+
+
+def _add_button(field: Field, pointer: str, item: str, count: int) -> Button | None:
+    if field.max_items is not None and count >= field.max_items:
+        return None
+    more = "nog een" if count else "een"
+    return Button(Action(Move.ADD, pointer).value, f"Voeg {more} {_lower(item)} toe")
+
+
+def _item_title(field: Field) -> str:
+    items = field.schema.get("items")
+    title = items.get("title") if isinstance(items, Mapping) else None
+    return str(title or field.title)
+
+
+def _lower(title: str) -> str:
+    """`Initiatiefnemer` -> `initiatiefnemer`, but `IBAN` stays `IBAN`."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def _heading(depth: int) -> int:
+    """Headings for the first two levels of fieldsets (h2, h3); plain legends below."""
+    return depth + 1 if 1 <= depth <= 2 else 0
+
+
+def _is_long(field: Field) -> bool:
+    if field.widget in {"textarea", "text"}:
+        return field.widget == "textarea"
+    limit = field.schema.get("maxLength")
+    return isinstance(limit, int) and limit > LONG_TEXT
+
+
+def _choice_template(field: Field, count: int) -> str:
+    if field.kind is Kind.CHOICES:
+        return "fields/checkboxes.html"
+    if field.widget == "select" or (field.widget != "radio" and count > MAX_RADIOS):
+        return "fields/select.html"
+    return "fields/radios.html"
+
+
+def _input_attributes(field: Field) -> tuple[tuple[str, str], ...]:
+    attributes = []
+    autocomplete = _AUTOCOMPLETE_BY_FORMAT.get(field.format or "") or _AUTOCOMPLETE_BY_NAME.get(
+        field.name
+    )
+    if autocomplete and field.kind is Kind.TEXT:
+        attributes.append(("autocomplete", autocomplete))
+    if field.kind is Kind.INTEGER or field.format in _NUMERIC_FORMATS:
+        attributes.append(("inputmode", "numeric"))
+    elif field.kind is Kind.NUMBER:
+        attributes.append(("inputmode", "decimal"))
+    if field.kind in {Kind.INTEGER, Kind.NUMBER} or field.format in _CODE_FORMATS:
+        attributes.append(("spellcheck", "false"))
+    return tuple(attributes)
+
+
+def _without_help(controls: tuple[Control, ...]) -> tuple[Control, ...]:
+    """Rows after the first leave out the longer help: the first row has it, word for word."""
+    return tuple(
+        replace(
+            c,
+            help=None,
+            controls=_without_help(c.controls),
+            rows=tuple(replace(r, controls=_without_help(r.controls)) for r in c.rows),
+        )
+        for c in controls
+    )

@@ -1,0 +1,167 @@
+"""Reading the post of a citizen's page: its fields, and its files streamed into the blob store.
+
+A step page posts multipart/form-data. Each file goes straight into the blob store within the
+limits of its attachment slot. A file over those limits must not cost the citizen the rest of
+what they typed: the multipart reader would stop at the refusal and drop every field after the
+file. So the store the reader writes to here notes a refusal instead of raising it, skips the
+rest of that file's bytes and lets the reader go on; the page then shows the refusal at the
+file's field, with everything else kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+
+from formkit import _pointer
+from formkit._model import Form, Step
+from formkit._problems import Problem
+from formkit.blobs import (
+    BlobError,
+    BlobInfo,
+    BlobSink,
+    BlobStore,
+    BlobWriter,
+    MediaTypeRefusedError,
+    UploadLimits,
+    UploadTooLargeError,
+)
+from formkit.web._multipart import (
+    FieldTooLargeError,
+    MultipartError,
+    TooManyFieldsError,
+    UploadedFile,
+    read_multipart,
+)
+
+MAX_FIELD_BYTES = 100_000  # a long text answer is a few thousand characters
+MAX_FIELDS = 5_000  # a step with many rows of a repeatable group has many controls
+_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class PostError(Exception):
+    """A post that cannot be read: broken, or too large. Carries the HTTP status."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    fields: tuple[tuple[str, str], ...]  # text fields in body order
+    files: tuple[UploadedFile, ...]  # stored within their slot's limits
+    refusals: tuple[Problem, ...]  # files refused, as problems at their attachment
+
+    async def keep(self, store: BlobStore) -> None:
+        """Move the post's staged files into the store: once the post is known to be genuine."""
+        for uploaded in self.files:
+            await store.promote(uploaded.info.sha256)
+
+    async def discard(self, store: BlobStore) -> None:
+        for uploaded in self.files:
+            await store.discard_staged(uploaded.info.sha256)
+
+
+async def read_post(
+    request: Request[Any, Any, Any], form: Form, step: Step | None, store: BlobStore
+) -> Post:
+    """The fields and files of a page's post: files only for the attachment slots of `step`.
+
+    The files are staged: `keep` or `discard` them.
+    """
+    tolerant = _TolerantSink(store.staging())
+    try:
+        result = await read_multipart(
+            request.stream(),
+            request.headers.get("content-type", ""),
+            file_limits=lambda name: _limits(form, step, name),
+            store=tolerant,
+            max_field_bytes=MAX_FIELD_BYTES,
+            max_fields=MAX_FIELDS,
+        )
+    except MultipartError as error:
+        for uploaded in error.committed:
+            if not isinstance(uploaded.info, _Refused):
+                await store.discard_staged(uploaded.info.sha256)
+        status = 413 if isinstance(error, FieldTooLargeError | TooManyFieldsError) else 400
+        raise PostError(status, str(error)) from None
+    stored = [f for f in result.files if not isinstance(f.info, _Refused)]
+    refusals = [_problem(form, f) for f in result.files if isinstance(f.info, _Refused)]
+    return Post(result.fields, tuple(stored), tuple(refusals))
+
+
+def _limits(form: Form, step: Step | None, name: str) -> UploadLimits | None:
+    """The limits of the attachment slot a file input is named after; None: no file allowed."""
+    if step is None or not name.startswith("/"):
+        return None
+    try:
+        found = form.field(name)
+        top = _pointer.tokens(name)[0]
+    except (ValueError, KeyError):
+        return None
+    if all(f.name != top for f in step.fields):
+        return None
+    if found is None or found.attachment is None:
+        return None
+    return UploadLimits.from_rule(found.attachment)
+
+
+def _problem(form: Form, uploaded: UploadedFile) -> Problem:
+    reason = uploaded.info.reason if isinstance(uploaded.info, _Refused) else None
+    slot = form.field(uploaded.name)
+    pointer = uploaded.name if slot is not None and slot.multiple else f"{uploaded.name}/bestand"
+    if isinstance(reason, UploadTooLargeError):
+        limit = reason.limit / 1_000_000
+        message = f"{uploaded.label} is te groot. Een bestand mag hoogstens {limit:g} MB zijn."
+        return Problem(pointer, "attachment-too-large", message)
+    allowed = reason.allowed if isinstance(reason, MediaTypeRefusedError) else frozenset()
+    names = ", ".join(sorted(_TYPE_NAMES.get(t, t) for t in allowed))
+    message = f"{uploaded.label} is van een soort die we niet aanvaarden. Kies een {names}-bestand."
+    return Problem(pointer, "attachment-media-type", message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused(BlobInfo):
+    """Stands in for the blob of a refused file; nothing of it is stored."""
+
+    reason: BlobError | None = None
+
+
+@dataclass(slots=True)
+class _TolerantWriter:
+    inner: BlobWriter
+    size: int = 0
+    refusal: BlobError | None = None
+
+    async def write(self, chunk: bytes | memoryview) -> None:
+        self.size += len(chunk)
+        if self.refusal is not None:
+            return  # the rest of a refused file: read off the wire and dropped
+        try:
+            await self.inner.write(chunk)
+        except (UploadTooLargeError, MediaTypeRefusedError) as error:
+            self.refusal = error  # the inner writer has aborted itself
+
+    async def commit(self) -> BlobInfo:
+        if self.refusal is None:
+            try:
+                return await self.inner.commit()
+            except (UploadTooLargeError, MediaTypeRefusedError) as error:
+                self.refusal = error
+        return _Refused(sha256="", size=self.size, media_type="", reason=self.refusal)
+
+    async def abort(self) -> None:
+        await self.inner.abort()
+
+
+@dataclass(frozen=True, slots=True)
+class _TolerantSink:
+    """A sink whose writers report a refused file at commit instead of raising mid-stream."""
+
+    inner: BlobSink
+
+    def begin(self, limits: UploadLimits) -> BlobWriter:
+        return _TolerantWriter(self.inner.begin(limits))

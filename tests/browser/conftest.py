@@ -1,0 +1,218 @@
+"""Browser tests: the real app under uvicorn, Debian's Chromium driven by Playwright.
+
+One server and one browser per session; each test gets a fresh browser context (no cookies,
+no cache). A second small HTTP server on another address plays the city's site that embeds
+a form: another origin, and another site, so its iframe is a third-party one.
+
+Needs /usr/bin/chromium (`apt-get install chromium`) and axe-core in tests/browser/node_modules
+(`npm ci --prefix tests/browser`); without them these tests fail, they do not skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from tests.conftest import NOW, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-output" / "browser"
+HOST_ADDRESS = "127.0.0.2"  # the city's site: another site than the forms' 127.0.0.1
+FOREIGN_ADDRESS = "127.0.0.3"  # a site that may not embed them
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    data_dir: Path
+
+
+def _free_port(address: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped: {log.read_text()}", pytrace=False)
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not start: {log.read_text()}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def host_origin() -> str:
+    return f"http://{HOST_ADDRESS}:{_free_port(HOST_ADDRESS)}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, host_origin: str) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("live")
+    port = _free_port("127.0.0.1")
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "FORMKIT_DATA_DIR": str(data_dir),
+        "FORMKIT_DATABASE_URL": "",
+        "FORMKIT_SCHEMAS_DIR": str(ROOT / "schemas"),
+        "FORMKIT_RENDERERS_DIR": str(ROOT / "renderers"),
+        "FORMKIT_HOST": "127.0.0.1",
+        "FORMKIT_PORT": str(port),
+        "FORMKIT_FRAME_ANCESTORS": host_origin,
+        "FORMKIT_TEST_NOW": NOW.isoformat(),
+    }
+    log = data_dir / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.browser.serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url, process, log)
+        yield LiveServer(url, data_dir)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def host_pages(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The city's site: one page that embeds the evenement form in the documented way."""
+    folder = tmp_path_factory.mktemp("host")
+    (folder / "evenement.html").write_text(
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        "<title>Evenementen – Stad Mechelen</title></head><body><main>"
+        "<h1>Een evenement aanvragen</h1><p>Vul het formulier hieronder in.</p>"
+        f'<script src="{live_server.url}/embed.js" data-form="evenement" '
+        'data-title="Formulier: evenement melden of aanvragen" async></script>'
+        "<p>Vragen? Bel 015 29 76 00.</p></main></body></html>\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def host_site(host_pages: Path, host_origin: str) -> Iterator[str]:
+    """The site allowed to embed the forms (FORMKIT_FRAME_ANCESTORS)."""
+    address, port = host_origin.removeprefix("http://").split(":")
+    yield from _serve(host_pages, address, int(port))
+
+
+@pytest.fixture(scope="session")
+def foreign_site(host_pages: Path) -> Iterator[str]:
+    """The same page on a site nobody allowed to embed the forms."""
+    yield from _serve(host_pages, FOREIGN_ADDRESS, _free_port(FOREIGN_ADDRESS))
+
+
+def _serve(folder: Path, address: str, port: int) -> Iterator[str]:
+    server = ThreadingHTTPServer((address, port), partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{address}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+# Module scope, not session: Playwright's sync API runs an event loop in this thread while it
+# lives, and tests elsewhere call asyncio.run, which refuses to run inside one.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install chromium", pytrace=False)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _context(browser: Browser, *, javascript: bool) -> Iterator[BrowserContext]:
+    context = browser.new_context(java_script_enabled=javascript, locale="nl-BE")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    yield from _context(browser, javascript=True)
+
+
+@pytest.fixture
+def no_script_context(browser: Browser) -> Iterator[BrowserContext]:
+    yield from _context(browser, javascript=False)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a picture of the page in test-output/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core's WCAG 2.0 and 2.1 A and AA rules find wrong with the page."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: npm ci --prefix tests/browser", pytrace=False)
+    # Not `add_script_tag`: an inline script is exactly what the pages' CSP refuses. What the
+    # test evaluates runs as DevTools does, outside the page's policy.
+    page.evaluate(_axe_source())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "help": v["help"],
+            "nodes": [n["html"][:200] for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+    ]

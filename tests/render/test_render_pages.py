@@ -1,0 +1,135 @@
+"""The pages around the steps: the list of forms, Overzicht, Bevestiging, errors; escaping."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.conftest import answers
+from tests.render.browser import post
+from tests.render.conftest import CTX
+
+import formkit
+from formkit.render import PageContext, Renderer, decode_step
+
+
+def test_the_form_list_links_to_each_form(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.form_list(list(forms.values()), CTX)
+    assert '<a href="/formulieren/evenement">Evenement melden of aanvragen</a>' in html
+    assert html.count("<h1") == 1
+    custom = PageContext(form_urls={"evenement": "/e/evt"})
+    assert 'href="/e/evt"' in renderer.form_list([forms["evenement"]], custom)
+
+
+def test_the_review_lists_every_answer_in_words_with_a_link_to_change_it(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    html = renderer.review(
+        form, answers("evenement", "valid-full"), CTX, sizes={"grondplan-1": 1_340_000}
+    )
+    assert html.count("<h1") == 1
+    assert ">Overzicht</h1>" in html
+    for step in form.steps:
+        assert f">{step.title}</h2>" in html
+    assert "28 augustus 2027 om 14:00" in html  # a moment, in Brussels time
+    assert ">\nNee</dd>" in html  # the organiser does not live in Mechelen
+    assert "Ander soort evenement" in html  # a choice by its title, not its value
+    assert "2.500" in html  # visitors, with a thousands separator
+    assert "<li>Blustoestellen</li>" in html
+    assert "grondplan-veemarkt.pdf (1,3 MB)" in html
+    assert "0456.781.215" in html
+    assert 'href="/formulieren/evenement/evenement#fk-evenement-begin">Wijzig' in html
+    assert "Materiaal 5" in html
+    assert 'value="indienen">Indienen</button>' in html
+
+
+def test_the_review_shows_only_what_applies(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    document = copy.deepcopy(answers("evenement", "valid-full"))
+    document["veiligheid"]["versterkteMuziek"] = False
+    html = renderer.review(form, document, CTX)
+    assert "Verwacht geluidsniveau" not in html
+
+
+def test_the_review_shows_dates_numbers_and_long_texts_the_dutch_way(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["bewonersinitiatief"]
+    document = copy.deepcopy(answers("bewonersinitiatief", "valid-full"))
+    document["initiatief"]["datum"] = "2027-03-01"
+    document["initiatief"]["omschrijving"] = "Eerste lijn\nTweede lijn"
+    document["financiering"]["begroting"][0]["bedrag"] = 1234.5
+    html = renderer.review(form, document, CTX)
+    assert "1 maart 2027" in html
+    assert "1.234,5" in html
+    assert "fk-summary__value--long" in html
+    assert "BE73 7350 1234 5660" in html
+
+
+def test_the_confirmation_shows_the_dossier_number(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.confirmation(forms["evenement"], CTX, "EVT-2026-000123")
+    assert "Uw aanvraag is ingediend" in html
+    assert "EVT-2026-000123" in html
+    assert html.count("<h1") == 1
+
+
+def test_without_a_number_the_confirmation_says_clearly_nothing_was_filed(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.confirmation(forms["evenement"], CTX, None)
+    assert "Uw aanvraag is nog niet ingediend." in html
+    assert "dossiernummer is" not in html
+    assert 'href="/formulieren/evenement/overzicht"' in html
+
+
+def test_an_error_page_in_the_style_of_the_site(renderer: Renderer) -> None:
+    html = renderer.error_page(
+        413, "Bestand te groot", "Een bestand mag hoogstens 20 MB zijn.", CTX
+    )
+    assert "<title>Bestand te groot – e-loket Stad Mechelen</title>" in html
+    assert "Foutcode 413" in html
+    assert "formkit.css" in html
+
+
+_NASTY = '<script>alert("x")</script> & \'quotes\' "too"'
+
+
+def test_answers_are_escaped_everywhere_and_come_back_unchanged(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    document = copy.deepcopy(answers("evenement", "valid-full"))
+    document["evenement"]["naam"] = _NASTY
+    document["evenement"]["omschrijving"] = _NASTY + "\n</textarea><b>"
+    document["bijlagen"]["grondplan"]["naam"] = _NASTY
+    for html in (
+        renderer.step(form, "evenement", document, [], CTX),
+        renderer.step(form, "bijlagen", document, [], CTX),
+        renderer.review(form, document, CTX),
+    ):
+        assert "<script>" not in html
+        assert "</textarea><b>" not in html
+    html = renderer.step(form, "evenement", document, [], CTX)
+    assert 'value="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quotes&#39;' in html
+    decoded = decode_step(form, "evenement", post(html), document).answers
+    assert decoded["evenement"]["naam"] == _NASTY
+    assert decoded["evenement"]["omschrijving"] == document["evenement"]["omschrijving"]
+    files = renderer.step(form, "bijlagen", document, [], CTX)
+    assert decode_step(form, "bijlagen", post(files), document).answers == document
+
+
+def test_a_message_and_page_context_are_escaped_too(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    problem = formkit.Problem("/evenement/naam", "x", "<img src=x onerror=alert(1)>")
+    ctx = PageContext(csrf_field_name="_csrf", csrf_token='"><script>', action='/x"y')
+    html = renderer.step(forms["evenement"], "evenement", {}, [problem], ctx)
+    assert "<img" not in html
+    assert "<script>" not in html
+    assert 'action="/x&#34;y"' in html
