@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from formkit._cli_ops import add_operator_commands
+from formkit._cli_outbox import add_outbox_commands
 from formkit._errors import FormError
 from formkit._example import ExampleError, example, invalid
 from formkit._load import load_form
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     meta.set_defaults(command=_meta_schema)
 
     add_operator_commands(commands)
+    add_outbox_commands(commands)
     add_sign_command(commands)
     add_verify_command(commands)
     return parser

@@ -139,6 +139,15 @@ class Outbox(SQLModel, table=True):
     """Work after a filing, written in the filing's transaction and done at least once."""
 
     __tablename__ = "outbox"
+    # Polls look only at rows still to do; done rows (kept a week) stay out of that index.
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_due",
+            "available_at",
+            sqlite_where=sa.text("done_at IS NULL AND dead_at IS NULL"),
+            postgresql_where=sa.text("done_at IS NULL AND dead_at IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=60, index=True)
     payload: dict[str, Any] = _json()

@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
+from formkit import work
 from formkit.settings import Settings
 from formkit.web import api, pages, security
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
@@ -42,9 +43,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
+        stop_outbox = asyncio.Event()
+        outbox = asyncio.create_task(
+            work.serve(services.outbox, services.webhooks, settings, stop_outbox),
+            name="formkit-outbox-worker",
+        )
         try:
             yield
         finally:
+            stop_outbox.set()
+            await outbox
             writer.cancel()
             with suppress(asyncio.CancelledError):
                 await writer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -22,6 +22,8 @@ from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
+from formkit.store.outbox import Backoff, Outbox
+from formkit.store.webhooks import Webhooks
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class Services:
     secret: bytes  # signs CSRF tokens and resume links; kept in the data folder
     drafts: DraftStore  # the citizen pages' drafts and their uploads
     renderer: Renderer  # the citizen pages' HTML, from renderers/templates
+    outbox: Outbox  # work after a filing (webhooks), done by formkit.work
+    webhooks: Webhooks  # integrators' subscriptions
 
     @classmethod
     def build(
@@ -63,6 +67,8 @@ class Services:
             secret=_secret(settings.data_dir / "secret.key"),
             drafts=DraftStore(engine, settings.draft_ttl, settings.upload_ttl),
             renderer=Renderer(settings.renderers_dir / "templates"),
+            outbox=_outbox(engine, settings),
+            webhooks=Webhooks(engine),
         )
 
     def close(self) -> None:
@@ -73,6 +79,12 @@ def _eid_trust(settings: Settings) -> EidTrust:
     folder = settings.eid_trust_dir or development_trust_dir(settings.data_dir)
     required = bool(settings.eid_revocation_required)
     return EidTrust.from_folder(folder, revocation_required=required)
+
+
+def _outbox(engine: Engine, settings: Settings) -> Outbox:
+    # A claimed row must not come due again while its delivery may still be running.
+    lease = max(timedelta(minutes=2), 2 * settings.webhook_timeout)
+    return Outbox(engine, Backoff(max_attempts=settings.outbox_max_attempts), lease)
 
 
 def _secret(path: Path) -> bytes:

@@ -1,0 +1,71 @@
+"""Work after a filing, from the durable outbox: the handler registry, the worker, webhooks.
+
+    handlers = default_handlers(webhooks, base_url)
+    await OutboxWorker(outbox, handlers).run(stop)
+
+or, as the service does it, `await serve(outbox, webhooks, settings, stop)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import httpx
+
+from formkit.settings import Settings
+from formkit.store.outbox import Outbox
+from formkit.store.webhooks import Webhooks
+from formkit.webhooks import DOSSIER_CREATED
+from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
+from formkit.work._webhooks import DELIVERY, Delivery, FanOut
+from formkit.work._worker import OutboxWorker
+
+__all__ = [
+    "DELIVERY",
+    "Delivery",
+    "FanOut",
+    "Handler",
+    "Handlers",
+    "OutboxWorker",
+    "RetryLaterError",
+    "UndeliverableError",
+    "default_handlers",
+    "serve",
+]
+
+
+def default_handlers(
+    webhooks: Webhooks,
+    base_url: str,
+    timeout: timedelta = timedelta(seconds=15),
+    client: httpx.AsyncClient | None = None,
+) -> Handlers:
+    """formkit's own handlers; a deployment registers more with `Handlers.register`."""
+    return Handlers(
+        {
+            DOSSIER_CREATED: FanOut(webhooks, base_url),
+            DELIVERY: Delivery(webhooks, client, timeout),
+        }
+    )
+
+
+async def serve(
+    outbox: Outbox,
+    webhooks: Webhooks,
+    settings: Settings,
+    stop: asyncio.Event,
+) -> None:
+    """The service's worker until `stop` is set."""
+    delivery = Delivery(webhooks, timeout=settings.webhook_timeout)
+    handlers = default_handlers(webhooks, settings.base_url).register(DELIVERY, delivery)
+    worker = OutboxWorker(
+        outbox,
+        handlers,
+        concurrency=settings.outbox_concurrency,
+        poll=settings.outbox_poll,
+    )
+    try:
+        await worker.run(stop)
+    finally:
+        await delivery.aclose()
