@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +18,11 @@ import formkit
 from formkit.catalogue import Catalogue
 from formkit.eid._testcard import SoftHsm, TestCard, find_softhsm_module, provision_card
 from formkit.eid._testpki import KeyKind, TestPKI
+from formkit.receipts import Issuer, SoftwareSeal, development_seal
 from formkit.store._tables import metadata
 from formkit.store.database import open_database
+from formkit.store.dossiers import Receipts
+from formkit.store.log import FilingLog
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -145,3 +150,14 @@ def trust_folder(pki: TestPKI, folder: Path) -> Path:
     for name, certificate in (("root", pki.root), ("citizen-ca", pki.citizen_ca)):
         (folder / f"{name}.pem").write_bytes(certificate.certificate.public_bytes(PEM))
     return folder
+
+
+@functools.cache
+def seal_for_tests() -> SoftwareSeal:
+    """The development seal, made once per test session in a temporary folder."""
+    return development_seal(Path(tempfile.mkdtemp(prefix="formkit-seal-")))
+
+
+def receipts_for_tests() -> Receipts:
+    """Receipts as a dossier store makes them, sealed by the test seal: a fresh log each time."""
+    return Receipts(FilingLog(seal_for_tests()), Issuer("Stad Mechelen", "https://loket.test"))

@@ -20,6 +20,7 @@ import anyio
 import anyio.to_thread
 import httpx
 import sqlalchemy as sa
+from tests.conftest import receipts_for_tests
 
 from formkit._filing import Filing
 from formkit.store.dossiers import DossierStore
@@ -42,6 +43,7 @@ SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "ob
 def file_dossier(engine: sa.Engine, form_id: str = "evenement") -> str:
     filing = Filing(
         form_id=form_id,
+        form_title="Evenement",
         prefix="EVT",
         version="sha256:v1",
         answers={"naam": "Buurtfeest", "organisator": {"rijksregisternummer": "85073003328"}},
@@ -50,7 +52,10 @@ def file_dossier(engine: sa.Engine, form_id: str = "evenement") -> str:
         idempotency_key=None,
         request_digest="d1",
     )
-    (outcome,) = DossierStore(engine).file([filing], {"sha256:v1": SCHEMA})
+    (outcome,) = DossierStore(engine, receipts_for_tests()).file([filing], {"sha256:v1": SCHEMA})
+    # These tests are about webhooks: the PDF receipt's job has tests of its own.
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM outbox WHERE topic = 'receipt.pdf'"))
     return outcome.number
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
 from tests.conftest import FORM_IDS, NOW, ROOT, SCHEMAS, answers, trust_folder
 
+from formkit._merkle import decode_hash, verify_consistency
 from formkit.catalogue import Catalogue
 from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
+from formkit.receipts import SignedTreeHead, development_root, read_jws, verify_receipt
 from formkit.settings import Settings
 from formkit.web.app import create_app
 from formkit.web.services import Services
@@ -358,3 +362,76 @@ def test_an_unreadable_signature_is_refused(
     body = multipart_body(document, {ref: upload(ref) for ref in attachment_references(document)})
     body["files"]["signature"] = (None, b'{"signature": "@@"}', "application/json")
     problem(submit(client, token, body), 422, "signature-malformed")
+
+
+# Receipts and the public log of filings.
+
+
+def seal_root(services: Services) -> bytes:
+    return development_root(services.settings.data_dir).read_bytes()
+
+
+def test_a_filing_has_a_sealed_receipt_that_verifies(
+    client: TestClient[Any], services: Services, token: str, ec_card: TestCard
+) -> None:
+    document = signed_by(answers("bouwaanvraag", "valid-minimal"), ec_card)
+    filed = file(client, token, "bouwaanvraag", document, ec_card).json()
+    response = client.get(filed["receipt_url"], headers=auth(token))
+    assert response.headers["content-type"].startswith("application/jose")
+    again = client.get(filed["receipt_url"], headers=auth(token))
+    assert again.content == response.content  # issued once, then kept
+    roots = [x509.load_pem_x509_certificate(seal_root(services))]
+    eid_roots = list(ec_card.pki.trust_roots)
+    report = verify_receipt(response.content, trust_roots=roots, eid_trust_roots=eid_roots)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    receipt = read_jws(response.text)[0]
+    assert receipt["number"] == filed["number"]
+    assert receipt["signer"]["national_number_masked"] == "85.07.30-***.**"
+    pdf = client.get(filed["receipt_url"] + ".pdf", headers=auth(token))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert verify_receipt(pdf.content, trust_roots=roots, eid_trust_roots=eid_roots).ok
+
+
+def test_a_receipt_is_for_authorised_callers_only(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    filed = file(client, token, "evenement", answers("evenement", "valid-minimal")).json()
+    problem(client.get(filed["receipt_url"]), 401, "unauthenticated")
+    _, other = services.api_keys.create("buurt", ["bewonersinitiatief"], ["read"])
+    problem(client.get(filed["receipt_url"], headers=auth(other)), 404, "not-found")
+
+
+def test_the_log_publishes_signed_heads_and_proves_it_only_grows(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    for _ in range(3):
+        assert file(client, token, "evenement", answers("evenement", "valid-minimal")).is_success
+    latest = client.get("/log/").json()
+    assert latest["tree_size"] == 3
+    certificate = x509.load_pem_x509_certificate(seal_root(services))
+    first = client.get("/log/tree-heads/1").json()
+    for head in (latest, first):
+        assert SignedTreeHead.from_dict(head).holds(services.seal.certificate)
+    proof = client.get("/log/consistency", params={"first": 1, "second": 3}).json()["proof"]
+    assert verify_consistency(
+        1,
+        3,
+        decode_hash(first["root_hash"]),
+        decode_hash(latest["root_hash"]),
+        [decode_hash(h) for h in proof],
+    )
+    assert certificate.subject  # the published root names the development seal
+    problem(client.get("/log/consistency", params={"first": 2, "second": 9}), 404, "not-found")
+    problem(client.get("/log/tree-heads/99"), 404, "not-found")
+
+
+def test_the_outbox_seals_the_pdf_receipt_after_the_filing(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    filed = file(client, token, "evenement", answers("evenement", "valid-minimal")).json()
+    deadline = time.monotonic() + 30
+    while (stored := services.receipts.get(filed["number"])) is None or not stored.pdf_sha256:
+        assert time.monotonic() < deadline, "the outbox did not seal the PDF receipt"
+        time.sleep(0.1)
+    pdf = client.get(filed["receipt_url"] + ".pdf", headers=auth(token))
+    assert hashlib.sha256(pdf.content).hexdigest() == stored.pdf_sha256

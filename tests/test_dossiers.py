@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.conftest import receipts_for_tests
 
 from formkit._filing import Attachment, Filing, city_year
 from formkit.store import _tables as t
@@ -20,6 +21,7 @@ SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "ob
 def filing(prefix: str = "EVT", key: str | None = None, digest: str = "d1", **extra: Any) -> Filing:
     return Filing(
         form_id=extra.get("form_id", "evenement"),
+        form_title="Evenement",
         prefix=prefix,
         version=extra.get("version", "sha256:v1"),
         answers={"naam": "Buurtfeest"},
@@ -33,7 +35,7 @@ def filing(prefix: str = "EVT", key: str | None = None, digest: str = "d1", **ex
 @pytest.fixture
 def store(database_url: str) -> Iterator[DossierStore]:
     engine = open_database(database_url)
-    yield DossierStore(engine)
+    yield DossierStore(engine, receipts_for_tests())
     engine.dispose()
 
 
@@ -77,7 +79,8 @@ def test_a_filing_announces_itself_in_the_outbox(store: DossierStore) -> None:
     (outcome,) = store.file([filing()], {"sha256:v1": SCHEMA})
     with store.engine.connect() as connection:
         rows = connection.execute(sa.select(t.Outbox.__table__)).all()  # type: ignore[attr-defined]
-    assert [(r.topic, r.payload["number"]) for r in rows] == [("dossier.created", outcome.number)]
+    topics = sorted((r.topic, r.payload["number"]) for r in rows)
+    assert topics == [("dossier.created", outcome.number), ("receipt.pdf", outcome.number)]
 
 
 def test_the_same_key_and_request_return_the_first_dossier(store: DossierStore) -> None:
@@ -119,7 +122,7 @@ def test_a_failed_batch_leaves_nothing_and_no_gap(store: DossierStore) -> None:
 
 def test_concurrent_writers_share_one_gapless_sequence(database_url: str) -> None:
     """Several engines stand in for several processes; each files batches with shared keys."""
-    stores = [DossierStore(open_database(database_url)) for _ in range(4)]
+    stores = [DossierStore(open_database(database_url), receipts_for_tests()) for _ in range(4)]
     results: list[Any] = []
     lock = threading.Lock()
 

@@ -416,12 +416,12 @@ async def test_an_unknown_topic_is_retried_then_dead_and_the_rest_goes_on(
     engine: sa.Engine, fast: Outbox, webhooks: Webhooks, hook: Receiver
 ) -> None:
     webhooks.subscribe(hook.url)
-    fast.enqueue([("receipt.pdf", {"number": "EVT-2026-000001"})])
+    fast.enqueue([("virus.scan", {"number": "EVT-2026-000001"})])
     file_dossier(engine)
     await run_worker_until(fast, lambda: bool(fast.dead()) and settled(fast))
     (dead,) = fast.dead()
-    assert (dead.topic, dead.attempts) == ("receipt.pdf", FAST.max_attempts)
-    assert dead.last_error == "no handler for topic 'receipt.pdf'"
+    assert (dead.topic, dead.attempts) == ("virus.scan", FAST.max_attempts)
+    assert dead.last_error == "no handler for topic 'virus.scan'"
     assert len(hook.received()) == 1
 
 

@@ -52,6 +52,7 @@ class Filing:
     """Everything that makes a dossier, ready to be stored: one transaction, all or nothing."""
 
     form_id: str
+    form_title: str
     prefix: str
     version: str
     answers: Mapping[str, Any]  # attachment references are content addresses

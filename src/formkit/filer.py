@@ -83,9 +83,10 @@ class Filer:
             if isinstance(checked, Problem):
                 return Refused((checked,))
             assert signature is not None
-            signer = signer_record(checked, signature, digest_to_sign(form, bound))
+            signer = signer_record(checked, signature, digest_to_sign(form, bound), self.trust)
         filing = Filing(
             form_id=form.id,
+            form_title=form.title,
             prefix=form.prefix,
             version=form.version,
             answers=bound,

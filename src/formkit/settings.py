@@ -33,6 +33,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""  # empty: http://host:port
+    city_name: str = "Stad Mechelen"  # who issues the receipts
     frame_ancestors: tuple[str, ...] = ()  # origins allowed to embed the forms
     draft_ttl: timedelta = timedelta(days=30)
     upload_ttl: timedelta = timedelta(days=1)

@@ -58,6 +58,7 @@ class CitizenSignature:
     signature: bytes
     certificate: bytes  # DER
     hash: str = HASH
+    chain: tuple[bytes, ...] = ()  # the CA certificates the card gave along (DER)
 
     @classmethod
     def from_document(cls, document: Any) -> CitizenSignature:
@@ -69,8 +70,9 @@ class CitizenSignature:
                 signature=base64.b64decode(document["signature"], validate=True),
                 certificate=base64.b64decode(document["certificate"], validate=True),
                 hash=str(document.get("hash", HASH)),
+                chain=tuple(base64.b64decode(c, validate=True) for c in document.get("chain", ())),
             )
-        except (KeyError, TypeError, binascii.Error) as error:
+        except (KeyError, TypeError, AttributeError, binascii.Error) as error:
             raise ValueError(f"not a signature document: {error}") from None
 
 
@@ -135,10 +137,12 @@ async def check_signature(
 
 
 def signer_record(
-    signer: SignerIdentity, signature: CitizenSignature, digest: bytes
+    signer: SignerIdentity, signature: CitizenSignature, digest: bytes, trust: EidTrust
 ) -> dict[str, Any]:
     """What the dossier keeps of a signature: enough to verify it again, years later."""
+    chain = signature.chain or _issuers(signature.certificate, trust)
     return {
+        "chain": [base64.b64encode(certificate).decode() for certificate in chain],
         "given_name": signer.given_name,
         "surname": signer.surname,
         "national_number": signer.national_number,
@@ -149,6 +153,12 @@ def signer_record(
         "hash": signature.hash,
         "signed_digest": base64.b64encode(digest).decode(),
     }
+
+
+def _issuers(certificate: bytes, trust: EidTrust) -> tuple[bytes, ...]:
+    """The intermediates of `trust` above `certificate`, for a card that gave none along."""
+    issuer = x509.load_der_x509_certificate(certificate).issuer
+    return tuple(c.public_bytes(Encoding.DER) for c in trust.intermediates if c.subject == issuer)
 
 
 def _applicant_number(form: Form, answers: Mapping[str, Any]) -> str | None:

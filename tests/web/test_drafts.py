@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from tests.conftest import NOW
+from tests.conftest import NOW, receipts_for_tests
 
 from formkit._filing import Attachment, Filing
 from formkit.store import _tables as t
@@ -139,7 +139,7 @@ def test_filing_claims_the_uploads_so_purging_keeps_them(
 ) -> None:
     draft = drafts.create("evenement", {}, 0, NOW)
     drafts.record_upload(draft.id, SHA_A, 10, "application/pdf", "a.pdf", NOW)
-    outcome = DossierStore(engine).file([_filing(SHA_A)], {"sha256:v": {}})[0]
+    outcome = DossierStore(engine, receipts_for_tests()).file([_filing(SHA_A)], {"sha256:v": {}})[0]
     assert isinstance(outcome, Filed)
     drafts.mark_filed(draft.id, outcome.number)
     purged = drafts.purge(NOW + TTL + UPLOAD_TTL)
@@ -153,7 +153,7 @@ def test_filing_claims_the_uploads_so_purging_keeps_them(
 
 
 def test_a_blob_a_dossier_references_is_never_purged(engine: Engine, drafts: DraftStore) -> None:
-    DossierStore(engine).file([_filing(SHA_A)], {"sha256:v": {}})
+    DossierStore(engine, receipts_for_tests()).file([_filing(SHA_A)], {"sha256:v": {}})
     draft = drafts.create("evenement", {}, 0, NOW)
     drafts.record_upload(draft.id, SHA_A, 10, "application/pdf", "a.pdf", NOW)
     purged = drafts.purge(NOW + TTL + UPLOAD_TTL)
@@ -164,6 +164,7 @@ def test_a_blob_a_dossier_references_is_never_purged(engine: Engine, drafts: Dra
 def _filing(sha256: str) -> Filing:
     return Filing(
         form_id="evenement",
+        form_title="Evenement",
         prefix="EVT",
         version="sha256:v",
         answers={"bijlage": {"bestand": f"sha256:{sha256}", "naam": "a.pdf"}},

@@ -160,3 +160,41 @@ class Outbox(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+class LogState(SQLModel, table=True):
+    """The size of the log of filings: one row, updated (and so locked) by each batch."""
+
+    __tablename__ = "log_state"
+    id: int = Field(default=1, primary_key=True)
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+
+
+class LogLeaf(SQLModel, table=True):
+    """One receipt's place in the log: appended, never changed."""
+
+    __tablename__ = "log_leaf"
+    idx: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    dossier_id: int = Field(foreign_key="dossier.id", unique=True)
+    leaf_hash: str = Field(max_length=64)  # hex
+
+
+class TreeHead(SQLModel, table=True):
+    """Every signed tree head the city published, one per batch of filings."""
+
+    __tablename__ = "tree_head"
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    root_hash: str = Field(max_length=64)  # hex
+    timestamp_ms: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    signature: str = Field(max_length=1000)  # base64url
+    created_at: datetime = _time()
+
+
+class Receipt(SQLModel, table=True):
+    """A dossier's receipt: the JSON made with its filing; JWS and PDF issued once, then kept."""
+
+    __tablename__ = "receipt"
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
+    document: dict[str, Any] = _json()
+    jws: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)

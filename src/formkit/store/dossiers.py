@@ -12,6 +12,7 @@ one key: the unique index refuses the second, and the batch is retried one filin
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,10 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from formkit._filing import Attachment, Filing, city_year, dossier_number
+from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t
+from formkit.store.log import FilingLog
 
 PHASE_FILED = "ingediend"
 TOPIC_CREATED = "dossier.created"
+TOPIC_RECEIPT_PDF = "receipt.pdf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,39 @@ class IdempotencyConflict:
 
     key: str
     number: str  # of the dossier the key filed first
+
+
+@dataclass(frozen=True, slots=True)
+class Receipts:
+    """How a batch's receipts are made: the log they join, and who issues them."""
+
+    log: FilingLog
+    issuer: Issuer
+
+    def body(self, filing: Filing, number: str, filed_at: datetime) -> ReceiptBody:
+        return receipt_body(
+            number=number,
+            form_id=filing.form_id,
+            form_title=filing.form_title,
+            version=filing.version,
+            filed_at=filed_at,
+            answers=filing.answers,
+            attachments=filing.attachments,
+            issuer=self.issuer,
+            signer=None if filing.signer is None else _citizen(filing.signer),
+        )
+
+
+def _citizen(record: Mapping[str, Any]) -> CitizenSignature:
+    return CitizenSignature(
+        name=f"{record['given_name']} {record['surname']}",
+        national_number_masked=record["national_number_masked"],
+        certificate=base64.b64decode(record["certificate"]),
+        chain=tuple(base64.b64decode(c) for c in record.get("chain", ())),
+        hash=record["hash"],
+        signed_digest=base64.b64decode(record["signed_digest"]),
+        signature=base64.b64decode(record["signature"]),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +98,9 @@ Outcome = Filed | IdempotencyConflict
 
 
 class DossierStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, receipts: Receipts) -> None:
         self.engine = engine
+        self.receipts = receipts
         self._versions: set[str] = set()  # known to be stored: skip re-sending their schema
 
     def file(
@@ -72,12 +110,12 @@ class DossierStore:
         unseen = {f.version: schemas[f.version] for f in filings if f.version not in self._versions}
         try:
             with self.engine.begin() as connection:
-                outcomes = _file_batch(connection, filings, unseen, _now())
+                outcomes = _file_batch(connection, filings, unseen, _now(), self.receipts)
         except sa.exc.IntegrityError:
             if len(filings) == 1:
                 # Another process filed the same key between our look-up and insert.
                 with self.engine.begin() as connection:
-                    return _file_batch(connection, filings, schemas, _now())
+                    return _file_batch(connection, filings, schemas, _now(), self.receipts)
             return [outcome for f in filings for outcome in self.file([f], schemas)]
         self._versions.update(unseen)
         return outcomes
@@ -124,6 +162,7 @@ def _file_batch(
     filings: Sequence[Filing],
     schemas: Mapping[str, Mapping[str, Any]],
     now: datetime,
+    receipts: Receipts,
 ) -> list[Outcome]:
     earlier = _earlier(connection, [f.idempotency_key for f in filings if f.idempotency_key])
     outcomes: list[Outcome | None] = [None] * len(filings)
@@ -139,6 +178,14 @@ def _file_batch(
     _remember_versions(connection, [filings[i] for i in fresh], schemas, now)
     ids = _insert_dossiers(connection, [(filings[i], numbers[n]) for n, i in enumerate(fresh)], now)
     _insert_children(connection, [filings[i] for i in fresh], ids, numbers, now)
+    receipts.log.append(
+        connection,
+        [
+            (dossier_id, receipts.body(filings[i], number, now))
+            for dossier_id, i, number in zip(ids, fresh, numbers, strict=True)
+        ],
+        now,
+    )
     for n, index in enumerate(fresh):
         outcomes[index] = Filed(numbers[n], now, created=True)
     return [
@@ -296,13 +343,14 @@ def _insert_children(
     ]
     outbox = [
         {
-            "topic": TOPIC_CREATED,
+            "topic": topic,
             "payload": {"number": number, "form": filing.form_id},
             "created_at": now,
             "available_at": now,
             "attempts": 0,
         }
         for filing, number in zip(filings, numbers, strict=True)
+        for topic in (TOPIC_CREATED, TOPIC_RECEIPT_PDF)
     ]
     for table, rows in ((_attachment, attachments), (_event, events), (_outbox, outbox)):
         if rows:

@@ -35,6 +35,7 @@ _draft = t.Draft.__table__  # type: ignore[attr-defined]
 _upload = t.Upload.__table__  # type: ignore[attr-defined]
 _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _attachment = t.Attachment.__table__  # type: ignore[attr-defined]
+_receipt = t.Receipt.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,8 +229,8 @@ def _orphan_uploads(connection: Connection, before: datetime) -> list[tuple[str,
 
 
 def _referenced(connection: Connection, sha256: str) -> bool:
-    for table in (_attachment, _upload):
-        query = sa.select(sa.literal(1)).where(table.c.sha256 == sha256).limit(1)
+    for column in (_attachment.c.sha256, _upload.c.sha256, _receipt.c.pdf_sha256):
+        query = sa.select(sa.literal(1)).where(column == sha256).limit(1)
         if connection.execute(query).first() is not None:
             return True
     return False

@@ -6,6 +6,7 @@ import base64
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import anyio.to_thread
 import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
@@ -16,10 +17,12 @@ from formkit.filer import Refused
 from formkit.signing import HASH
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import Filed, IdempotencyConflict, StoredDossier
+from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web.problems import TYPES, ProblemError
 from formkit.web.services import Services
 from formkit.web.uploads import read_submission
+from formkit.work import issue_stored_pdf, stored_jws
 
 JSON = "application/json"
 
@@ -114,6 +117,41 @@ def download_attachment(
     )
 
 
+@get("/dossiers/{number:str}/receipt")
+async def show_receipt(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[bytes]:
+    """The receipt as a JWS sealed by the city (`application/jose`)."""
+    found = services(request)
+    stored = await _receipt(request, number)
+    token = await stored_jws(stored, found.receipts, found.seal)
+    return Response(token.encode(), media_type="application/jose")
+
+
+@get("/dossiers/{number:str}/receipt.pdf")
+async def show_receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str]) -> Stream:
+    """The receipt as a PAdES-sealed PDF; sealed now if the outbox has not done it yet."""
+    found = services(request)
+    stored = await _receipt(request, number)
+    sha256 = await issue_stored_pdf(
+        stored, found.receipts, found.seal, found.blobs, found.receipt_layout
+    )
+    return Stream(
+        _chunks(found, sha256),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="ontvangstbewijs-{number}.pdf"',
+            "X-Content-SHA256": sha256,
+        },
+    )
+
+
+async def _receipt(request: Request[Any, Any, Any], number: str) -> StoredReceipt:
+    await anyio.to_thread.run_sync(_dossier, request, number)  # the caller may see it
+    stored = await anyio.to_thread.run_sync(services(request).receipts.get, number)
+    if stored is None:
+        raise ProblemError("not-found", f"Er bestaat geen ontvangstbewijs voor {number}.")
+    return stored
+
+
 @get("/problems/{slug:str}", sync_to_thread=False)
 def describe_problem(slug: FromPath[str]) -> Response[bytes]:
     found = TYPES.get(slug)
@@ -139,6 +177,8 @@ router = Router(
         data_to_sign,
         show_dossier,
         download_attachment,
+        show_receipt,
+        show_receipt_pdf,
         describe_problem,
         openapi_document,
     ],

@@ -13,11 +13,11 @@ from litestar.exceptions import HTTPException
 
 from formkit import work
 from formkit.settings import Settings
-from formkit.web import api, pages, security
+from formkit.web import api, log, pages, security
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.services import Services
 
-log = logging.getLogger("formkit")
+logger = logging.getLogger("formkit")
 
 _STATUS_SLUGS = {
     400: "malformed-request",
@@ -45,7 +45,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
         stop_outbox = asyncio.Event()
         outbox = asyncio.create_task(
-            work.serve(services.outbox, services.webhooks, settings, stop_outbox),
+            work.serve(
+                services.outbox,
+                services.webhooks,
+                settings,
+                stop_outbox,
+                {work.RECEIPT_PDF: services.receipt_pdf()},
+            ),
             name="formkit-outbox-worker",
         )
         try:
@@ -61,6 +67,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Litestar(
         route_handlers=[
             api.router,
+            log.router,
             pages.router,
             pages.static_files(settings.renderers_dir),
             health,
@@ -82,12 +89,12 @@ def health() -> dict[str, str]:
 
 
 def _handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
-    """One error shape: problem details for the API (pages come with their own error page)."""
-    if not request.url.path.startswith("/api/"):
+    """One error shape: problem details for machines (pages come with their own error page)."""
+    if not request.url.path.startswith(("/api/", "/log/")):
         return pages.error_response(request, error)
     problem = _as_problem(error)
     if problem.status >= 500:
-        log.exception("request failed: %s %s", request.method, request.url.path, exc_info=error)
+        logger.exception("request failed: %s %s", request.method, request.url.path, exc_info=error)
     base = request.app.state.services.settings.base_url
     return Response(
         body(problem, base, request.url.path),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,16 +15,20 @@ from formkit._devpki import development_trust_dir
 from formkit.blobs import FileBlobStore
 from formkit.catalogue import Catalogue
 from formkit.filer import Filer
+from formkit.receipts import Issuer, ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
 from formkit.settings import Settings
 from formkit.signing import EidTrust
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
-from formkit.store.dossiers import DossierStore
+from formkit.store.dossiers import DossierStore, Receipts
 from formkit.store.drafts import DraftStore
+from formkit.store.log import FilingLog
 from formkit.store.outbox import Backoff, Outbox
+from formkit.store.receipts import ReceiptStore
 from formkit.store.webhooks import Webhooks
+from formkit.work import ReceiptPdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,9 @@ class Services:
     catalogue: Catalogue
     engine: Engine
     dossiers: DossierStore
+    seal: Seal  # the city's: seals receipts and the log's tree heads
+    receipts: ReceiptStore
+    receipt_layout: ReceiptLayout
     queue: FilingQueue
     filer: Filer
     blobs: FileBlobStore
@@ -53,13 +61,18 @@ class Services:
         catalogue = catalogue or Catalogue.load(settings.schemas_dir)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database)
-        dossiers = DossierStore(engine)
+        seal = load_seal(os.environ, settings.data_dir)
+        issuer = Issuer(settings.city_name, settings.base_url)
+        dossiers = DossierStore(engine, Receipts(FilingLog(seal), issuer))
         queue = FilingQueue(dossiers, settings.batch_size)
         return cls(
             settings=settings,
             catalogue=catalogue,
             engine=engine,
             dossiers=dossiers,
+            seal=seal,
+            receipts=ReceiptStore(engine),
+            receipt_layout=read_layout(settings.renderers_dir / "receipt" / "layout.json"),
             queue=queue,
             filer=Filer(queue, _eid_trust(settings), *(() if clock is None else (clock,))),
             blobs=FileBlobStore(settings.data_dir / "blobs"),
@@ -70,6 +83,9 @@ class Services:
             outbox=_outbox(engine, settings),
             webhooks=Webhooks(engine),
         )
+
+    def receipt_pdf(self) -> ReceiptPdf:
+        return ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,7 @@ or, as the service does it, `await serve(outbox, webhooks, settings, stop)`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import timedelta
 
 import httpx
@@ -17,21 +18,26 @@ from formkit.settings import Settings
 from formkit.store.outbox import Outbox
 from formkit.store.webhooks import Webhooks
 from formkit.webhooks import DOSSIER_CREATED
+from formkit.work._receipts import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, stored_jws
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
 from formkit.work._webhooks import DELIVERY, Delivery, FanOut
 from formkit.work._worker import OutboxWorker
 
 __all__ = [
     "DELIVERY",
+    "RECEIPT_PDF",
     "Delivery",
     "FanOut",
     "Handler",
     "Handlers",
     "OutboxWorker",
+    "ReceiptPdf",
     "RetryLaterError",
     "UndeliverableError",
     "default_handlers",
+    "issue_stored_pdf",
     "serve",
+    "stored_jws",
 ]
 
 
@@ -55,10 +61,13 @@ async def serve(
     webhooks: Webhooks,
     settings: Settings,
     stop: asyncio.Event,
+    more: Mapping[str, Handler] | None = None,
 ) -> None:
-    """The service's worker until `stop` is set."""
+    """The service's worker until `stop` is set; `more` handlers beside the webhooks'."""
     delivery = Delivery(webhooks, timeout=settings.webhook_timeout)
     handlers = default_handlers(webhooks, settings.base_url).register(DELIVERY, delivery)
+    for topic, handler in (more or {}).items():
+        handlers = handlers.register(topic, handler)
     worker = OutboxWorker(
         outbox,
         handlers,

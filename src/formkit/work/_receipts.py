@@ -1,0 +1,64 @@
+"""The outbox handler that issues a filing's PDF receipt, off the filing's critical path."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+
+from formkit.blobs import BlobStore, UploadLimits, save
+from formkit.receipts import Receipt, ReceiptLayout, Seal, issue_jws, issue_pdf_async
+from formkit.store.outbox import Job
+from formkit.store.receipts import ReceiptStore, StoredReceipt
+from formkit.work._registry import UndeliverableError
+
+RECEIPT_PDF = "receipt.pdf"
+PDF = UploadLimits(max_bytes=50_000_000, media_types=frozenset({"application/pdf"}))
+
+
+class ReceiptPdf:
+    """Seal the PDF receipt of the dossier named in the job, once; keep it in the blob store."""
+
+    def __init__(
+        self, receipts: ReceiptStore, seal: Seal, blobs: BlobStore, layout: ReceiptLayout
+    ) -> None:
+        self.receipts = receipts
+        self.seal = seal
+        self.blobs = blobs
+        self.layout = layout
+
+    async def handle(self, job: Job) -> None:
+        number = str(job.payload.get("number", ""))
+        stored = await anyio.to_thread.run_sync(self.receipts.get, number)
+        if stored is None:
+            raise UndeliverableError(f"no receipt for dossier {number}")
+        await issue_stored_pdf(stored, self.receipts, self.seal, self.blobs, self.layout)
+
+
+async def stored_jws(stored: StoredReceipt, receipts: ReceiptStore, seal: Seal) -> str:
+    """The receipt's JWS, issued now if it never was."""
+    if stored.jws is not None:
+        return stored.jws
+    token = issue_jws(dict(stored.document), seal)
+    return await anyio.to_thread.run_sync(receipts.keep_jws, stored.dossier_id, token)
+
+
+async def issue_stored_pdf(
+    stored: StoredReceipt,
+    receipts: ReceiptStore,
+    seal: Seal,
+    blobs: BlobStore,
+    layout: ReceiptLayout,
+) -> str:
+    """The SHA-256 of the receipt's sealed PDF in the blob store, sealing it now if needed."""
+    if stored.pdf_sha256 is not None:
+        return stored.pdf_sha256
+    jws = await stored_jws(stored, receipts, seal)
+    receipt = Receipt.from_dict(stored.document)
+    pdf = await issue_pdf_async(receipt, seal, jws=jws, layout=layout)
+    info = await save(blobs, PDF, _once(pdf))
+    return await anyio.to_thread.run_sync(receipts.keep_pdf, stored.dossier_id, info.sha256)
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
