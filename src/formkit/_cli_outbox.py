@@ -4,6 +4,7 @@
     formkit webhook list | remove ID
     formkit outbox list [--dead]                                    JSON lines
     formkit outbox replay ID... | --all-dead
+    formkit work                                                    run the outbox worker
 
 Replaying makes a dead letter due again with a fresh count of attempts; the running service
 picks it up within a poll.
@@ -12,15 +13,22 @@ picks it up within a poll.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import signal
 import sys
 from datetime import datetime
 from typing import Any
 
-from formkit._cli_ops import OK, PROBLEMS, USAGE, _engine
+from formkit._cli_ops import OK, PROBLEMS, USAGE, _engine, settings_from
 
 
 def add_outbox_commands(commands: Any) -> None:
+    work = commands.add_parser(
+        "work", help="do the outbox's work (webhooks, PDF receipts) until stopped"
+    )
+    work.set_defaults(command=_work)
+
     webhook = commands.add_parser("webhook", help="subscribe integrators to events")
     actions = webhook.add_subparsers(required=True, metavar="ACTION")
     add = actions.add_parser("add", help="subscribe an address and print its secret once")
@@ -44,6 +52,27 @@ def add_outbox_commands(commands: Any) -> None:
     replay.add_argument("ids", nargs="*", type=int, metavar="ID")
     replay.add_argument("--all-dead", action="store_true", help="replay every dead letter")
     replay.set_defaults(command=_outbox_replay)
+
+
+def _work(arguments: argparse.Namespace) -> int:
+    """A worker process beside `formkit serve` processes run with FORMKIT_OUTBOX_WORKER=0."""
+    from formkit.web.services import Services
+
+    services = Services.build(settings_from(arguments))
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        await services.work(stop)
+
+    print("formkit: working through the outbox; stop with Ctrl-C", file=sys.stderr)
+    try:
+        asyncio.run(run())
+    finally:
+        services.close()
+    return OK
 
 
 def _webhook_add(arguments: argparse.Namespace) -> int:

@@ -42,6 +42,8 @@ class Settings:
     workers: int = 1
     eid_trust_dir: Path | None = None  # unset: a TEST PKI made in data_dir (development only)
     eid_revocation_required: int = 0  # 1: refuse a signature without CRL data covering it
+    seal_trust_file: Path | None = None  # PEM roots for /verificatie; unset: the seal's root
+    outbox_worker: int = 1  # 0: this process leaves the outbox to `formkit work` processes
     outbox_poll: timedelta = timedelta(seconds=1)  # how often a process looks for due work
     outbox_concurrency: int = 16  # outbox rows one process handles at once
     outbox_max_attempts: int = 12  # then a row is a dead letter (about 45 hours)

@@ -11,7 +11,6 @@ from typing import Any
 from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
-from formkit import work
 from formkit.settings import Settings
 from formkit.web import api, log, pages, security
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
@@ -45,13 +44,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
         stop_outbox = asyncio.Event()
         outbox = asyncio.create_task(
-            work.serve(
-                services.outbox,
-                services.webhooks,
-                settings,
-                stop_outbox,
-                {work.RECEIPT_PDF: services.receipt_pdf()},
-            ),
+            services.work(stop_outbox) if settings.outbox_worker else stop_outbox.wait(),
             name="formkit-outbox-worker",
         )
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from formkit.store.log import FilingLog
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore
 from formkit.store.webhooks import Webhooks
-from formkit.work import ReceiptPdf
+from formkit.work import RECEIPT_PDF, ReceiptPdf, serve
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,11 @@ class Services:
             webhooks=Webhooks(engine),
         )
 
-    def receipt_pdf(self) -> ReceiptPdf:
-        return ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
+    async def work(self, stop: asyncio.Event) -> None:
+        """Do the outbox's work (webhooks, PDF receipts) until `stop` is set."""
+        receipt_pdf = ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
+        more = {RECEIPT_PDF: receipt_pdf}
+        await serve(self.outbox, self.webhooks, self.settings, stop, more)
 
     def close(self) -> None:
         self.engine.dispose()
