@@ -1,12 +1,17 @@
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
+from formkit.blobs import FileBlobStore
 from formkit.cli import main
+from formkit.settings import Settings
+from formkit.store.database import open_database
+from formkit.store.drafts import DraftStore
 
 NOW = "2026-11-28T10:00:00+01:00"
 
@@ -118,3 +123,44 @@ def test_new_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: 
     status, _, err = run(capsys, "new", "melding", "--schemas", str(tmp_path))
     assert status == 2
     assert "already exists" in err
+
+
+def test_purge_removes_what_the_sweeper_would_and_says_what(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    database_url: str,
+) -> None:
+    monkeypatch.setenv("FORMKIT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FORMKIT_DATABASE_URL", database_url)
+    settings = Settings.from_env()
+    engine = open_database(settings.database)
+    drafts = DraftStore(engine, settings.draft_ttl, settings.upload_ttl)
+    blobs = FileBlobStore(tmp_path / "blobs")
+    now = datetime.now(UTC)
+    gone = drafts.create("evenement", {}, 0, now - settings.draft_ttl - timedelta(minutes=1))
+    kept = drafts.create("evenement", {}, 0, now)
+    old = now - settings.upload_ttl - timedelta(minutes=1)
+    files = {"a" * 64: gone.id, "b" * 64: kept.id}
+    for sha256, draft_id in files.items():
+        blobs.path_of(sha256).parent.mkdir(parents=True, exist_ok=True)
+        blobs.path_of(sha256).write_bytes(b"%PDF-1.7")
+        drafts.record_upload(draft_id, sha256, 8, "application/pdf", "plan.pdf", old)
+    try:
+        status, out, _ = run(capsys, "purge")
+        assert status == 0
+        assert out.splitlines() == [
+            "formkit: removed 1 expired draft, 1 unclaimed upload and 1 file nothing refers to",
+            f"removed file sha256:{'a' * 64}",
+        ]
+        assert not blobs.path_of("a" * 64).exists()
+        assert blobs.path_of("b" * 64).exists()  # its draft lives: the citizen may come back
+        assert drafts.load(kept.id, now) is not None
+        status, out, _ = run(capsys, "purge")
+        assert (status, out) == (
+            0,
+            "formkit: removed 0 expired drafts, 0 unclaimed uploads"
+            " and 0 files nothing refers to\n",
+        )
+    finally:
+        engine.dispose()

@@ -164,3 +164,61 @@ def test_scaffold_passes_the_checks(tmp_path: Path) -> None:
     form = formkit.load_form(scaffold(tmp_path, "terrasvergunning"))
     assert form.prefix == "TER"
     assert [s.id for s in form.steps] == ["aanvrager", "aanvraag"]
+
+
+@pytest.mark.parametrize(
+    ("form_id", "pointer", "question", "options"),
+    [
+        (
+            "evenement",
+            "/organisator/soort",
+            "Soort organisator",
+            [
+                "Privépersoon",
+                "Vzw (vereniging zonder winstoogmerk)",
+                "Feitelijke vereniging",
+                "Bedrijf",
+            ],
+        ),
+        (
+            "bouwaanvraag",
+            "/aanvragers/soort",
+            "Soort aanvrager",
+            ["Een of meer personen", "Een rechtspersoon (bedrijf, vzw, ...)"],
+        ),
+    ],
+)
+def test_each_alternative_is_an_option_labelled_by_its_own_title(
+    forms: dict[str, formkit.Form], form_id: str, pointer: str, question: str, options: list[str]
+) -> None:
+    field = forms[form_id].field(pointer)
+    assert field is not None
+    assert field.title == question  # the title beside the const names the question
+    assert [c.title for c in field.choices] == options
+
+
+def test_an_alternative_without_a_title_is_named_by_the_checks(tmp_path: Path) -> None:
+    form = _minimal_form()
+    form["properties"]["wie"] = {
+        "title": "Wie",
+        "type": "object",
+        "oneOf": [
+            {"title": "Persoon", "properties": {"soort": {"const": "persoon"}}},
+            {"properties": {"soort": {"title": "Soort", "const": "bedrijf"}}},
+        ],
+    }
+    form["x-formkit"]["steps"][0]["properties"].append("wie")
+    path = write_json(tmp_path / "proef.json", form)
+    assert _problems(path) == [
+        f"{path}:/properties/wie/oneOf: choice 1 ('bedrijf') of 'soort' has no title"
+    ]
+
+
+def test_an_alternative_keeps_its_description_as_the_options_hint(
+    forms: dict[str, formkit.Form],
+) -> None:
+    field = forms["evenement"].field("/organisator/soort")
+    assert field is not None
+    described = {c.value: c.description for c in field.choices if c.description}
+    assert list(described) == ["feitelijke-vereniging"]
+    assert described["feitelijke-vereniging"].startswith("Een vereniging zonder eigen")

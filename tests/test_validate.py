@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import FORM_IDS, NOW, answers
 
 import formkit
+from formkit._rules import rule_problems
 
 Forms = dict[str, formkit.Form]
 
@@ -52,6 +53,22 @@ def test_every_problem_is_listed_in_reading_order(forms: Forms) -> None:
         ("/evenement/verwachteBezoekers", "minimum"),
         ("/bijlagen/grondplan", "required"),
         ("/bijlagen/programma", "required"),
+    ]
+
+
+def test_the_rows_of_a_group_are_listed_one_after_the_other(forms: Forms) -> None:
+    document = answers("bewonersinitiatief", "valid-minimal")
+    for initiator in document["initiatiefnemers"]:
+        del initiator["voornaam"]
+        initiator["adres"]["postcode"] = "28"
+    document["initiatief"]["naam"] = ""
+    pointers = [p for p, _ in _problems(forms["bewonersinitiatief"], document)]
+    assert pointers == [
+        "/initiatiefnemers/0/voornaam",
+        "/initiatiefnemers/0/adres/postcode",
+        "/initiatiefnemers/1/voornaam",
+        "/initiatiefnemers/1/adres/postcode",
+        "/initiatief/naam",
     ]
 
 
@@ -198,6 +215,23 @@ def test_initiators_must_live_at_different_addresses(forms: Forms) -> None:
     assert _problems(forms["bewonersinitiatief"], document) == [
         ("/initiatiefnemers/1/adres", "distinct")
     ]
+
+
+def test_blank_rows_are_not_on_the_same_address(forms: Forms) -> None:
+    document = answers("bewonersinitiatief", "valid-minimal")
+    document["initiatiefnemers"] = [{"adres": {}}, {"adres": {}}]  # as the pages post them
+    problems = _problems(forms["bewonersinitiatief"], document)
+    assert problems  # the schema says what is missing in each row
+    assert all(code != "distinct" for _, code in problems)
+
+
+@pytest.mark.parametrize("blank", [{}, "", " ", [], None, {"straat": " ", "huisnummer": ""}])
+def test_a_blank_key_is_never_the_same_as_another(forms: Forms, blank: Any) -> None:
+    form = forms["bewonersinitiatief"]
+    document = answers("bewonersinitiatief", "valid-minimal")
+    for initiator in document["initiatiefnemers"]:
+        initiator["adres"] = copy.deepcopy(blank)
+    assert [p.code for p in rule_problems(form.rules, document, NOW)] == []
 
 
 def test_one_initiator_is_not_enough(forms: Forms) -> None:

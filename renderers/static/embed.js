@@ -7,10 +7,10 @@
  * in pixels until the form reports its own). Which sites may embed a form is the service's
  * setting FORMKIT_FRAME_ANCESTORS.
  *
- * The same file runs inside the iframe too (the pages load it when they are framed, without
- * data-form): there it reports the page's height with postMessage
- * ({formkit: 1, type: "hoogte", height}) and that a new page was shown ({formkit: 1, type:
- * "pagina"}). The host side only takes messages from the form's own origin and iframe.
+ * This script runs on the city's site only. Inside the iframe the pages' own formkit.js
+ * reports each page's height with postMessage: {formkit: 1, type: "pagina", height} when a
+ * page is shown, {formkit: 1, type: "hoogte", height} when its height changes. Only messages
+ * from the form's own origin and from this iframe are taken.
  */
 (function () {
   "use strict";
@@ -21,9 +21,6 @@
   }
   var formId = script.getAttribute("data-form");
   if (!formId) {
-    if (window.parent !== window) {
-      reportHeight();
-    }
     return;
   }
   var origin = new URL(script.src, document.baseURI).origin;
@@ -60,30 +57,4 @@
       }
     }
   });
-
-  // Inside the iframe: tell the host page how tall this page is, now and whenever it changes.
-  function reportHeight() {
-    var last = 0;
-    function post(type) {
-      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-      if (type === "pagina" || height !== last) {
-        last = height;
-        window.parent.postMessage({ formkit: 1, type: type, height: height }, "*");
-      }
-    }
-    function start() {
-      post("pagina");
-      post("hoogte");
-      if (window.ResizeObserver) {
-        new ResizeObserver(function () { post("hoogte"); }).observe(document.documentElement);
-      } else {
-        window.addEventListener("resize", function () { post("hoogte"); });
-      }
-    }
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", start);
-    } else {
-      start();
-    }
-  }
 })();

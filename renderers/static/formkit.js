@@ -1,6 +1,11 @@
 /* formkit.js: the one script of the citizen's pages, and none of them needs it.
  *
  * - Moves the focus to the error summary, so a screen reader reads the problems first.
+ * - In an iframe, tells the page around it how tall this page is, so that the city's site
+ *   (embed.js) sizes the iframe to it: {formkit: 1, type: "pagina", height} when the page is
+ *   shown, {formkit: 1, type: "hoogte", height} whenever its height changes. Only a height
+ *   is told, so any parent may hear it: the pages' frame-ancestors policy decides which
+ *   sites may frame them, and embed.js takes only messages from the form's origin and iframe.
  * - Shows and hides conditional parts as answers change. A part carries its conditions in
  *   `data-fk-when`: a list (any may hold) of lists (all must hold) of
  *   {"scope": pointer of an object, "expect": bool, "test": a small JSON Schema}. The server
@@ -13,139 +18,165 @@
   if (summary) {
     summary.focus();
   }
-
-  var form = document.querySelector("form.fk-form");
-  var parts = form ? form.querySelectorAll("[data-fk-when]") : [];
-  if (!parts.length) {
-    return;
+  showConditionalParts();
+  if (window.parent !== window) {
+    reportHeight();  // once the parts that do not apply are hidden
   }
 
-  function named(pointer) {
-    return form.querySelectorAll('[name="' + pointer.replace(/["\\]/g, "\\$&") + '"]');
+  function reportHeight() {
+    var last = 0;
+    function tell(type) {
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (type === "pagina" || height !== last) {
+        last = height;
+        window.parent.postMessage({ formkit: 1, type: type, height: height }, "*");
+      }
+    }
+    function changed() {
+      tell("hoogte");
+    }
+    tell("pagina");
+    if (window.ResizeObserver) {
+      new ResizeObserver(changed).observe(document.documentElement);
+    } else {
+      window.addEventListener("resize", changed);
+    }
   }
 
-  // The answer the controls named `pointer` hold: a text, a list of texts, or undefined.
-  function valueAt(pointer) {
-    var controls = named(pointer);
-    var picked = [];
-    var several = false;
-    for (var i = 0; i < controls.length; i++) {
-      var control = controls[i];
-      if (control.type === "checkbox") {
-        several = true;
-        if (control.checked) {
-          picked.push(control.value);
+  function showConditionalParts() {
+    var form = document.querySelector("form.fk-form");
+    var parts = form ? form.querySelectorAll("[data-fk-when]") : [];
+    if (!parts.length) {
+      return;
+    }
+
+    function named(pointer) {
+      return form.querySelectorAll('[name="' + pointer.replace(/["\\]/g, "\\$&") + '"]');
+    }
+
+    // The answer the controls named `pointer` hold: a text, a list of texts, or undefined.
+    function valueAt(pointer) {
+      var controls = named(pointer);
+      var picked = [];
+      var several = false;
+      for (var i = 0; i < controls.length; i++) {
+        var control = controls[i];
+        if (control.type === "checkbox") {
+          several = true;
+          if (control.checked) {
+            picked.push(control.value);
+          }
+        } else if (control.type === "radio") {
+          if (control.checked) {
+            return control.value;
+          }
+        } else if (control.type !== "file" && control.value.trim() !== "") {
+          return control.value.trim();
         }
-      } else if (control.type === "radio") {
-        if (control.checked) {
-          return control.value;
+      }
+      return several && picked.length ? picked : undefined;
+    }
+
+    function present(pointer) {
+      return valueAt(pointer) !== undefined ||
+        form.querySelector('[name^="' + pointer.replace(/["\\]/g, "\\$&") + '/"]') !== null;
+    }
+
+    function child(pointer, name) {
+      return pointer + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+    }
+
+    // A Dutch number as the server reads it: 1.250,5 or 12,5 or 12.5; NaN when it is none.
+    function number(text) {
+      if (typeof text !== "string") {
+        return NaN;
+      }
+      var value = text.replace(/\s/g, "");
+      if (/^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/.test(value)) {
+        value = value.replace(/\./g, "");
+      }
+      value = value.replace(",", ".");
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : NaN;
+    }
+
+    var limits = {
+      minimum: function (n, limit) { return n >= limit; },
+      maximum: function (n, limit) { return n <= limit; },
+      exclusiveMinimum: function (n, limit) { return n > limit; },
+      exclusiveMaximum: function (n, limit) { return n < limit; }
+    };
+
+    // Whether `value` (at `pointer`, when it is a place on the page) passes `test`.
+    function passes(test, value, pointer) {
+      if (test === true || test === false) {
+        return test;
+      }
+      return Object.keys(test).every(function (keyword) {
+        var rule = test[keyword];
+        if (keyword === "properties") {
+          return pointer === undefined || Object.keys(rule).every(function (name) {
+            var place = child(pointer, name);
+            return !present(place) || passes(rule[name], valueAt(place), place);
+          });
         }
-      } else if (control.type !== "file" && control.value.trim() !== "") {
-        return control.value.trim();
-      }
-    }
-    return several && picked.length ? picked : undefined;
-  }
-
-  function present(pointer) {
-    return valueAt(pointer) !== undefined ||
-      form.querySelector('[name^="' + pointer.replace(/["\\]/g, "\\$&") + '/"]') !== null;
-  }
-
-  function child(pointer, name) {
-    return pointer + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
-  }
-
-  // A Dutch number as the server reads it: 1.250,5 or 12,5 or 12.5; NaN when it is none.
-  function number(text) {
-    if (typeof text !== "string") {
-      return NaN;
-    }
-    var value = text.replace(/\s/g, "");
-    if (/^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/.test(value)) {
-      value = value.replace(/\./g, "");
-    }
-    value = value.replace(",", ".");
-    return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : NaN;
-  }
-
-  var limits = {
-    minimum: function (n, limit) { return n >= limit; },
-    maximum: function (n, limit) { return n <= limit; },
-    exclusiveMinimum: function (n, limit) { return n > limit; },
-    exclusiveMaximum: function (n, limit) { return n < limit; }
-  };
-
-  // Whether `value` (at `pointer`, when it is a place on the page) passes `test`.
-  function passes(test, value, pointer) {
-    if (test === true || test === false) {
-      return test;
-    }
-    return Object.keys(test).every(function (keyword) {
-      var rule = test[keyword];
-      if (keyword === "properties") {
-        return pointer === undefined || Object.keys(rule).every(function (name) {
-          var place = child(pointer, name);
-          return !present(place) || passes(rule[name], valueAt(place), place);
-        });
-      }
-      if (keyword === "required") {
-        return pointer === undefined || rule.every(function (name) {
-          return present(child(pointer, name));
-        });
-      }
-      if (keyword === "const") {
-        return value === rule;
-      }
-      if (keyword === "enum") {
-        return rule.indexOf(value) >= 0;
-      }
-      if (keyword === "not") {
-        return !passes(rule, value, pointer);
-      }
-      if (keyword === "allOf") {
-        return rule.every(function (part) { return passes(part, value, pointer); });
-      }
-      if (keyword === "anyOf") {
-        return rule.some(function (part) { return passes(part, value, pointer); });
-      }
-      if (keyword === "contains") {
-        return !Array.isArray(value) || value.some(function (item) {
-          return passes(rule, item, undefined);
-        });
-      }
-      var n = number(value);
-      return isNaN(n) || limits[keyword](n, rule);
-    });
-  }
-
-  function applies(guards) {
-    return guards.some(function (guard) {
-      return guard.every(function (condition) {
-        var scope = condition.scope;
-        return passes(condition.test, valueAt(scope), scope) === condition.expect;
+        if (keyword === "required") {
+          return pointer === undefined || rule.every(function (name) {
+            return present(child(pointer, name));
+          });
+        }
+        if (keyword === "const") {
+          return value === rule;
+        }
+        if (keyword === "enum") {
+          return rule.indexOf(value) >= 0;
+        }
+        if (keyword === "not") {
+          return !passes(rule, value, pointer);
+        }
+        if (keyword === "allOf") {
+          return rule.every(function (part) { return passes(part, value, pointer); });
+        }
+        if (keyword === "anyOf") {
+          return rule.some(function (part) { return passes(part, value, pointer); });
+        }
+        if (keyword === "contains") {
+          return !Array.isArray(value) || value.some(function (item) {
+            return passes(rule, item, undefined);
+          });
+        }
+        var n = number(value);
+        return isNaN(n) || limits[keyword](n, rule);
       });
-    });
-  }
-
-  var guards = [];
-  for (var i = 0; i < parts.length; i++) {
-    try {
-      guards.push(JSON.parse(parts[i].getAttribute("data-fk-when")));
-    } catch (error) {
-      guards.push(null);
     }
-  }
 
-  function update() {
+    function applies(guards) {
+      return guards.some(function (guard) {
+        return guard.every(function (condition) {
+          var scope = condition.scope;
+          return passes(condition.test, valueAt(scope), scope) === condition.expect;
+        });
+      });
+    }
+
+    var guards = [];
     for (var i = 0; i < parts.length; i++) {
-      if (guards[i]) {
-        parts[i].hidden = !applies(guards[i]);
+      try {
+        guards.push(JSON.parse(parts[i].getAttribute("data-fk-when")));
+      } catch (error) {
+        guards.push(null);
       }
     }
-  }
 
-  form.addEventListener("change", update);
-  form.addEventListener("input", update);
-  update();
+    function update() {
+      for (var i = 0; i < parts.length; i++) {
+        if (guards[i]) {
+          parts[i].hidden = !applies(guards[i]);
+        }
+      }
+    }
+
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    update();
+  }
 })();

@@ -118,8 +118,8 @@ class FieldBuilder:
             return
         choices = tuple(_branch_choice(b, discriminator) for b in branches)
         choice_schema = {
-            "title": schema.get("title", discriminator),
-            "oneOf": [{"const": c.value, "title": c.title} for c in choices],
+            "title": _question_title(branches, discriminator) or schema.get("title", discriminator),
+            "oneOf": [_option_schema(c) for c in choices],
             **_discriminator_annotations(branches, discriminator),
         }
         where = _pointer.join(origin, keyword)
@@ -249,9 +249,28 @@ def _discriminator(branches: Any) -> str | None:
 
 
 def _branch_choice(branch: Schema, discriminator: str) -> Choice:
-    const_schema = branch["properties"][discriminator]
-    title = const_schema.get("title") or branch.get("title") or str(const_schema["const"])
-    return Choice(const_schema["const"], str(title), branch.get("description"))
+    """The option that picks this branch, labelled with what the branch is ("Privépersoon").
+
+    The title beside the `const` ("Soort organisator") names the question, the same in every
+    branch: as the option's label it would make all options alike.
+    """
+    value = branch["properties"][discriminator]["const"]
+    # no title: "" so that the checks name the branch, as they do an untitled plain choice
+    return Choice(value, str(branch.get("title", "")), branch.get("description"))
+
+
+def _option_schema(choice: Choice) -> dict[str, Any]:
+    option = {"const": choice.value, "title": choice.title}
+    return option if choice.description is None else {**option, "description": choice.description}
+
+
+def _question_title(branches: Any, discriminator: str) -> str | None:
+    """The question the options answer: the title an author gave the discriminator."""
+    for branch in branches:
+        title = branch["properties"][discriminator].get("title")
+        if title:
+            return str(title)
+    return None
 
 
 def _discriminator_annotations(branches: Any, discriminator: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The operators' commands: serve, migrate and manage API keys.
+"""The operators' commands: serve, migrate, purge and manage API keys.
 
 Each command reads the same `FORMKIT_*` settings as the service, so `formkit apikey create`
 writes to the database the running service reads. The database and server modules are
@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from formkit.settings import Settings, SettingsError
@@ -28,6 +29,11 @@ def add_operator_commands(commands: Any) -> None:
 
     migrate = commands.add_parser("migrate", help="bring the database to the latest schema")
     migrate.set_defaults(command=_migrate)
+
+    purge = commands.add_parser(
+        "purge", help="remove expired drafts, unclaimed uploads and unreferenced files now"
+    )
+    purge.set_defaults(command=_purge)
 
     apikey = commands.add_parser("apikey", help="create, list or revoke integrators' API keys")
     actions = apikey.add_subparsers(required=True, metavar="ACTION")
@@ -93,6 +99,38 @@ def _migrate(arguments: argparse.Namespace) -> int:
     _engine(arguments).dispose()
     print("formkit: the database is up to date", file=sys.stderr)
     return OK
+
+
+def _purge(arguments: argparse.Namespace) -> int:
+    """What the service's hourly sweeper does, once: for a cron job, or before a backup."""
+    import asyncio
+
+    from formkit.blobs import FileBlobStore
+    from formkit.store.database import open_database
+    from formkit.store.drafts import DraftStore
+    from formkit.web.pages import purge_stores
+
+    settings = settings_from(arguments)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_database(settings.database)
+    try:
+        drafts = DraftStore(engine, settings.draft_ttl, settings.upload_ttl)
+        blobs = FileBlobStore(settings.data_dir / "blobs")
+        purged = asyncio.run(purge_stores(drafts, blobs, datetime.now(UTC)))
+    finally:
+        engine.dispose()
+    print(
+        f"formkit: removed {_count(purged.drafts, 'expired draft')},"
+        f" {_count(purged.uploads, 'unclaimed upload')}"
+        f" and {_count(len(purged.blobs), 'file nothing refers to', 'files nothing refers to')}"
+    )
+    for sha256 in purged.blobs:
+        print(f"removed file sha256:{sha256}")
+    return OK
+
+
+def _count(number: int, one: str, several: str | None = None) -> str:
+    return f"{number} {one if number == 1 else several or one + 's'}"
 
 
 def _apikey_create(arguments: argparse.Namespace) -> int:

@@ -55,12 +55,25 @@ def _distinct(rule: DistinctRule, answers: Any) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         key = _pointer.resolve(item, rule.key)
-        if key is None:
+        if _blank(key):  # nothing to compare yet: the schema says what is missing
             continue
         normalised = _normalise(key)
         if normalised in seen:
             yield Problem(_pointer.join(rule.field, index) + rule.key, "distinct", rule.message)
         seen.add(normalised)
+
+
+def _blank(value: Any) -> bool:
+    """Nothing filled in: missing, whitespace, or an object or list of only blanks."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return False
 
 
 def _normalise(value: Any) -> str:

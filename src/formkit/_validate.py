@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from formkit import _pointer
 from formkit._model import Form
 from formkit._problems import Problem, describe
 from formkit._rules import rule_problems
@@ -20,7 +22,23 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
         raise ValueError("now must be timezone-aware")
     problems = [describe(form, v) for v in form.engine.violations(answers)]
     problems += rule_problems(form.rules, answers, now)
-    return sorted(_one_per_mistake(problems), key=lambda p: form.order(p.pointer))
+    return in_reading_order(form, _one_per_mistake(problems))
+
+
+def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
+    """Problems as a citizen reads the form: field by field, a repeatable group row by row."""
+    return sorted(problems, key=lambda p: _place(form, p.pointer))
+
+
+def _place(form: Form, pointer: str) -> tuple[int, ...]:
+    """Where the answer at `pointer` is read: per level, the field's place or the row's index."""
+    tokens = _pointer.tokens(pointer)
+    return tuple(
+        int(token)
+        if token.isascii() and token.isdigit()
+        else form.order(_pointer.from_path(tokens[: depth + 1]))
+        for depth, token in enumerate(tokens)
+    )
 
 
 # When one value fails several keywords, the first of these says most to a citizen.

@@ -27,7 +27,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from tests.conftest import NOW, ROOT
+from tests.conftest import NOW, ROOT, trust_folder
+
+from formkit.eid._testcard import TestCard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,8 +78,12 @@ def host_origin() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, host_origin: str) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, host_origin: str, ec_card: TestCard
+) -> Iterator[LiveServer]:
+    """The app, trusting the P-384 test card's PKI for citizens' signatures."""
     data_dir = tmp_path_factory.mktemp("live")
+    eid_trust = trust_folder(ec_card.pki, tmp_path_factory.mktemp("eid-trust"))
     port = _free_port("127.0.0.1")
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -90,6 +96,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, host_origin: str) -> I
         "FORMKIT_PORT": str(port),
         "FORMKIT_FRAME_ANCESTORS": host_origin,
         "FORMKIT_TEST_NOW": NOW.isoformat(),
+        "FORMKIT_EID_TRUST_DIR": str(eid_trust),
     }
     log = data_dir / "server.log"
     with log.open("wb") as output:

@@ -51,3 +51,25 @@ def test_a_site_not_listed_cannot_frame_a_form(
     expect(inner.locator("body")).to_contain_text("is blocked")  # Chromium's own error page
     assert page.frames[1].url.startswith("chrome-error://")
     expect(inner.locator("form.fk-form")).to_have_count(0)
+
+
+def test_the_host_page_takes_heights_only_from_its_form(
+    context: BrowserContext, live_server: LiveServer, host_site: str
+) -> None:
+    page = context.new_page()
+    page.goto(f"{host_site}/evenement.html")
+    frame = page.frame_locator(IFRAME)
+    expect(evenement.heading(frame)).to_have_text("Organisator")
+    frame_height_matches_its_page(page)
+    # The iframe's one script told the height: the pages do not load embed.js themselves.
+    sources = frame.locator("script").evaluate_all("scripts => scripts.map(s => s.src)")
+    assert sources == [f"{live_server.url}/static/formkit.js"]
+    # A message of the same shape from elsewhere (here the host page itself) is ignored.
+    page.evaluate(
+        """() => new Promise(done => {
+            addEventListener("message", () => setTimeout(done, 0), { once: true });
+            postMessage({ formkit: 1, type: "hoogte", height: 123 }, "*");
+        })"""
+    )
+    assert page.locator(IFRAME).evaluate("iframe => iframe.style.height") != "123px"
+    frame_height_matches_its_page(page)

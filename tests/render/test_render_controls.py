@@ -81,6 +81,21 @@ def test_a_few_choices_are_radios_in_a_fieldset_and_many_a_select(
     assert '<option value="fuif">Fuif</option>' in html
 
 
+def test_alternatives_are_radios_each_labelled_by_its_branch(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = _step(renderer, forms["evenement"], "organisator")
+    question = re.search(r"<legend[^>]*>Soort organisator</legend>(.*?)</fieldset>", html, re.S)
+    assert question, "the const's title is the question's legend"
+    labels = re.findall(r'class="fk-label fk-choice__label"[^>]*>([^<]*)<', question.group(1))
+    assert labels == [
+        "Privépersoon",
+        "Vzw (vereniging zonder winstoogmerk)",
+        "Feitelijke vereniging",
+        "Bedrijf",
+    ]
+
+
 def test_several_choices_are_checkboxes(forms: dict[str, formkit.Form], renderer: Renderer) -> None:
     html = _step(renderer, forms["bouwaanvraag"], "werken")
     assert html.count('name="/werken/soort" type="checkbox"') == 9

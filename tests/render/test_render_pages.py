@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 from tests.conftest import answers
 from tests.render.browser import post
@@ -43,6 +44,13 @@ def test_the_review_lists_every_answer_in_words_with_a_link_to_change_it(
     assert 'href="/formulieren/evenement/evenement#fk-evenement-begin">Wijzig' in html
     assert "Materiaal 5" in html
     assert 'value="indienen">Indienen</button>' in html
+
+
+def test_the_review_names_the_chosen_alternative_by_its_title(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.review(forms["evenement"], answers("evenement", "valid-full"), CTX)
+    assert re.search(r"Soort organisator</dt>\s*<dd[^>]*>\s*Vzw \(vereniging", html)
 
 
 def test_the_review_shows_only_what_applies(

@@ -17,10 +17,11 @@ import jinja2
 from formkit import _pointer
 from formkit._model import Form, Kind
 from formkit._problems import Problem
+from formkit._validate import in_reading_order
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
-from formkit.render._steps import get_step, in_reading_order, step_index, step_of
+from formkit.render._steps import get_step, step_index, step_of
 from formkit.render._widgets import StepControls
 
 

@@ -51,21 +51,6 @@ def problems_reached(form: Form, step_id: str, problems: Iterable[Problem]) -> l
     return [p for p in problems if form.steps.index(step_of(form, p.pointer)) <= last]
 
 
-def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
-    """Problems as a citizen reads the page: every field of a row before the next row."""
-    return sorted(problems, key=lambda p: _place(form, p.pointer))
-
-
-def _place(form: Form, pointer: str) -> tuple[int, ...]:
-    tokens = _pointer.tokens(pointer)
-    return tuple(
-        int(token)
-        if token.isascii() and token.isdigit()
-        else form.order(_pointer.from_path(tokens[: depth + 1]))
-        for depth, token in enumerate(tokens)
-    )
-
-
 def first_step_with_problems(form: Form, problems: Iterable[Problem]) -> Step | None:
     indexes = [form.steps.index(step_of(form, p.pointer)) for p in problems]
     return form.steps[min(indexes)] if indexes else None

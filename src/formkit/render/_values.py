@@ -17,16 +17,14 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from formkit._build import field_annotations, kind_of
 from formkit._model import Field, Kind
 from formkit._rules import CITY_TIME_ZONE
 
 CITY_ZONE = CITY_TIME_ZONE
-_UTC = ZoneInfo("UTC")
 _MAX_NUMBER_TEXT = 100  # longer is no number a citizen means (and int() has a digit limit)
 
 _LOCAL_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
@@ -134,7 +132,7 @@ def moment_from_control(raw: str) -> str:
     except ValueError:
         return raw
     # Through UTC and back: a time skipped when summer time starts becomes the real time.
-    return local.astimezone(_UTC).astimezone(CITY_ZONE).isoformat()
+    return local.astimezone(UTC).astimezone(CITY_ZONE).isoformat()
 
 
 def scalar_from_control(kind: Kind, raw: str, format_name: str | None) -> Any:

@@ -27,7 +27,7 @@ import anyio.to_thread
 from formkit._filing import bind_attachments
 from formkit._model import Form, Step
 from formkit._problems import Problem
-from formkit._validate import validate
+from formkit._validate import in_reading_order, validate
 from formkit.render import Move, decode_step, problems_for_step
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord
@@ -72,6 +72,11 @@ class Place:
         return f"{self.draft_url}/overzicht"
 
     @property
+    def sign_url(self) -> str:
+        """Ondertekenen: between the review and filing, for a form that needs a signature."""
+        return f"{self.draft_url}/ondertekenen"
+
+    @property
     def confirmation_url(self) -> str:
         return f"{self.draft_url}/bevestiging"
 
@@ -108,7 +113,7 @@ async def apply(
     index = form.steps.index(step)
     problems: list[Problem] = list(post.refusals)
     if action.move is Move.NEXT:
-        problems = _sorted(
+        problems = in_reading_order(
             form, [*await _problems(found, form, step, answers, draft.id, now), *problems]
         )
     saved = await in_thread(found.drafts.save, draft.id, answers, index, now)
@@ -151,10 +156,6 @@ async def _problems(
     blobs = {ref: upload.blob for ref, upload in uploads.items()}
     _, _, attachment_problems = bind_attachments(form, answers, blobs)
     return problems_for_step(form, step.id, [*problems, *attachment_problems])
-
-
-def _sorted(form: Form, problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: form.order(p.pointer))
 
 
 def _record(

@@ -8,7 +8,9 @@
     GET  /formulieren/{form}/{draft}/stap/{step}         a step
     POST /formulieren/{form}/{draft}/stap/{step}         save the step, then do what was asked
     GET  /formulieren/{form}/{draft}/overzicht           Overzicht: every answer, with links
-    POST /formulieren/{form}/{draft}/overzicht           Indienen: file the draft
+    POST /formulieren/{form}/{draft}/overzicht           Indienen: file the draft (or, for a
+                                                         form that needs an eID signature,
+                                                         on to Ondertekenen: `_signing_page`)
     GET  /formulieren/{form}/{draft}/bevestiging         Bevestiging: the dossier number
     GET  /embed.js                                       the script that embeds a form
 
@@ -23,7 +25,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from litestar.static_files import create_static_files_router
 
 from formkit._filing import attachment_refs
 from formkit._model import Form, Step
+from formkit.blobs import BlobStore
 from formkit.filer import Refused
 from formkit.render import (
     PageContext,
@@ -44,8 +47,8 @@ from formkit.render import (
     prune,
 )
 from formkit.store.dossiers import Filed, IdempotencyConflict
-from formkit.store.drafts import Purged, StoredDraft
-from formkit.web import _flow
+from formkit.store.drafts import DraftStore, Purged, StoredDraft
+from formkit.web import _flow, _signing_page
 from formkit.web._flow import Place, in_thread
 from formkit.web._posts import Post, PostError, read_post
 from formkit.web.problems import ProblemError
@@ -106,7 +109,7 @@ def services(request: Request[Any, Any, Any]) -> Services:
 def form_list(request: Request[Any, Any, Any]) -> Response[str]:
     found = services(request)
     ctx = PageContext(base_path=BASE, static_url=STATIC, embedded=_embedded(request))
-    return _html(request, found.renderer.form_list(list(found.catalogue.values()), ctx))
+    return _html(found.renderer.form_list(list(found.catalogue.values()), ctx))
 
 
 @get(f"{BASE}/{{form_id:str}}")
@@ -202,7 +205,7 @@ async def review(
     sizes = {ref: upload.size for ref, upload in uploads.items()}
     ctx = _context(request, Place(form, draft.id, from_review=True), action=place.review_url)
     html = services(request).renderer.review(form, draft.answers, ctx, sizes=sizes)
-    return _html(request, html)
+    return _html(html)
 
 
 @post(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/overzicht")
@@ -221,6 +224,10 @@ async def submit(
     uploads = await in_thread(found.drafts.uploads, draft.id)
     refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
     blobs = {ref: uploads[ref].blob for ref in refs if ref in uploads}
+    if form.signature_required and not isinstance(
+        found.filer.data_to_sign(form, answers, blobs), Refused
+    ):
+        return _redirect(place.sign_url)  # the signing page files it, once signed
     result = await found.filer.file(
         form, answers, blobs, channel="web", idempotency_key=f"draft:{draft.id}"
     )
@@ -241,7 +248,7 @@ async def confirmation(
     form, draft = await _draft(request, form_id, draft_id)
     ctx = _context(request, Place(form, draft.id), action="")
     html = services(request).renderer.confirmation(form, ctx, draft.dossier_number)
-    return _html(request, html)
+    return _html(html)
 
 
 @get(EMBED_SCRIPT, sync_to_thread=True)
@@ -278,6 +285,7 @@ router = Router(
         submit,
         confirmation,
         embed_script,
+        *_signing_page.ROUTES,
     ],
     guards=[same_origin_posts],
 )
@@ -352,7 +360,7 @@ def _step_page(
 ) -> Response[str]:
     ctx = _context(request, place, action=place.step_url(step.id), resume_url=resume_url)
     html = services(request).renderer.step(place.form, step.id, answers, list(problems), ctx)
-    return _html(request, html, status)
+    return _html(html, status)
 
 
 def _context(
@@ -376,16 +384,8 @@ def _context(
     )
 
 
-def _html(request: Request[Any, Any, Any], html: str, status: int = 200) -> Response[str]:
-    return Response(_framed(request, html), status_code=status, media_type=MediaType.HTML)
-
-
-def _framed(request: Request[Any, Any, Any], html: str) -> str:
-    """In an iframe, the page also loads the embed script, which reports the page's height to
-    the host page (the templates' own script does not); outside one nothing changes."""
-    if not _embedded(request):
-        return html
-    return html.replace("</head>", f'<script src="{EMBED_SCRIPT}" defer></script>\n</head>', 1)
+def _html(html: str, status: int = 200) -> Response[str]:
+    return Response(html, status_code=status, media_type=MediaType.HTML)
 
 
 def _redirect(url: str, *, forget: Form | None = None) -> Response[Any]:
@@ -426,9 +426,7 @@ def error_response(request: Request[Any, Any, Any], error: Exception) -> Respons
         log.exception("error page failed to render")
         html = f"<!DOCTYPE html><html lang=nl><title>{title}</title><h1>{title}</h1><p>{detail}"
     headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
-    return Response(
-        _framed(request, html), status_code=status, media_type=MediaType.HTML, headers=headers
-    )
+    return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 def _describe(error: Exception) -> tuple[int, str, str]:
@@ -499,9 +497,14 @@ def _from_review(request: Request[Any, Any, Any]) -> bool:
 
 async def purge(found: Services) -> Purged:
     """Remove expired drafts, orphaned uploads and the blobs nothing references any more."""
-    purged = await in_thread(found.drafts.purge, found.filer.clock())
+    return await purge_stores(found.drafts, found.blobs, found.filer.clock())
+
+
+async def purge_stores(drafts: DraftStore, blobs: BlobStore, now: datetime) -> Purged:
+    """The sweeper's purge on the stores themselves: `formkit purge` runs it without a server."""
+    purged = await in_thread(drafts.purge, now)
     for sha256 in purged.blobs:
-        await found.blobs.delete(sha256)
+        await blobs.delete(sha256)
     return purged
 
 

@@ -1,0 +1,130 @@
+/* eid.js: sign with the Web eID browser extension, on the Ondertekenen page only.
+ *
+ * The page works without it: `formkit sign` signs the same digest. This script only shows the
+ * quicker way when the extension answers, asks it for the signing certificate and a signature
+ * over the page's digest (`data-fk-digest`, base64), and posts both with the CSRF token as a
+ * normal form. The server does not take the digest back: it rebuilds it from the draft.
+ *
+ * The extension's message protocol, as the web-eid.js library speaks it: the page posts
+ * {action: "web-eid:<name>", libraryVersion, ...} to itself; the extension's content script
+ * answers "web-eid:<name>-ack" within a second, then "-success" with the result or "-failure"
+ * with {error: {code}}.
+ */
+(function () {
+  "use strict";
+
+  var section = document.getElementById("fk-eid");
+  var form = section && section.querySelector("form");
+  if (!form || !window.isSecureContext || !window.Promise) {
+    return;
+  }
+  var button = form.querySelector("button");
+  var status = form.querySelector(".fk-eid__status");
+  var LIBRARY_VERSION = "2.0.0";
+  var ACK_MS = 1000; // the extension acknowledges at once, or is not there
+  var STATUS_MS = 6000; // the extension starts its native program
+  var USER_MS = 6000 + 2 * 120000; // and the citizen chooses a card and types a PIN
+  var OPTIONS = { lang: "nl" };
+  var MESSAGES = {
+    ERR_WEBEID_USER_CANCELLED: "U heeft het ondertekenen geannuleerd. Klik opnieuw op de knop als u wilt ondertekenen.",
+    ERR_WEBEID_USER_TIMEOUT: "Het ondertekenen duurde te lang. Probeer het opnieuw.",
+    ERR_WEBEID_ACTION_TIMEOUT: "Het ondertekenen duurde te lang. Probeer het opnieuw.",
+    ERR_WEBEID_EXTENSION_UNAVAILABLE: "Het eID-programma antwoordt niet. Onderteken met het programma formkit sign, hieronder.",
+    ERR_WEBEID_NATIVE_UNAVAILABLE: "Het eID-programma antwoordt niet. Onderteken met het programma formkit sign, hieronder.",
+    other: "Ondertekenen met uw eID lukte niet. Controleer of uw eID in de kaartlezer zit en probeer opnieuw, of onderteken met het programma formkit sign, hieronder."
+  };
+  var pending = {}; // by action: the call waiting for its answer
+
+  function settle(action, outcome, value) {
+    var call = pending[action];
+    if (!call) {
+      return;
+    }
+    delete pending[action];
+    clearTimeout(call.ackTimer);
+    clearTimeout(call.replyTimer);
+    (outcome === "success" ? call.resolve : call.reject)(value);
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.source !== window || !data || typeof data.action !== "string") {
+      return;
+    }
+    var answer = /^(web-eid:[a-z-]+?)-(ack|success|failure)$/.exec(data.action);
+    if (!answer || !pending[answer[1]]) {
+      return;
+    }
+    if (answer[2] === "ack") {
+      clearTimeout(pending[answer[1]].ackTimer);
+    } else if (answer[2] === "success") {
+      settle(answer[1], "success", data);
+    } else {
+      settle(answer[1], "failure", (data.error && data.error.code) || "other");
+    }
+  });
+
+  function send(action, fields, timeout) {
+    return new Promise(function (resolve, reject) {
+      if (pending[action]) {
+        reject("ERR_WEBEID_ACTION_PENDING");
+        return;
+      }
+      pending[action] = {
+        resolve: resolve,
+        reject: reject,
+        ackTimer: setTimeout(function () {
+          settle(action, "failure", "ERR_WEBEID_EXTENSION_UNAVAILABLE");
+        }, ACK_MS),
+        replyTimer: setTimeout(function () {
+          settle(action, "failure", "ERR_WEBEID_ACTION_TIMEOUT");
+        }, timeout)
+      };
+      var message = { action: action, libraryVersion: LIBRARY_VERSION };
+      for (var key in fields) {
+        message[key] = fields[key];
+      }
+      window.postMessage(message, window.location.origin);
+    });
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function sign() {
+    var certificate;
+    button.disabled = true;
+    say("Volg de aanwijzingen van het eID-programma. Het vraagt uw pincode.");
+    send("web-eid:get-signing-certificate", { options: OPTIONS }, USER_MS)
+      .then(function (reply) {
+        certificate = reply.certificate;
+        return send("web-eid:sign", {
+          certificate: certificate,
+          hash: form.getAttribute("data-fk-digest"),
+          hashFunction: form.getAttribute("data-fk-hash"),
+          options: OPTIONS
+        }, USER_MS);
+      })
+      .then(function (reply) {
+        var algorithm = reply.signatureAlgorithm || {};
+        form.elements["webeid-handtekening"].value = reply.signature;
+        form.elements["webeid-certificaat"].value = certificate;
+        form.elements["webeid-hashfunctie"].value = algorithm.hashFunction || form.getAttribute("data-fk-hash");
+        say("Ondertekend. Uw aanvraag wordt ingediend.");
+        form.submit();
+      })
+      .catch(function (code) {
+        button.disabled = false;
+        say(MESSAGES[code] || MESSAGES.other);
+      });
+  }
+
+  // The extension's content script may load just after this script: ask a moment later.
+  setTimeout(function () {
+    send("web-eid:status", {}, STATUS_MS).then(function () {
+      section.hidden = false;
+      button.addEventListener("click", sign);
+    }, function () {});
+  }, ACK_MS);
+})();

@@ -1,0 +1,244 @@
+"""Ondertekenen: the step between Overzicht and filing for a form that needs an eID signature.
+
+    GET  /formulieren/{form}/{draft}/ondertekenen                        the signing page
+    GET  /formulieren/{form}/{draft}/ondertekenen/te-ondertekenen.json   what `formkit sign` signs
+    POST /formulieren/{form}/{draft}/ondertekenen                        the signature: file
+
+"Indienen" on the Overzicht of such a form leads here. The page shows the digest the card
+signs (`signing.digest_to_sign` of the draft's answers with their files bound) and offers two
+ways to sign it: the Web eID browser extension, through `eid.js`, and, without the extension
+or without JavaScript, the `formkit sign` program with a file to download and one to upload.
+
+On the post the server rebuilds the filing from the draft and never takes a digest from the
+browser: the filer checks the signature against the answers as they are now. A signature over
+answers the citizen changed since is refused as not belonging to this application.
+
+This module uses nothing of `pages` (which registers these handlers): errors it cannot show
+itself are `ProblemError`s, which the app renders as error pages in the site's style.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from formkit._filing import Blob, attachment_refs
+from formkit._model import Form
+from formkit.filer import Refused
+from formkit.render import PageContext, prune
+from formkit.signing import HASH
+from formkit.store.dossiers import Filed, IdempotencyConflict
+from formkit.store.drafts import StoredDraft
+from formkit.web._flow import BASE, Place, in_thread
+from formkit.web._posts import PostError
+from formkit.web._signature_post import (
+    SIGNATURE_FILE,
+    SignaturePost,
+    Unreadable,
+    read_signature_post,
+)
+from formkit.web.problems import ProblemError
+from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token
+from formkit.web.services import Services
+
+PAGE = f"{BASE}/{{form_id:str}}/{{draft_id:str}}/ondertekenen"
+DATA_FILE = "te-ondertekenen.json"
+TEMPLATE = "sign.html"
+_POST_ERRORS = {
+    400: "Wat uw browser verstuurde, is onvolledig of beschadigd. Ga terug en probeer opnieuw.",
+    413: "Wat u verstuurde, is te groot. Kies het bestand met uw handtekening.",
+}
+
+
+@get(PAGE)
+async def signing_page(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    form, draft = await _draft(request, form_id, draft_id)
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    digest = await _digest(services(request), form, draft)
+    if digest is None:
+        return _redirect(place.review_url)
+    return _page(request, place, digest)
+
+
+@get(f"{PAGE}/{DATA_FILE}")
+async def data_to_sign(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """The digest as `formkit sign` reads it: `{"digest": base64, "hash": "SHA-384"}`."""
+    form, draft = await _draft(request, form_id, draft_id)
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    digest = await _digest(services(request), form, draft)
+    if digest is None:
+        return _redirect(place.review_url)
+    document = {"digest": base64.b64encode(digest).decode(), "hash": HASH}
+    return Response(
+        msgspec.json.encode(document),
+        media_type=MediaType.JSON,
+        headers={"Content-Disposition": f'attachment; filename="{DATA_FILE}"'},
+    )
+
+
+@post(PAGE)
+async def sign(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """File the draft with the posted signature, once however often this is posted."""
+    found = services(request)
+    form, draft = await _draft(request, form_id, draft_id)
+    posted = await _read(request)
+    if not csrf_valid(found.secret, f"draft:{draft.id}", posted_token(request, posted.fields)):
+        raise ProblemError("forbidden", "Het formulier kon niet veilig verstuurd worden.")
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    signature = posted.signature()
+    if isinstance(signature, Unreadable):
+        return await _refused(request, place, draft, posted, signature.message)
+    answers, blobs = await _filing(found, form, draft)
+    result = await found.filer.file(
+        form,
+        answers,
+        blobs,
+        channel="web",
+        idempotency_key=f"draft:{draft.id}",
+        signature=signature,
+    )
+    if isinstance(result, Refused):
+        problem = result.problems[0]
+        if not problem.code.startswith("signature-"):
+            return _redirect(place.review_url)  # "Indienen" there shows what is wrong now
+        return await _refused(request, place, draft, posted, problem.message)
+    assert isinstance(result, Filed | IdempotencyConflict)
+    await in_thread(found.drafts.mark_filed, draft.id, result.number)
+    return _redirect(place.confirmation_url)
+
+
+ROUTES = (signing_page, data_to_sign, sign)
+
+
+# What is signed --------------------------------------------------------------------------
+
+
+async def _filing(
+    found: Services, form: Form, draft: StoredDraft
+) -> tuple[dict[str, Any], dict[str, Blob]]:
+    """The draft as it would be filed: the answers that apply and the files they name."""
+    answers = prune(form, draft.answers)
+    uploads = await in_thread(found.drafts.uploads, draft.id)
+    refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
+    return answers, {ref: uploads[ref].blob for ref in refs if ref in uploads}
+
+
+async def _digest(found: Services, form: Form, draft: StoredDraft) -> bytes | None:
+    """The digest to sign; None when the answers cannot be filed as they are."""
+    answers, blobs = await _filing(found, form, draft)
+    digest = found.filer.data_to_sign(form, answers, blobs)
+    return None if isinstance(digest, Refused) else digest
+
+
+def digest_groups(digest: bytes, size: int = 4) -> list[str]:
+    """The digest in hex, in groups of `size` digits: readable, and it wraps on a phone."""
+    text = digest.hex()
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+# The page --------------------------------------------------------------------------------
+
+
+async def _refused(
+    request: Request[Any, Any, Any],
+    place: Place,
+    draft: StoredDraft,
+    posted: SignaturePost,
+    message: str,
+) -> Response[Any]:
+    """The signing page again, saying why the signature was refused; nothing was filed."""
+    digest = await _digest(services(request), place.form, draft)
+    if digest is None:
+        return _redirect(place.review_url)
+    at_file = not posted.via_web_eid
+    return _page(request, place, digest, message, at_file=at_file, status=422)
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    place: Place,
+    digest: bytes,
+    error: str | None = None,
+    *,
+    at_file: bool = False,
+    status: int = 200,
+) -> Response[str]:
+    found = services(request)
+    ctx = PageContext(
+        base_path=BASE,
+        action=place.sign_url,
+        csrf_field_name=CSRF_FIELD,
+        csrf_token=csrf_token(found.secret, f"draft:{place.draft_id}"),
+        review_url=place.review_url,
+        embedded=request.headers.get("sec-fetch-dest") == "iframe",
+    )
+    html = found.renderer.environment.get_template(TEMPLATE).render(
+        ctx=ctx,
+        form=place.form,
+        digest_groups=digest_groups(digest),
+        digest_base64=base64.b64encode(digest).decode(),
+        hash_name=HASH,
+        download_url=f"{place.sign_url}/{DATA_FILE}",
+        download_name=DATA_FILE,
+        file_input=SIGNATURE_FILE,
+        error=error,
+        error_href=f"#{SIGNATURE_FILE}" if error and at_file else "",
+        file_error=error if at_file else None,
+    )
+    return Response(html, status_code=status, media_type=MediaType.HTML)
+
+
+# Looking things up -----------------------------------------------------------------------
+
+
+def services(request: Request[Any, Any, Any]) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+async def _draft(
+    request: Request[Any, Any, Any], form_id: str, draft_id: str
+) -> tuple[Form, StoredDraft]:
+    """The form that needs a signature and its live draft; else a 404 page."""
+    found = services(request)
+    form = found.catalogue.get(form_id)
+    if form is None or not form.signature_required:
+        raise ProblemError("not-found", "Dit formulier wordt niet ondertekend.")
+    draft = await in_thread(found.drafts.load, draft_id, found.filer.clock())
+    if draft is None or draft.form_id != form.id:
+        days = found.settings.draft_ttl.days
+        raise ProblemError(
+            "not-found",
+            f"Deze aanvraag bestaat niet (meer). Een aanvraag die niet ingediend wordt, bewaren"
+            f" we {days} dagen na de laatste wijziging. Controleer de link, of begin opnieuw.",
+        )
+    return form, draft
+
+
+async def _read(request: Request[Any, Any, Any]) -> SignaturePost:
+    try:
+        return await read_signature_post(request)
+    except PostError as error:
+        slug = "too-large" if error.status == 413 else "malformed-request"
+        raise ProblemError(slug, _POST_ERRORS[error.status]) from None
+
+
+def _redirect(url: str) -> Response[Any]:
+    return Redirect(url, status_code=303)
