@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
@@ -22,7 +23,7 @@ from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
 from formkit.receipts import SignedTreeHead, development_root, read_jws, verify_receipt
 from formkit.settings import Settings
-from formkit.web.app import create_app
+from formkit.web.app import _as_problem, create_app
 from formkit.web.services import Services
 
 SIGNED_FORMS = {"bouwaanvraag"}  # those whose schema asks for an eID signature
@@ -435,3 +436,10 @@ def test_the_outbox_seals_the_pdf_receipt_after_the_filing(
         time.sleep(0.1)
     pdf = client.get(filed["receipt_url"] + ".pdf", headers=auth(token))
     assert hashlib.sha256(pdf.content).hexdigest() == stored.pdf_sha256
+
+
+def test_a_database_outage_is_a_503_to_retry_not_a_500() -> None:
+    error = sa.exc.OperationalError("INSERT ...", {}, Exception("database is locked"))
+    problem = _as_problem(error)
+    assert (problem.status, problem.type.slug) == (503, "unavailable")
+    assert problem.headers["Retry-After"]
