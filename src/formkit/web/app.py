@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+import sqlalchemy as sa
 from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
@@ -105,4 +106,11 @@ def _as_problem(error: Exception) -> ProblemError:
         slug = _STATUS_SLUGS.get(status, "malformed-request" if status < 500 else "internal")
         detail = _STATUS_DETAILS.get(status, "De aanvraag kan niet verwerkt worden.")
         return ProblemError(slug, detail, headers=dict(error.headers or {}))
+    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+        # The database is down or locked too long: nothing was filed, a retry may succeed.
+        return ProblemError(
+            "unavailable",
+            "We kunnen uw aanvraag nu niet bewaren. Probeer het over enkele minuten opnieuw.",
+            headers={"Retry-After": "30"},
+        )
     return ProblemError("internal", "Er ging iets mis bij ons. Probeer het later opnieuw.")
