@@ -260,3 +260,14 @@ def test_building_permit_needs_two_photos(forms: Forms) -> None:
     (problem,) = formkit.validate(forms["bouwaanvraag"], document, now=NOW)
     assert (problem.pointer, problem.code) == ("/bijlagen/fotos", "minItems")
     assert "twee foto's" in problem.message
+
+
+@pytest.mark.parametrize("number", [2**53, 1e300, 18014398509481985])
+def test_a_number_json_cannot_hold_exactly_is_refused(
+    forms: dict[str, formkit.Form], number: float
+) -> None:
+    document = answers("evenement", "valid-minimal")
+    document["veiligheid"]["aantalStewards"] = number
+    problems = formkit.validate(forms["evenement"], document, now=NOW)
+    found = [p.pointer for p in problems if p.code == "number-range"]
+    assert found == ["/veiligheid/aantalStewards"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from formkit import _pointer
 from formkit._canonical import canonical
 from formkit._model import Field, Form
@@ -114,9 +116,14 @@ def bind_attachments(
 
 
 def filing_request_digest(form_id: str, answers: Any, blobs: Mapping[str, Blob]) -> str:
-    """What a retried request must repeat to count as the same: form, answers and bytes."""
+    """What a retried request must repeat to count as the same: form, answers and bytes.
+
+    Computed before the answers are validated, so over any JSON at all: msgspec's sorted
+    encoding is deterministic, and only this service compares these digests.
+    """
     files = {reference: blob.sha256 for reference, blob in blobs.items()}
-    return digest({"form": form_id, "answers": answers, "files": files})
+    document = {"form": form_id, "answers": answers, "files": files}
+    return hashlib.sha256(msgspec.json.encode(document, order="sorted")).hexdigest()
 
 
 def dossier_number(prefix: str, year: int, sequence: int) -> str:

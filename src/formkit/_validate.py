@@ -22,7 +22,26 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
         raise ValueError("now must be timezone-aware")
     problems = [describe(form, v) for v in form.engine.violations(answers)]
     problems += rule_problems(form.rules, answers, now)
+    problems += _numbers_beyond_json(answers, "")
     return in_reading_order(form, _one_per_mistake(problems))
+
+
+# A receipt and an eID signature cover the answers as RFC 8785 JSON, whose numbers are IEEE
+# doubles: a number they cannot hold exactly cannot be filed, whatever the form allows.
+SAFE_INTEGER = 2**53 - 1
+_TOO_LARGE = "Dit getal is te groot."
+
+
+def _numbers_beyond_json(node: Any, at: str) -> list[Problem]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _numbers_beyond_json(v, _pointer.join(at, k))]
+    if isinstance(node, list):
+        return [
+            p for i, v in enumerate(node) for p in _numbers_beyond_json(v, _pointer.join(at, i))
+        ]
+    if isinstance(node, int | float) and not isinstance(node, bool) and abs(node) > SAFE_INTEGER:
+        return [Problem(at, "number-range", _TOO_LARGE)]
+    return []
 
 
 def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
