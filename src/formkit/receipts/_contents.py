@@ -32,10 +32,11 @@ def log_checks(receipt: Receipt, seal_certificate: bytes) -> list[Check]:
     """The tree head is the seal's, and the body is the leaf the proof leads to under it."""
     head, proof = receipt.tree_head.head, receipt.proof
     sealed_at = moment_text(datetime.fromtimestamp(head.timestamp_ms / 1000, tz=UTC))
+    count = "1 inzending" if head.tree_size == 1 else f"{head.tree_size} inzendingen"
     if receipt.tree_head.holds(seal_certificate):
         tree_head = holds(
             "tree-head",
-            f"De stand van het openbare register ({head.tree_size} inzendingen op {sealed_at}) "
+            f"De stand van het openbare register ({count} op {sealed_at}) "
             "is met hetzelfde zegel ondertekend.",
         )
     else:

@@ -13,7 +13,7 @@ from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
 from formkit.settings import Settings
-from formkit.web import api, log, pages, security
+from formkit.web import api, log, pages, security, verification
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.services import Services
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             api.router,
             log.router,
             pages.router,
+            verification.router,
             pages.static_files(settings.renderers_dir),
             health,
         ],
