@@ -33,15 +33,20 @@ _TOO_LARGE = "Dit getal is te groot."
 
 
 def _numbers_beyond_json(node: Any, at: str) -> list[Problem]:
+    if not _has_unsafe_number(node):  # the common case, without building a single pointer
+        return []
+    if isinstance(node, dict | list):
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        return [p for k, v in children for p in _numbers_beyond_json(v, _pointer.join(at, k))]
+    return [Problem(at, "number-range", _TOO_LARGE)]
+
+
+def _has_unsafe_number(node: Any) -> bool:
     if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _numbers_beyond_json(v, _pointer.join(at, k))]
+        return any(_has_unsafe_number(value) for value in node.values())
     if isinstance(node, list):
-        return [
-            p for i, v in enumerate(node) for p in _numbers_beyond_json(v, _pointer.join(at, i))
-        ]
-    if isinstance(node, int | float) and not isinstance(node, bool) and abs(node) > SAFE_INTEGER:
-        return [Problem(at, "number-range", _TOO_LARGE)]
-    return []
+        return any(_has_unsafe_number(item) for item in node)
+    return isinstance(node, int | float) and not isinstance(node, bool) and abs(node) > SAFE_INTEGER
 
 
 def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
