@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from formkit.receipts._pdf import moment_text
+from formkit._dutch import moment_text
 from formkit.receipts._report import Report
 from formkit.receipts._verify import verify_receipt
 

@@ -11,10 +11,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from formkit._dutch import moment_text
 from formkit._filing import canonical
 from formkit.eid import SignatureRefused, verify_signed_digest_async
 from formkit.receipts._document import Receipt, ReceiptBody, filing_digest
-from formkit.receipts._pdf import moment_text
 from formkit.receipts._report import Check, fails, holds
 
 _CITIZEN_REFUSALS = {

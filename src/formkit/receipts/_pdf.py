@@ -23,27 +23,12 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from formkit._rules import CITY_TIME_ZONE
+from formkit._dutch import moment_text, size_text
 from formkit.receipts._document import Receipt
 from formkit.receipts._layout import ReceiptLayout
 
 EMBEDDED_JSON = "ontvangstbewijs.json"
 EMBEDDED_JWS = "ontvangstbewijs.jws"
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 _CORE_ENCODING = "cp1252"  # the WinAnsiEncoding fpdf2 declares for the built-in fonts
 _UNICODE_FAMILY = "receipt"
 _QR_MM = 34.0
@@ -74,22 +59,6 @@ def render_receipt_pdf(receipt: Receipt, jws: str, layout: ReceiptLayout) -> byt
         compress=True,
     )
     return bytes(document.output())
-
-
-def moment_text(moment: datetime) -> str:
-    """`28 november 2026 om 11:00`, in the city's time."""
-    local = moment.astimezone(CITY_TIME_ZONE)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} om {local:%H:%M}"
-
-
-def size_text(size: int) -> str:
-    """`87 bytes`, `12,3 kB`, `1,2 MB`: decimal units, a Dutch decimal comma."""
-    if size < 1000:
-        return "1 byte" if size == 1 else f"{size} bytes"
-    for unit, factor in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        if size < factor * 1000 or unit == "GB":
-            return f"{size / factor:.1f} {unit}".replace(".", ",")
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _texts_of(receipt: Receipt) -> list[str]:

@@ -46,12 +46,13 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
+from formkit._dutch import moment_text
 from formkit.receipts._contents import answers_check, attachment_checks, citizen_check, log_checks
 from formkit.receipts._document import Receipt, ReceiptError
 from formkit.receipts._jws import ParsedJws, parse_jws
 from formkit.receipts._keys import DEVELOPMENT_MARK
 from formkit.receipts._pades import PdfSeal, read_sealed_pdf_async
-from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS, moment_text
+from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS
 from formkit.receipts._report import Check, Kind, Report, fails, holds
 from formkit.receipts._seal import SealError, certificates_der, load_certificate
 

@@ -5,24 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from formkit._dutch import day_text, moment_text
 from formkit._model import Field, Kind
 from formkit.render._options import title_of
-from formkit.render._values import CITY_ZONE
-
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def display(field: Field, value: Any) -> str:
@@ -40,7 +25,7 @@ def display(field: Field, value: Any) -> str:
     if field.kind is Kind.DATE:
         return date_text(value)
     if field.kind is Kind.DATE_TIME:
-        return moment_text(value)
+        return answer_moment_text(value)
     return _FORMATTERS.get(field.format or "", str)(value)
 
 
@@ -62,20 +47,16 @@ def _thousands(value: int) -> str:
 
 def date_text(value: str) -> str:
     try:
-        day = date.fromisoformat(value)
+        return day_text(date.fromisoformat(value))
     except ValueError:
         return value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def moment_text(value: str) -> str:
+def answer_moment_text(value: str) -> str:
     try:
-        moment = datetime.fromisoformat(value)
+        return moment_text(datetime.fromisoformat(value))
     except ValueError:
         return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(CITY_ZONE)
-    return f"{date_text(moment.date().isoformat())} om {moment:%H:%M}"
 
 
 def _grouped(value: str, size: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from formkit._dutch import size_text
 from formkit._model import Field
 
 MEDIA_NAMES = {
@@ -28,13 +29,3 @@ def file_hint(field: Field) -> str:
     if field.multiple and field.max_items is not None:
         hint += f" per bestand; hoogstens {field.max_items} bestanden"
     return hint + "."
-
-
-def size_text(size: int) -> str:
-    """A file size in Dutch, in decimal units as operating systems show them: `20 MB`."""
-    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if size >= factor:
-            amount = round(size / factor, 1)
-            shown = f"{amount:.1f}".replace(".", ",").removesuffix(",0")
-            return f"{shown} {unit}"
-    return f"{size} bytes"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from formkit import _pointer
+from formkit._dutch import size_text
 from formkit._model import Field, Form, Kind, Step
 from formkit.render._display import display
-from formkit.render._files import size_text
 from formkit.render._names import element_id
 
 

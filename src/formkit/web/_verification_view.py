@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from formkit._dutch import moment_text, size_text
 from formkit.receipts import RECEIPT_TYPE, ReceiptAttachment, Report
-from formkit.receipts._pdf import moment_text, size_text
 from formkit.web._verification_post import HashedFile
 
 # The verdict names what failed first in a few words; the checks below say all in full.

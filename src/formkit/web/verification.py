@@ -27,6 +27,7 @@ import anyio.to_thread
 from cryptography import x509
 from litestar import MediaType, Request, Response, Router, get, post
 
+from formkit._dutch import moment_text, size_text
 from formkit.receipts import (
     Receipt,
     ReceiptError,
@@ -35,7 +36,6 @@ from formkit.receipts import (
     is_development_seal,
     verify_receipt,
 )
-from formkit.receipts._pdf import moment_text, size_text
 from formkit.render import PageContext
 from formkit.settings import Settings
 from formkit.web import _receipt_download
