@@ -35,11 +35,18 @@
     function changed() {
       tell("hoogte");
     }
-    tell("pagina");
-    if (window.ResizeObserver) {
-      new ResizeObserver(changed).observe(document.documentElement);
+    function start() {  // once styled and laid out: before that the page has no height
+      tell("pagina");
+      if (window.ResizeObserver) {
+        new ResizeObserver(changed).observe(document.documentElement);
+      } else {
+        window.addEventListener("resize", changed);
+      }
+    }
+    if (document.readyState === "complete") {
+      start();
     } else {
-      window.addEventListener("resize", changed);
+      window.addEventListener("load", start);
     }
   }
 
