@@ -7,6 +7,7 @@ queue for the write lock up front instead of failing halfway with "database is l
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,36 @@ def _sqlite(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_ignore(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows that are not there yet (by primary key or unique index)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    connection.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+def advance(
+    connection: Connection, table: sa.Table, key: dict[str, Any], column: str, by: int
+) -> int:
+    """Add `by` to a counter row (made at 0 first); its new value.
+
+    The update locks the row until the transaction ends (the whole database in SQLite), so
+    what two transactions reserve never overlaps, and a rollback hands the range back.
+    """
+    insert_ignore(connection, table, [{**key, column: 0}])
+    counter = table.c[column]
+    statement = (
+        table.update()
+        .where(*(table.c[name] == value for name, value in key.items()))
+        .values({column: counter + by})
+        .returning(counter)
+    )
+    return int(connection.execute(statement).scalar_one())
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands back naive times; everything formkit stores is UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from formkit._filing import Attachment, Filing, city_year, dossier_number
 from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t
+from formkit.store.database import advance, insert_ignore, utc
 from formkit.store.log import FilingLog
 
 PHASE_FILED = "ingediend"
@@ -236,7 +237,7 @@ def _earlier(connection: Connection, keys: list[str]) -> dict[str, tuple[str, da
         _dossier.c.filed_at,
         _dossier.c.request_digest,
     ).where(_dossier.c.idempotency_key.in_(keys))
-    return {row[0]: (row[1], _utc(row[2]), row[3]) for row in connection.execute(query)}
+    return {row[0]: (row[1], utc(row[2]), row[3]) for row in connection.execute(query)}
 
 
 def _reserve(connection: Connection, filings: Sequence[Filing], now: datetime) -> list[str]:
@@ -248,24 +249,13 @@ def _reserve(connection: Connection, filings: Sequence[Filing], now: datetime) -
     handed: dict[str, int] = {}
     for prefix in sorted(wanted):  # one lock order for every process: no deadlock
         count = wanted[prefix]
-        last = _advance(connection, prefix, year, count)
+        last = advance(connection, _sequence, {"prefix": prefix, "year": year}, "last", count)
         handed[prefix] = last - count
     numbers = []
     for filing in filings:
         handed[filing.prefix] += 1
         numbers.append(dossier_number(filing.prefix, year, handed[filing.prefix]))
     return numbers
-
-
-def _advance(connection: Connection, prefix: str, year: int, count: int) -> int:
-    _insert_ignore(connection, _sequence, [{"prefix": prefix, "year": year, "last": 0}])
-    statement = (
-        _sequence.update()
-        .where(_sequence.c.prefix == prefix, _sequence.c.year == year)
-        .values(last=_sequence.c.last + count)
-        .returning(_sequence.c.last)
-    )
-    return int(connection.execute(statement).scalar_one())
 
 
 def _remember_versions(
@@ -285,7 +275,7 @@ def _remember_versions(
         for version, form_id in sorted(versions.items())
     ]
     if rows:
-        _insert_ignore(connection, _version, rows)
+        insert_ignore(connection, _version, rows)
 
 
 def _insert_dossiers(
@@ -357,14 +347,6 @@ def _insert_children(
             connection.execute(sa.insert(table), rows)
 
 
-def _insert_ignore(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    connection.execute(insert(table).on_conflict_do_nothing(), rows)
-
-
 def _stored(connection: Connection, row: Any) -> StoredDossier:
     attachments = connection.execute(
         sa.select(_attachment).where(_attachment.c.dossier_id == row.id).order_by(_attachment.c.id)
@@ -380,18 +362,13 @@ def _stored(connection: Connection, row: Any) -> StoredDossier:
         answers=row.answers,
         channel=row.channel,
         phase=row.phase,
-        filed_at=_utc(row.filed_at),
+        filed_at=utc(row.filed_at),
         attachments=tuple(
             Attachment(a.pointer, a.sha256, a.size, a.media_type, a.label) for a in attachments
         ),
         events=tuple(
-            {"at": _utc(e.at).isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
+            {"at": utc(e.at).isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
             for e in events
         ),
         signer=row.signer,
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive times; everything formkit stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

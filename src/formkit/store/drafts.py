@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from formkit._filing import Blob
 from formkit.store import _tables as t
+from formkit.store.database import utc
 
 OWNER_PREFIX = "draft:"  # the owner of an upload row made by the web pages
 _ID_BYTES = 32
@@ -91,7 +92,7 @@ class DraftStore:
     def create(
         self, form_id: str, answers: Mapping[str, Any], reached: int, now: datetime
     ) -> StoredDraft:
-        now = _utc(now)
+        now = utc(now)
         row = {
             "id": new_id(),
             "form_id": form_id,
@@ -112,7 +113,7 @@ class DraftStore:
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(_draft).where(_draft.c.id == draft_id)).mappings()
             found = row.one_or_none()
-        if found is None or _utc(found["expires_at"]) <= now:
+        if found is None or utc(found["expires_at"]) <= now:
             return None
         return _stored(found)
 
@@ -120,7 +121,7 @@ class DraftStore:
         self, draft_id: str, answers: Mapping[str, Any], reached: int, now: datetime
     ) -> StoredDraft | None:
         """Replace the answers and extend the draft's life; None when it is gone or filed."""
-        now = _utc(now)
+        now = utc(now)
         with self.engine.begin() as connection:
             result = connection.execute(
                 _draft.update()
@@ -174,7 +175,7 @@ class DraftStore:
         self, draft_id: str, sha256: str, size: int, media_type: str, label: str, now: datetime
     ) -> UploadRecord:
         """Note a file stored for the draft; the answers refer to it by the returned `ref`."""
-        now = _utc(now)
+        now = utc(now)
         record = UploadRecord(f"upload-{secrets.token_hex(16)}", sha256, size, media_type, label)
         row = {
             "id": record.ref,
@@ -206,7 +207,7 @@ class DraftStore:
         An upload owned by a live draft stays however old it is: the citizen may come back to
         it. Returned are the hashes that are now unreferenced; the caller deletes those blobs.
         """
-        now = _utc(now)
+        now = utc(now)
         with self.engine.begin() as connection:
             drafts = connection.execute(_draft.delete().where(_draft.c.expires_at <= now))
             orphans = _orphan_uploads(connection, now - self.upload_ttl)
@@ -246,13 +247,8 @@ def _stored(row: Mapping[Any, Any]) -> StoredDraft:
         form_id=row["form_id"],
         answers=row["answers"],
         reached=row["reached"],
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
-        expires_at=_utc(row["expires_at"]),
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
+        expires_at=utc(row["expires_at"]),
         dossier_number=row["dossier_number"],
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive times; everything formkit stores is UTC."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,6 +30,7 @@ from formkit.receipts import (
     sign_tree_head,
 )
 from formkit.store import _tables as t
+from formkit.store.database import advance
 
 _state = t.LogState.__table__  # type: ignore[attr-defined]
 _leaves = t.LogLeaf.__table__  # type: ignore[attr-defined]
@@ -53,7 +53,7 @@ class FilingLog:
         """Log (dossier id, receipt body) pairs; returns their receipts, stored already."""
         if not entries:
             return []
-        end = _advance(connection, len(entries))
+        end = advance(connection, _state, {"id": 1}, "size", len(entries))
         start = end - len(entries)
         with self._lock:
             try:
@@ -117,28 +117,6 @@ def signed_head(connection: Connection, size: int | None = None) -> SignedTreeHe
 def leaf_hashes(connection: Connection, size: int) -> list[bytes]:
     query = sa.select(_leaves.c.leaf_hash).where(_leaves.c.idx < size).order_by(_leaves.c.idx)
     return [bytes.fromhex(leaf) for (leaf,) in connection.execute(query)]
-
-
-def _advance(connection: Connection, count: int) -> int:
-    """Reserve `count` indexes; the new size of the log. Locks the log until commit."""
-    connection.execute(
-        _insert_ignore(connection).values(id=1, size=0),
-    )
-    statement = (
-        _state.update()
-        .where(_state.c.id == 1)
-        .values(size=_state.c.size + count)
-        .returning(_state.c.size)
-    )
-    return int(connection.execute(statement).scalar_one())
-
-
-def _insert_ignore(connection: Connection) -> Any:
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert(_state).on_conflict_do_nothing()
 
 
 def _store(

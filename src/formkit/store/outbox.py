@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from formkit.store import _tables as t
+from formkit.store.database import utc
 
 _outbox: sa.Table = t.Outbox.__table__  # type: ignore[attr-defined]
 _ERROR_LENGTH = 2000  # the column's size
@@ -159,7 +160,7 @@ class Outbox:
         )
         with self.engine.begin() as connection:
             rows = connection.execute(claim).all()
-        jobs = [Job(r.id, r.topic, r.payload, _utc(r.created_at), r.attempts) for r in rows]
+        jobs = [Job(r.id, r.topic, r.payload, utc(r.created_at), r.attempts) for r in rows]
         return sorted(jobs, key=lambda job: job.id)
 
     def settle(self, outcomes: Sequence[Outcome]) -> list[Outcome]:
@@ -281,15 +282,10 @@ def _entry(row: Any) -> Entry:
         id=row.id,
         topic=row.topic,
         payload=row.payload,
-        created_at=_utc(row.created_at),
-        available_at=_utc(row.available_at),
+        created_at=utc(row.created_at),
+        available_at=utc(row.available_at),
         attempts=row.attempts,
         last_error=row.last_error,
-        done_at=None if row.done_at is None else _utc(row.done_at),
-        dead_at=None if row.dead_at is None else _utc(row.dead_at),
+        done_at=None if row.done_at is None else utc(row.done_at),
+        dead_at=None if row.dead_at is None else utc(row.dead_at),
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive times; everything formkit stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -21,8 +21,7 @@ from litestar.response import Stream
 from formkit.store.receipts import StoredReceipt
 from formkit.web._flow import BASE, in_thread
 from formkit.web.problems import ProblemError
-from formkit.web.services import Services
-from formkit.work._receipts import issue_stored_pdf, stored_jws
+from formkit.web.services import Services, services
 
 RECEIPT_NAME = "ontvangstbewijs"
 _DRAFT = f"{BASE}/{{form_id:str}}/{{draft_id:str}}"
@@ -39,11 +38,9 @@ async def receipt_pdf(
     """The sealed PDF; sealed now if the outbox has not done it yet."""
     found = services(request)
     stored = await _filed_receipt(found, form_id, draft_id)
-    sha256 = await issue_stored_pdf(
-        stored, found.receipts, found.seal, found.blobs, found.receipt_layout
-    )
+    sha256 = await found.receipt_pdf(stored)
     return Stream(
-        _chunks(found, sha256),
+        found.blobs.open(sha256),
         media_type="application/pdf",
         headers={
             "Content-Disposition": _attachment(stored, "pdf"),
@@ -58,7 +55,7 @@ async def receipt_jws(
 ) -> Response[bytes]:
     found = services(request)
     stored = await _filed_receipt(found, form_id, draft_id)
-    token = await stored_jws(stored, found.receipts, found.seal)
+    token = await found.receipt_jws(stored)
     return Response(
         token.encode("ascii"),
         media_type="application/jose",
@@ -87,8 +84,3 @@ def _attachment(stored: StoredReceipt, extension: str) -> str:
 async def _chunks(found: Services, sha256: str) -> AsyncIterator[bytes]:
     async for chunk in found.blobs.open(sha256):
         yield chunk
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found

@@ -44,7 +44,7 @@ from formkit.web._signature_post import (
 )
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token
-from formkit.web.services import Services
+from formkit.web.services import Services, services
 
 PAGE = f"{BASE}/{{form_id:str}}/{{draft_id:str}}/ondertekenen"
 DATA_FILE = "te-ondertekenen.json"
@@ -206,11 +206,6 @@ def _page(
 
 
 # Looking things up -----------------------------------------------------------------------
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 async def _draft(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import anyio.to_thread
@@ -20,16 +20,10 @@ from formkit.store.dossiers import Filed, IdempotencyConflict, StoredDossier
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web.problems import TYPES, ProblemError
-from formkit.web.services import Services
+from formkit.web.services import services
 from formkit.web.uploads import read_submission
-from formkit.work import issue_stored_pdf, stored_jws
 
 JSON = "application/json"
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 @get("/forms", sync_to_thread=False)
@@ -106,7 +100,7 @@ def download_attachment(
     attachment = dossier.attachments[index]
     digest = base64.b64encode(bytes.fromhex(attachment.sha256)).decode()
     return Stream(
-        _chunks(services(request), attachment.sha256),
+        services(request).blobs.open(attachment.sha256),
         media_type=attachment.media_type,
         headers={
             "Content-Length": str(attachment.size),
@@ -122,7 +116,7 @@ async def show_receipt(request: Request[Any, Any, Any], number: FromPath[str]) -
     """The receipt as a JWS sealed by the city (`application/jose`)."""
     found = services(request)
     stored = await _receipt(request, number)
-    token = await stored_jws(stored, found.receipts, found.seal)
+    token = await found.receipt_jws(stored)
     return Response(token.encode(), media_type="application/jose")
 
 
@@ -131,11 +125,9 @@ async def show_receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str
     """The receipt as a PAdES-sealed PDF; sealed now if the outbox has not done it yet."""
     found = services(request)
     stored = await _receipt(request, number)
-    sha256 = await issue_stored_pdf(
-        stored, found.receipts, found.seal, found.blobs, found.receipt_layout
-    )
+    sha256 = await found.receipt_pdf(stored)
     return Stream(
-        _chunks(found, sha256),
+        found.blobs.open(sha256),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="ontvangstbewijs-{number}.pdf"',
@@ -308,8 +300,3 @@ def _signer(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
         "national_number_masked": record["national_number_masked"],
         "certificate_sha256": record["certificate_sha256"],
     }
-
-
-async def _chunks(found: Services, sha256: str) -> AsyncIterator[bytes]:
-    async for chunk in found.blobs.open(sha256):
-        yield chunk

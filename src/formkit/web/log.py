@@ -18,12 +18,7 @@ from litestar.params import FromPath, FromQuery
 from formkit._merkle import MerkleTree, encode_hash
 from formkit.store.log import leaf_hashes, signed_head
 from formkit.web.problems import ProblemError
-from formkit.web.services import Services
-
-
-def _services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found
+from formkit.web.services import services
 
 
 @get("/", sync_to_thread=True)
@@ -43,7 +38,7 @@ def consistency(
     request: Request[Any, Any, Any], first: FromQuery[int], second: FromQuery[int]
 ) -> Response[bytes]:
     """RFC 9162 consistency proof: the log of size `second` extends that of size `first`."""
-    with _services(request).engine.connect() as connection:
+    with services(request).engine.connect() as connection:
         latest = signed_head(connection)
         size = 0 if latest is None else latest.head.tree_size
         if not 0 <= first <= second <= size:
@@ -57,7 +52,7 @@ def consistency(
 @get("/seal.pem", sync_to_thread=False)
 def seal_certificates(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The seal's certificate and chain; trust comes from the city's published root."""
-    seal = _services(request).seal
+    seal = services(request).seal
     pem = b"".join(
         x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
         for der in (seal.certificate, *seal.chain)
@@ -72,7 +67,7 @@ router = Router(
 
 
 def _head(request: Request[Any, Any, Any], size: int | None) -> Response[bytes]:
-    with _services(request).engine.connect() as connection:
+    with services(request).engine.connect() as connection:
         head = signed_head(connection, size)
     if head is None:
         raise ProblemError("not-found", "Het logboek heeft (nog) geen boomhoofd van deze grootte.")

@@ -53,7 +53,7 @@ from formkit.web._flow import Place, in_thread
 from formkit.web._posts import Post, PostError, read_post
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
-from formkit.web.services import Services
+from formkit.web.services import Services, services
 
 log = logging.getLogger("formkit")
 
@@ -95,11 +95,6 @@ _GENERIC_ERRORS = {
         "Er ging iets mis bij ons. Uw antwoorden zijn bewaard. Probeer het later opnieuw.",
     ),
 }
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 # The pages -------------------------------------------------------------------------------

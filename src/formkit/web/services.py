@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from litestar import Request
 from sqlalchemy.engine import Engine
 
 from formkit._devpki import development_trust_dir
@@ -27,9 +29,9 @@ from formkit.store.dossiers import DossierStore, Receipts
 from formkit.store.drafts import DraftStore
 from formkit.store.log import FilingLog
 from formkit.store.outbox import Backoff, Outbox
-from formkit.store.receipts import ReceiptStore
+from formkit.store.receipts import ReceiptStore, StoredReceipt
 from formkit.store.webhooks import Webhooks
-from formkit.work import RECEIPT_PDF, ReceiptPdf, serve
+from formkit.work import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, serve, stored_jws
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,16 @@ class Services:
             webhooks=Webhooks(engine),
         )
 
+    async def receipt_jws(self, stored: StoredReceipt) -> str:
+        """The receipt's JWS, issued now if it never was."""
+        return await stored_jws(stored, self.receipts, self.seal)
+
+    async def receipt_pdf(self, stored: StoredReceipt) -> str:
+        """The SHA-256 of the receipt's sealed PDF in the blob store, sealed now if needed."""
+        return await issue_stored_pdf(
+            stored, self.receipts, self.seal, self.blobs, self.receipt_layout
+        )
+
     async def work(self, stop: asyncio.Event) -> None:
         """Do the outbox's work (webhooks, PDF receipts) until `stop` is set."""
         receipt_pdf = ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
@@ -93,6 +105,12 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def services(request: Request[Any, Any, Any]) -> Services:
+    """The services of the app serving `request`."""
+    found: Services = request.app.state.services
+    return found
 
 
 def _eid_trust(settings: Settings) -> EidTrust:

@@ -51,7 +51,7 @@ from formkit.web._verification_post import (
 from formkit.web._verification_view import Verdict
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
-from formkit.web.services import Services
+from formkit.web.services import Services, services
 
 PAGE = "/verificatie"
 TEMPLATE = "verification.html"
@@ -177,8 +177,3 @@ def _page(
     # What a receipt covers names its signer: no cache may keep the page.
     headers = {"Cache-Control": "no-store"}
     return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers)
-
-
-def services(request: Request[Any, Any, Any]) -> Services:
-    found: Services = request.app.state.services
-    return found
