@@ -24,11 +24,11 @@ from urllib.parse import quote
 
 import anyio.to_thread
 
-from formkit._filing import bind_attachments
+from formkit._filing import Blob, attachment_refs, bind_attachments
 from formkit._model import Form, Step
 from formkit._problems import Problem
 from formkit._validate import in_reading_order, validate
-from formkit.render import Move, decode_step, problems_for_step
+from formkit.render import Move, decode_step, problems_for_step, prune
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord
 from formkit.web._multipart import UploadedFile
@@ -174,3 +174,13 @@ def _files(records: list[tuple[str, UploadRecord]]) -> dict[str, list[dict[str, 
     for name, record in records:
         files.setdefault(name, []).append({"bestand": record.ref, "naam": record.label})
     return files
+
+
+async def draft_filing(
+    found: Services, form: Form, draft: StoredDraft
+) -> tuple[dict[str, Any], dict[str, Blob]]:
+    """The draft as it would be filed: the answers that apply and the files they name."""
+    answers = prune(form, draft.answers)
+    uploads = await in_thread(found.drafts.uploads, draft.id)
+    refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
+    return answers, {ref: uploads[ref].blob for ref in refs if ref in uploads}

@@ -27,14 +27,13 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from formkit._filing import Blob, attachment_refs
 from formkit._model import Form
 from formkit.filer import Refused
-from formkit.render import PageContext, prune
+from formkit.render import PageContext
 from formkit.signing import HASH
 from formkit.store.dossiers import Filed, IdempotencyConflict
 from formkit.store.drafts import StoredDraft
-from formkit.web._flow import BASE, Place, in_thread
+from formkit.web._flow import BASE, Place, draft_filing, in_thread
 from formkit.web._posts import PostError
 from formkit.web._signature_post import (
     SIGNATURE_FILE,
@@ -59,13 +58,10 @@ _POST_ERRORS = {
 async def signing_page(
     request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
 ) -> Response[Any]:
-    form, draft = await _draft(request, form_id, draft_id)
-    place = Place(form, draft.id)
-    if draft.filed:
-        return _redirect(place.confirmation_url)
-    digest = await _digest(services(request), form, draft)
-    if digest is None:
-        return _redirect(place.review_url)
+    signable = await _signable(request, form_id, draft_id)
+    if isinstance(signable, Redirect):
+        return signable
+    place, digest = signable
     return _page(request, place, digest)
 
 
@@ -74,13 +70,10 @@ async def data_to_sign(
     request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
 ) -> Response[Any]:
     """The digest as `formkit sign` reads it: `{"digest": base64, "hash": "SHA-384"}`."""
-    form, draft = await _draft(request, form_id, draft_id)
-    place = Place(form, draft.id)
-    if draft.filed:
-        return _redirect(place.confirmation_url)
-    digest = await _digest(services(request), form, draft)
-    if digest is None:
-        return _redirect(place.review_url)
+    signable = await _signable(request, form_id, draft_id)
+    if isinstance(signable, Redirect):
+        return signable
+    _, digest = signable
     document = {"digest": base64.b64encode(digest).decode(), "hash": HASH}
     return Response(
         msgspec.json.encode(document),
@@ -105,7 +98,7 @@ async def sign(
     signature = posted.signature()
     if isinstance(signature, Unreadable):
         return await _refused(request, place, draft, posted, signature.message)
-    answers, blobs = await _filing(found, form, draft)
+    answers, blobs = await draft_filing(found, form, draft)
     result = await found.filer.file(
         form,
         answers,
@@ -130,19 +123,9 @@ ROUTES = (signing_page, data_to_sign, sign)
 # What is signed --------------------------------------------------------------------------
 
 
-async def _filing(
-    found: Services, form: Form, draft: StoredDraft
-) -> tuple[dict[str, Any], dict[str, Blob]]:
-    """The draft as it would be filed: the answers that apply and the files they name."""
-    answers = prune(form, draft.answers)
-    uploads = await in_thread(found.drafts.uploads, draft.id)
-    refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
-    return answers, {ref: uploads[ref].blob for ref in refs if ref in uploads}
-
-
 async def _digest(found: Services, form: Form, draft: StoredDraft) -> bytes | None:
     """The digest to sign; None when the answers cannot be filed as they are."""
-    answers, blobs = await _filing(found, form, draft)
+    answers, blobs = await draft_filing(found, form, draft)
     digest = found.filer.data_to_sign(form, answers, blobs)
     return None if isinstance(digest, Refused) else digest
 
@@ -208,6 +191,20 @@ def _page(
 # Looking things up -----------------------------------------------------------------------
 
 
+async def _signable(
+    request: Request[Any, Any, Any], form_id: str, draft_id: str
+) -> tuple[Place, bytes] | Redirect:
+    """The draft's place and digest to sign; or where to go: filed already, or not fileable."""
+    form, draft = await _draft(request, form_id, draft_id)
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    digest = await _digest(services(request), form, draft)
+    if digest is None:
+        return _redirect(place.review_url)
+    return place, digest
+
+
 async def _draft(
     request: Request[Any, Any, Any], form_id: str, draft_id: str
 ) -> tuple[Form, StoredDraft]:
@@ -235,5 +232,5 @@ async def _read(request: Request[Any, Any, Any]) -> SignaturePost:
         raise ProblemError(slug, _POST_ERRORS[error.status]) from None
 
 
-def _redirect(url: str) -> Response[Any]:
+def _redirect(url: str) -> Redirect:
     return Redirect(url, status_code=303)

@@ -36,7 +36,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
-from formkit._filing import attachment_refs
 from formkit._model import Form, Step
 from formkit.blobs import BlobStore
 from formkit.filer import Refused
@@ -44,7 +43,6 @@ from formkit.render import (
     PageContext,
     first_step_with_problems,
     problems_for_step,
-    prune,
 )
 from formkit.store.dossiers import Filed, IdempotencyConflict
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
@@ -215,10 +213,7 @@ async def submit(
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
-    answers = prune(form, draft.answers)
-    uploads = await in_thread(found.drafts.uploads, draft.id)
-    refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
-    blobs = {ref: uploads[ref].blob for ref in refs if ref in uploads}
+    answers, blobs = await _flow.draft_filing(found, form, draft)
     if form.signature_required and not isinstance(
         found.filer.data_to_sign(form, answers, blobs), Refused
     ):
