@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,16 +89,23 @@ def _serve(arguments: argparse.Namespace) -> int:
     return OK
 
 
-def _engine(arguments: argparse.Namespace) -> Any:
+@contextmanager
+def database(arguments: argparse.Namespace) -> Iterator[Any]:
+    """The service's database, migrated, for one command; closed however the command ends."""
     from formkit.store.database import open_database
 
     settings = settings_from(arguments)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return open_database(settings.database)
+    engine = open_database(settings.database)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _migrate(arguments: argparse.Namespace) -> int:
-    _engine(arguments).dispose()
+    with database(arguments):
+        pass
     print("formkit: the database is up to date", file=sys.stderr)
     return OK
 
@@ -106,19 +115,14 @@ def _purge(arguments: argparse.Namespace) -> int:
     import asyncio
 
     from formkit.blobs import FileBlobStore
-    from formkit.store.database import open_database
     from formkit.store.drafts import DraftStore
     from formkit.web.pages import purge_stores
 
     settings = settings_from(arguments)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = open_database(settings.database)
-    try:
+    with database(arguments) as engine:
         drafts = DraftStore(engine, settings.draft_ttl, settings.upload_ttl)
         blobs = FileBlobStore(settings.data_dir / "blobs")
         purged = asyncio.run(purge_stores(drafts, blobs, datetime.now(UTC)))
-    finally:
-        engine.dispose()
     print(
         f"formkit: removed {_count(purged.drafts, 'expired draft')},"
         f" {_count(purged.uploads, 'unclaimed upload')}"
@@ -138,14 +142,12 @@ def _apikey_create(arguments: argparse.Namespace) -> int:
 
     forms = [f.strip() for f in arguments.forms.split(",") if f.strip()]
     scopes = [s.strip() for s in arguments.scopes.split(",") if s.strip()]
-    engine = _engine(arguments)
     try:
-        key, token = ApiKeys(engine).create(arguments.name, forms, scopes)
+        with database(arguments) as engine:
+            key, token = ApiKeys(engine).create(arguments.name, forms, scopes)
     except ValueError as error:
         print(f"formkit: {error}", file=sys.stderr)
         return USAGE
-    finally:
-        engine.dispose()
     print(token)
     print(f"formkit: key {key.id} for {key.name}; it is shown only this once", file=sys.stderr)
     return OK
@@ -154,9 +156,8 @@ def _apikey_create(arguments: argparse.Namespace) -> int:
 def _apikey_list(arguments: argparse.Namespace) -> int:
     from formkit.store.apikeys import ApiKeys
 
-    engine = _engine(arguments)
-    keys = ApiKeys(engine).list()
-    engine.dispose()
+    with database(arguments) as engine:
+        keys = ApiKeys(engine).list()
     for key in keys:
         state = "revoked" if key.revoked_at else "active"
         listed = {"id": key.id, "name": key.name, "forms": key.forms, "scopes": key.scopes}
@@ -167,9 +168,8 @@ def _apikey_list(arguments: argparse.Namespace) -> int:
 def _apikey_revoke(arguments: argparse.Namespace) -> int:
     from formkit.store.apikeys import ApiKeys
 
-    engine = _engine(arguments)
-    revoked = ApiKeys(engine).revoke(arguments.key_id)
-    engine.dispose()
+    with database(arguments) as engine:
+        revoked = ApiKeys(engine).revoke(arguments.key_id)
     if not revoked:
         print(f"formkit: no active key {arguments.key_id}", file=sys.stderr)
         return PROBLEMS

@@ -20,7 +20,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from formkit._cli_ops import OK, PROBLEMS, USAGE, _engine, settings_from
+from formkit._cli_ops import OK, PROBLEMS, USAGE, database, settings_from
 
 
 def add_outbox_commands(commands: Any) -> None:
@@ -78,16 +78,14 @@ def _work(arguments: argparse.Namespace) -> int:
 def _webhook_add(arguments: argparse.Namespace) -> int:
     from formkit.store.webhooks import Webhooks
 
-    engine = _engine(arguments)
     try:
-        subscription = Webhooks(engine).subscribe(
-            arguments.url, _items(arguments.events), _items(arguments.forms)
-        )
+        with database(arguments) as engine:
+            subscription = Webhooks(engine).subscribe(
+                arguments.url, _items(arguments.events), _items(arguments.forms)
+            )
     except ValueError as error:
         print(f"formkit: {error}", file=sys.stderr)
         return USAGE
-    finally:
-        engine.dispose()
     print(subscription.secret)
     print(
         f"formkit: webhook {subscription.id} for {subscription.url}; the secret above is shown"
@@ -100,9 +98,8 @@ def _webhook_add(arguments: argparse.Namespace) -> int:
 def _webhook_list(arguments: argparse.Namespace) -> int:
     from formkit.store.webhooks import Webhooks
 
-    engine = _engine(arguments)
-    subscriptions = Webhooks(engine).list()
-    engine.dispose()
+    with database(arguments) as engine:
+        subscriptions = Webhooks(engine).list()
     for s in subscriptions:
         listed = {"id": s.id, "url": s.url, "events": s.events, "forms": s.forms}
         state = "active" if s.active else "removed"
@@ -113,9 +110,8 @@ def _webhook_list(arguments: argparse.Namespace) -> int:
 def _webhook_remove(arguments: argparse.Namespace) -> int:
     from formkit.store.webhooks import Webhooks
 
-    engine = _engine(arguments)
-    removed = Webhooks(engine).deactivate(arguments.webhook_id)
-    engine.dispose()
+    with database(arguments) as engine:
+        removed = Webhooks(engine).deactivate(arguments.webhook_id)
     if not removed:
         print(f"formkit: no active webhook {arguments.webhook_id}", file=sys.stderr)
         return PROBLEMS
@@ -126,10 +122,11 @@ def _webhook_remove(arguments: argparse.Namespace) -> int:
 def _outbox_list(arguments: argparse.Namespace) -> int:
     from formkit.store.outbox import Outbox
 
-    engine = _engine(arguments)
-    outbox = Outbox(engine)
-    entries = outbox.dead(arguments.limit) if arguments.dead else outbox.pending(arguments.limit)
-    engine.dispose()
+    with database(arguments) as engine:
+        outbox = Outbox(engine)
+        entries = (
+            outbox.dead(arguments.limit) if arguments.dead else outbox.pending(arguments.limit)
+        )
     for entry in entries:
         dead = entry.dead_at is not None
         listed = {
@@ -151,9 +148,8 @@ def _outbox_replay(arguments: argparse.Namespace) -> int:
     if bool(arguments.ids) == arguments.all_dead:
         print("formkit: name the rows to replay, or --all-dead", file=sys.stderr)
         return USAGE
-    engine = _engine(arguments)
-    replayed = Outbox(engine).replay(None if arguments.all_dead else arguments.ids)
-    engine.dispose()
+    with database(arguments) as engine:
+        replayed = Outbox(engine).replay(None if arguments.all_dead else arguments.ids)
     missing = sorted(set(arguments.ids) - set(replayed))
     print(f"formkit: {len(replayed)} dead letter(s) replayed", file=sys.stderr)
     if missing:
