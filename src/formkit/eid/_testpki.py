@@ -36,6 +36,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from stdnum.be import bis, nn
 
+from formkit._x509 import key_usage
 from formkit.eid._certificates import AUTHENTICATION_POLICY, SIGNATURE_POLICY, Role
 
 KeyKind = Literal["ec", "rsa"]
@@ -258,7 +259,7 @@ def _create_root(name: str, key_kind: KeyKind, now: datetime) -> Authority:
         .not_valid_before(valid_from)
         .not_valid_after(valid_from + timedelta(days=365 * _ROOT_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(key_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
     return Authority(certificate=_sign(builder, key), private_key=key, slug=_slug(name))
@@ -278,7 +279,7 @@ def _create_citizen_ca(root: Authority, key_kind: KeyKind, now: datetime) -> Aut
         .not_valid_before(valid_from)
         .not_valid_after(valid_from + timedelta(days=365 * _CA_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(key_usage(ca=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(_authority_key_id(root), critical=False)
         .add_extension(_crl_distribution_points(root), critical=False)
@@ -312,12 +313,12 @@ def _citizen_builder(
     )
     if role == "Signature":
         return (
-            builder.add_extension(_key_usage(non_repudiation=True), critical=True)
+            builder.add_extension(key_usage(non_repudiation=True), critical=True)
             .add_extension(_policies(SIGNATURE_POLICY), critical=False)
             .add_extension(_qc_statements(), critical=False)
         )
     return (
-        builder.add_extension(_key_usage(digital_signature=True), critical=True)
+        builder.add_extension(key_usage(digital_signature=True), critical=True)
         .add_extension(_policies(AUTHENTICATION_POLICY), critical=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
     )
@@ -335,34 +336,6 @@ def _ca_name(common_name: str, *, serial_number: str | None = None) -> x509.Name
 
 def _slug(name: str) -> str:
     return "-".join(name.lower().split())
-
-
-def _key_usage(*, digital_signature: bool = False, non_repudiation: bool = False) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=digital_signature,
-        content_commitment=non_repudiation,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _ca_key_usage() -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=False,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=True,
-        crl_sign=True,
-        encipher_only=False,
-        decipher_only=False,
-    )
 
 
 def _policies(policy: x509.ObjectIdentifier) -> x509.CertificatePolicies:

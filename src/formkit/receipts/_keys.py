@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from formkit._x509 import key_usage
 from formkit.receipts._seal import Pkcs11Seal, Seal, SealError, SoftwareSeal, certificates_der
 
 DEVELOPMENT_MARK = "formkit DEVELOPMENT"
@@ -158,17 +159,7 @@ def _read_development_seal(folder: Path) -> SoftwareSeal:
 
 def _development_root(key: ec.EllipticCurvePrivateKey, now: datetime) -> x509.Certificate:
     name = _name(DEVELOPMENT_ROOT_NAME)
-    usage = x509.KeyUsage(
-        digital_signature=False,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=True,
-        crl_sign=True,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    usage = key_usage(ca=True)
     builder = (
         _builder(name, name, key.public_key(), now, years=20)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -184,17 +175,7 @@ def _development_certificate(
     now: datetime,
 ) -> x509.Certificate:
     # nonRepudiation: pyHanko's validators (and PAdES practice) want it on a seal certificate.
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=True,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    usage = key_usage(digital_signature=True, non_repudiation=True)
     authority = x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key())
     builder = (
         _builder(_name(DEVELOPMENT_SEAL_NAME), root.subject, key.public_key(), now, years=10)

@@ -31,14 +31,14 @@ def list_forms(request: Request[Any, Any, Any]) -> Response[bytes]:
     catalogue = services(request).catalogue
     base = services(request).settings.base_url
     listed = [_summary(form, base) for form in catalogue.values()]
-    return _json({"forms": listed})
+    return json_response({"forms": listed})
 
 
 @get("/forms/{form_id:str}", sync_to_thread=False)
 def show_form(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Response[bytes]:
     form = _form(request, form_id)
     summary = _summary(form, services(request).settings.base_url)
-    return _json({**summary, "schema": form.schema})
+    return json_response({**summary, "schema": form.schema})
 
 
 @post("/forms/{form_id:str}/submissions", status_code=201)
@@ -73,7 +73,7 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
         result = found.filer.data_to_sign(form, submission.answers, submission.blobs)
     if isinstance(result, Refused):
         raise _refusal(result)
-    return _json(
+    return json_response(
         {
             "form": form.id,
             "version": form.version,
@@ -87,7 +87,7 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
 def show_dossier(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[bytes]:
     dossier = _dossier(request, number)
     base = services(request).settings.base_url
-    return _json(_dossier_document(dossier, base))
+    return json_response(_dossier_document(dossier, base))
 
 
 @get("/dossiers/{number:str}/attachments/{index:int}", sync_to_thread=True)
@@ -149,7 +149,7 @@ def describe_problem(slug: FromPath[str]) -> Response[bytes]:
     found = TYPES.get(slug)
     if found is None:
         raise ProblemError("not-found", "Dit soort probleem bestaat niet.")
-    return _json(
+    return json_response(
         {"type": slug, "status": found.status, "title": found.title, "meaning": found.meaning}
     )
 
@@ -157,7 +157,7 @@ def describe_problem(slug: FromPath[str]) -> Response[bytes]:
 @get("/openapi.json", sync_to_thread=False)
 def openapi_document(request: Request[Any, Any, Any]) -> Response[bytes]:
     found = services(request)
-    return _json(openapi.document(found.catalogue, found.settings.base_url))
+    return json_response(openapi.document(found.catalogue, found.settings.base_url))
 
 
 router = Router(
@@ -177,7 +177,7 @@ router = Router(
 )
 
 
-def _json(
+def json_response(
     document: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response[bytes]:
     return Response(
@@ -260,7 +260,7 @@ def _filed(request: Request[Any, Any, Any], form: Form, result: Any) -> Response
         "url": url,
         "receipt_url": f"{url}/receipt",
     }
-    return _json(document, 201 if result.created else 200, {"Location": url})
+    return json_response(document, 201 if result.created else 200, {"Location": url})
 
 
 def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar import Request, Response, Router, get
@@ -17,6 +16,7 @@ from litestar.params import FromPath, FromQuery
 
 from formkit._merkle import MerkleTree, encode_hash
 from formkit.store.log import leaf_hashes, signed_head
+from formkit.web.api import json_response
 from formkit.web.problems import ProblemError
 from formkit.web.services import services
 
@@ -46,7 +46,7 @@ def consistency(
         tree = MerkleTree(leaf_hashes(connection, second))
     proof = tree.consistency_proof(first, second) if first else []
     document = {"first": first, "second": second, "proof": [encode_hash(h) for h in proof]}
-    return _json(document)
+    return json_response(document)
 
 
 @get("/seal.pem", sync_to_thread=False)
@@ -71,8 +71,4 @@ def _head(request: Request[Any, Any, Any], size: int | None) -> Response[bytes]:
         head = signed_head(connection, size)
     if head is None:
         raise ProblemError("not-found", "Het logboek heeft (nog) geen boomhoofd van deze grootte.")
-    return _json(head.to_dict())
-
-
-def _json(document: Any) -> Response[bytes]:
-    return Response(msgspec.json.encode(document), media_type="application/json")
+    return json_response(head.to_dict())
