@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
+from tests import live
 from tests.conftest import FORM_IDS, NOW, ROOT, SCHEMAS, answers, trust_folder
 
 from formkit._merkle import decode_hash, verify_consistency
@@ -27,8 +28,6 @@ from formkit.web.app import _as_problem, create_app
 from formkit.web.services import Services
 
 SIGNED_FORMS = {"bouwaanvraag"}  # those whose schema asks for an eID signature
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
 
 @pytest.fixture
@@ -92,8 +91,7 @@ def file(
 ) -> Any:
     """Post answers as an integrator would: multipart, a PDF (a PNG for photos) per attachment,
     and for a form that needs one, the eID signature of `card` over the data to sign."""
-    files = {ref: upload(ref) for ref in attachment_references(document)}
-    body = multipart_body(document, files)
+    body = live.multipart(document)
     if card is not None and form_id in SIGNED_FORMS:
         body["files"]["signature"] = signature_part(client, token, form_id, body, card)
     return client.post(
@@ -139,7 +137,7 @@ def test_answers_with_their_files_file_a_dossier(
     dossier = client.get(filed["url"], headers=auth(token)).json()
     assert dossier["phase"] == "ingediend"
     assert dossier["form"] == form_id
-    hashes = {hashlib.sha256(PDF).hexdigest(), hashlib.sha256(PNG).hexdigest()}
+    hashes = {hashlib.sha256(live.PDF).hexdigest(), hashlib.sha256(live.PNG).hexdigest()}
     assert {a["sha256"] for a in dossier["attachments"]} <= hashes
 
 
@@ -237,49 +235,17 @@ def test_an_idempotency_key_files_once(client: TestClient[Any], token: str) -> N
     assert problem(conflict, 409, "idempotency-conflict")["number"] == first.json()["number"]
 
 
-def upload(ref: str) -> tuple[str, bytes, str]:
-    if ref.startswith("foto"):
-        return f"{ref}.png", PNG, "image/png"
-    return f"{ref}.pdf", PDF, "application/pdf"
-
-
-def multipart_body(document: Any, files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
-    return {
-        "files": {
-            "answers": (None, json.dumps(document).encode(), "application/json"),
-            **files,
-        }
-    }
-
-
 def test_attachments_are_served_with_their_hash(client: TestClient[Any], token: str) -> None:
     document = answers("evenement", "valid-full")
     response = file(client, token, "evenement", document)
     assert response.status_code == 201, response.text
     dossier = client.get(response.json()["url"], headers=auth(token)).json()
-    assert len(dossier["attachments"]) == len(attachment_references(document)) == 4
+    assert len(dossier["attachments"]) == len(live.references(document)) == 4
     first = dossier["attachments"][0]
     download = client.get(first["url"], headers=auth(token))
-    assert download.content == PDF
-    assert download.headers["x-content-sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert download.content == live.PDF
+    assert download.headers["x-content-sha256"] == hashlib.sha256(live.PDF).hexdigest()
     assert first["name"] == "grondplan-veemarkt.pdf"
-
-
-def attachment_references(document: Any) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("bestand"), str):
-                found.append(node["bestand"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(document)
-    return found
 
 
 # The eID signature of forms that need one (bouwaanvraag): each refusal has its own type.
@@ -314,7 +280,7 @@ def test_an_unsigned_filing_is_refused(
 def signed_body(
     client: TestClient[Any], token: str, document: Any, card: TestCard, **sign: Any
 ) -> dict[str, Any]:
-    body = multipart_body(document, {ref: upload(ref) for ref in attachment_references(document)})
+    body = live.multipart(document)
     body["files"]["signature"] = signature_part(client, token, "bouwaanvraag", body, card, **sign)
     return body
 
@@ -336,7 +302,7 @@ def test_a_signature_over_other_answers_is_refused(
     signed = signed_body(client, token, bouwaanvraag(ec_card), ec_card)
     changed = bouwaanvraag(ec_card)
     changed["werken"]["omschrijving"] = changed["werken"]["omschrijving"] + "."
-    body = multipart_body(changed, {ref: upload(ref) for ref in attachment_references(changed)})
+    body = live.multipart(changed)
     body["files"]["signature"] = signed["files"]["signature"]
     problem(submit(client, token, body), 422, "signature-bad-signature")
 
@@ -360,7 +326,7 @@ def test_an_unreadable_signature_is_refused(
     client: TestClient[Any], token: str, ec_card: TestCard
 ) -> None:
     document = bouwaanvraag(ec_card)
-    body = multipart_body(document, {ref: upload(ref) for ref in attachment_references(document)})
+    body = live.multipart(document)
     body["files"]["signature"] = (None, b'{"signature": "@@"}', "application/json")
     problem(submit(client, token, body), 422, "signature-malformed")
 
