@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from tests.conftest import receipts_for_tests
 
-from formkit._filing import Attachment, Filing, city_year
+from formkit._filing import Attachment, Filed, Filing, IdempotencyConflict, city_year
 from formkit.store import _tables as t
 from formkit.store.database import open_database
-from formkit.store.dossiers import DossierStore, Filed, IdempotencyConflict
+from formkit.store.dossiers import DossierStore
 
 SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
 

@@ -63,6 +63,26 @@ class Filing:
     signer: Mapping[str, Any] | None = None  # the citizen's eID signature, when the form asks
 
 
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """A filing stored: its number and moment."""
+
+    number: str
+    filed_at: datetime
+    created: bool  # False: the same request was filed before; this is that dossier
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyConflict:
+    """The key was used before, for a different request: nothing is filed."""
+
+    key: str
+    number: str  # of the dossier the key filed first
+
+
+Outcome = Filed | IdempotencyConflict
+
+
 FILING_TYPE = "formkit.filing.v1"
 
 
@@ -182,7 +202,10 @@ __all__ = [
     "CONTENT_PREFIX",
     "Attachment",
     "Blob",
+    "Filed",
     "Filing",
+    "IdempotencyConflict",
+    "Outcome",
     "attachment_refs",
     "bind_attachments",
     "canonical",

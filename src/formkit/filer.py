@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from formkit._filing import Attachment, Blob, Filing, bind_attachments, filing_request_digest
+from formkit._filing import (
+    Attachment,
+    Blob,
+    Filed,
+    Filing,
+    IdempotencyConflict,
+    Outcome,
+    bind_attachments,
+    filing_request_digest,
+)
 from formkit._model import Form
 from formkit._problems import Problem
 from formkit._validate import validate
@@ -22,7 +31,6 @@ from formkit.signing import (
     digest_to_sign,
     signer_record,
 )
-from formkit.store.dossiers import Filed, IdempotencyConflict, Outcome
 
 
 class Queue(Protocol):

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from tests.conftest import NOW, receipts_for_tests
 
-from formkit._filing import Attachment, Filing
+from formkit._filing import Attachment, Filed, Filing
 from formkit.store import _tables as t
 from formkit.store.database import open_database
-from formkit.store.dossiers import DossierStore, Filed
+from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
 
 TTL = timedelta(days=30)

@@ -13,8 +13,8 @@ from typing import Any
 
 import anyio.to_thread
 
-from formkit._filing import Filing
-from formkit.store.dossiers import DossierStore, Outcome
+from formkit._filing import Filing, Outcome
+from formkit.store.dossiers import DossierStore
 
 Pending = tuple[Filing, Mapping[str, Any], "asyncio.Future[Outcome]"]
 

@@ -21,7 +21,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from formkit._filing import Attachment, Filing, city_year, dossier_number
+from formkit._filing import (
+    Attachment,
+    Filed,
+    Filing,
+    IdempotencyConflict,
+    Outcome,
+    city_year,
+    dossier_number,
+)
 from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t
 from formkit.store.database import advance, insert_ignore, utc
@@ -30,14 +38,6 @@ from formkit.store.log import FilingLog
 PHASE_FILED = "ingediend"
 TOPIC_CREATED = "dossier.created"
 TOPIC_RECEIPT_PDF = "receipt.pdf"
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyConflict:
-    """The key was used before, for a different request: nothing is filed."""
-
-    key: str
-    number: str  # of the dossier the key filed first
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +74,6 @@ def _citizen(record: Mapping[str, Any]) -> CitizenSignature:
 
 
 @dataclass(frozen=True, slots=True)
-class Filed:
-    number: str
-    filed_at: datetime
-    created: bool  # False: the same request was filed before; this is that dossier
-
-
-@dataclass(frozen=True, slots=True)
 class StoredDossier:
     id: int
     number: str
@@ -93,9 +86,6 @@ class StoredDossier:
     attachments: tuple[Attachment, ...]
     events: tuple[Mapping[str, Any], ...]
     signer: Mapping[str, Any] | None
-
-
-Outcome = Filed | IdempotencyConflict
 
 
 class DossierStore:

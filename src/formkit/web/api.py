@@ -12,11 +12,12 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Stream
 
+from formkit._filing import Filed, IdempotencyConflict
 from formkit._model import Form
 from formkit.filer import Refused
 from formkit.signing import HASH
 from formkit.store.apikeys import ApiKey
-from formkit.store.dossiers import Filed, IdempotencyConflict, StoredDossier
+from formkit.store.dossiers import StoredDossier
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web.problems import TYPES, ProblemError
@@ -137,9 +138,10 @@ async def show_receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str
 
 
 async def _receipt(request: Request[Any, Any, Any], number: str) -> StoredReceipt:
-    await anyio.to_thread.run_sync(_dossier, request, number)  # the caller may see it
+    key = _authorise(request, "read", None)
     stored = await anyio.to_thread.run_sync(services(request).receipts.get, number)
-    if stored is None:
+    # Outside the key's scope a receipt does not exist, as its dossier does not.
+    if stored is None or not key.allows("read", stored.form_id):
         raise ProblemError("not-found", f"Er bestaat geen ontvangstbewijs voor {number}.")
     return stored
 

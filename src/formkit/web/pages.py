@@ -36,6 +36,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
+from formkit._filing import Filed, IdempotencyConflict
 from formkit._model import Form, Step
 from formkit.blobs import BlobStore
 from formkit.filer import Refused
@@ -44,7 +45,6 @@ from formkit.render import (
     first_step_with_problems,
     problems_for_step,
 )
-from formkit.store.dossiers import Filed, IdempotencyConflict
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
 from formkit.web import _flow, _signing_page
 from formkit.web._flow import Place, in_thread
