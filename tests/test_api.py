@@ -409,3 +409,77 @@ def test_a_database_outage_is_a_503_to_retry_not_a_500() -> None:
     problem = _as_problem(error)
     assert (problem.status, problem.type.slug) == (503, "unavailable")
     assert problem.headers["Retry-After"]
+
+
+# Refusals of files and parts: each has its type, and leaves no row and no blob behind.
+
+
+def stored_files(services: Services) -> list[Path]:
+    return [p for p in (services.settings.data_dir / "blobs").rglob("*") if p.is_file()]
+
+
+def assert_nothing_left(services: Services) -> None:
+    assert stored_files(services) == []
+    with services.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM dossier")).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "slug"),
+    [
+        (live.PDF + b"\0" * 20_000_001, 413, "too-large"),  # over the field's 20 MB
+        (b"plain text, not a PDF", 415, "unsupported-media-type"),
+    ],
+)
+def test_a_refused_file_is_named_and_leaves_nothing(
+    client: TestClient[Any], services: Services, token: str, content: bytes, status: int, slug: str
+) -> None:
+    document = answers("evenement", "valid-minimal")
+    body = live.multipart(document, {"grondplan-1": content})
+    response = client.post("/api/v1/forms/evenement/submissions", headers=auth(token), **body)
+    problem(response, status, slug)
+    assert_nothing_left(services)
+
+
+def test_a_file_the_answers_do_not_name_is_refused(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    body = live.multipart(answers("evenement", "valid-minimal"))
+    body["files"]["los-bestand"] = ("los.pdf", live.PDF, "application/pdf")
+    response = client.post("/api/v1/forms/evenement/submissions", headers=auth(token), **body)
+    assert "los-bestand" in problem(response, 400, "malformed-request")["detail"]
+    assert_nothing_left(services)
+
+
+def test_multipart_without_answers_is_refused(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    files = {"grondplan-1": ("plan.pdf", live.PDF, "application/pdf")}
+    response = client.post("/api/v1/forms/evenement/submissions", headers=auth(token), files=files)
+    assert "answers" in problem(response, 400, "malformed-request")["detail"]
+    assert_nothing_left(services)
+
+
+def test_answers_refused_after_their_files_arrived_leave_no_blob(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    document = answers("evenement", "valid-minimal")
+    document["organisator"] = {}
+    response = client.post(
+        "/api/v1/forms/evenement/submissions", headers=auth(token), **live.multipart(document)
+    )
+    problem(response, 422, "invalid-answers")
+    assert_nothing_left(services)
+
+
+def test_the_wrong_method_and_a_bad_key_header_get_problems(
+    client: TestClient[Any], token: str
+) -> None:
+    problem(client.get("/api/v1/forms/evenement/submissions"), 405, "method-not-allowed")
+    headers = auth(token, **{"Idempotency-Key": "x" * 256})
+    response = client.post(
+        "/api/v1/forms/evenement/submissions",
+        headers=headers,
+        **live.multipart(answers("evenement", "valid-minimal")),
+    )
+    problem(response, 400, "malformed-request")
