@@ -1,4 +1,4 @@
-"""The formats formkit adds to JSON Schema, each checked by a well-kept library.
+"""The formats formkit adds to JSON Schema, each checked by a well-kept library or against one.
 
 A format is a name, a check and the Dutch message a citizen sees when the check fails. Standard
 formats (`email`, `date`, `date-time`, ...) are checked by the validator itself; their Dutch
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import phonenumbers
-from stdnum import iban
-from stdnum.be import ssn, vat
+
+from formkit._check_digits import is_enterprise_number, is_iban, is_national_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +34,6 @@ def _is_phone(value: str) -> bool:
     return phonenumbers.is_valid_number(number)
 
 
-def _is_compact_digits(length: int, check: Callable[[str], bool]) -> Callable[[str], bool]:
-    # Values are stored compact: the web forms strip what citizens type around the digits.
-    def is_valid(value: str) -> bool:
-        return len(value) == length and value.isascii() and value.isdigit() and check(value)
-
-    return is_valid
-
-
-def _is_compact_iban(value: str) -> bool:
-    compact = value.isascii() and value.isalnum() and value.upper() == value
-    return compact and bool(iban.is_valid(value))
-
-
 def _is_postal_code(value: str) -> bool:
     return len(value) == 4 and value.isascii() and value.isdigit() and value[0] != "0"
 
@@ -55,16 +42,14 @@ _ALL = (
     Format(
         "be-national-number",
         "Vul een geldig rijksregisternummer in (11 cijfers).",
-        _is_compact_digits(11, ssn.is_valid),
+        is_national_number,
     ),
     Format(
         "be-enterprise-number",
         "Vul een geldig ondernemingsnummer in (10 cijfers).",
-        _is_compact_digits(10, vat.is_valid),
+        is_enterprise_number,
     ),
-    Format(
-        "iban", "Vul een geldig IBAN-rekeningnummer in, zoals BE71096123456769.", _is_compact_iban
-    ),
+    Format("iban", "Vul een geldig IBAN-rekeningnummer in, zoals BE71096123456769.", is_iban),
     Format("be-postal-code", "Vul een geldige Belgische postcode in (4 cijfers).", _is_postal_code),
     Format(
         "phone",
