@@ -158,19 +158,7 @@ class BareServer:
     def __enter__(self) -> str:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--app-dir",
-                str(ROOT / "benchmarks"),
-                "_bare:app",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-server-header",
-            ],
+            [sys.executable, str(ROOT / "benchmarks" / "_bare.py"), str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -71,6 +71,14 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
         raise SystemExit(USAGE) from None
 
 
+# How uvicorn serves formkit; benchmarks/filing.py serves its bare baseline the same way.
+SERVER_OPTIONS: dict[str, Any] = {
+    "proxy_headers": True,
+    "server_header": False,
+    "log_level": "info",
+}
+
+
 def _serve(arguments: argparse.Namespace) -> int:
     import uvicorn
 
@@ -82,9 +90,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        proxy_headers=True,
-        server_header=False,
-        log_level="info",
+        **SERVER_OPTIONS,
     )
     return OK
 
