@@ -39,6 +39,18 @@ class Server:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def children(self) -> list[int]:
+        """The server's own processes: its filing writer (and multiprocessing's helper)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[1]) == self.process.pid and process_alive(int(stat.parent.name)):
+                found.append(int(stat.parent.name))
+        return found
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -46,6 +58,23 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether any thread of the process still runs (a zombie leader may outlive its threads)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+    return not (fields["State"].startswith("Z") and fields["Threads"].strip() == "1")
+
+
+def wait_gone(pids: list[int], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while alive := [pid for pid in pids if process_alive(pid)]:
+        assert time.monotonic() < deadline, f"still running: {alive}"
+        time.sleep(0.02)
 
 
 def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = None) -> Server:

@@ -36,6 +36,7 @@ def services(
 ) -> Services:
     settings = Settings(
         data_dir=tmp_path / "data",
+        filing_writer="thread",  # tests/test_writer.py covers the process
         database_url=database_url,
         schemas_dir=SCHEMAS,
         renderers_dir=ROOT / "renderers",

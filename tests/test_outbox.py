@@ -562,6 +562,7 @@ def test_the_running_service_delivers_a_filing(
 ) -> None:
     settings = Settings(
         data_dir=tmp_path / "data",
+        filing_writer="thread",  # tests/test_writer.py covers the process
         database_url=database_url,
         schemas_dir=SCHEMAS,
         renderers_dir=ROOT / "renderers",

@@ -16,6 +16,7 @@ from formkit._errors import FormkitError
 from formkit._vocabulary import parse_duration
 
 PREFIX = "FORMKIT_"
+WRITERS = ("process", "thread")
 
 
 class SettingsError(FormkitError):
@@ -39,6 +40,7 @@ class Settings:
     upload_ttl: timedelta = timedelta(days=1)
     max_request_bytes: int = 600_000_000
     batch_size: int = 256  # filings committed together at most
+    filing_writer: str = "process"  # where batches commit: "process" (own core) or "thread"
     workers: int = 1
     eid_trust_dir: Path | None = None  # unset: a TEST PKI made in data_dir (development only)
     eid_revocation_required: int = 0  # 1: refuse a signature without CRL data covering it
@@ -49,6 +51,13 @@ class Settings:
     outbox_max_attempts: int = 12  # then a row is a dead letter (about 45 hours)
     webhook_timeout: timedelta = timedelta(seconds=15)  # per delivery attempt
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.filing_writer not in WRITERS:
+            choices = " or ".join(WRITERS)
+            raise SettingsError(
+                f"{PREFIX}FILING_WRITER must be {choices}, not {self.filing_writer!r}"
+            )
 
     @property
     def database(self) -> str:

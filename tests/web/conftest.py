@@ -39,6 +39,7 @@ def clock() -> Clock:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
+        filing_writer="thread",  # tests/test_writer.py covers the process
         database_url=database_url,
         schemas_dir=SCHEMAS,
         renderers_dir=ROOT / "renderers",

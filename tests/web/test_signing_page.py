@@ -42,6 +42,7 @@ def settings(database_url: str, tmp_path: Path, ec_card: TestCard) -> Settings:
     """The pages' settings, trusting the P-384 card's PKI (and no other) for signatures."""
     return Settings(
         data_dir=tmp_path / "data",
+        filing_writer="thread",  # tests/test_writer.py covers the process
         database_url=database_url,
         schemas_dir=SCHEMAS,
         renderers_dir=ROOT / "renderers",

@@ -2,7 +2,8 @@
 
 A commit per filing spends its time waiting for the disk; one writer that commits whatever has
 queued up meanwhile keeps every filing durable before its answer and multiplies the rate
-(PERFORMANCE.md). Each process has one writer; processes share the database's own locking.
+(PERFORMANCE.md). Each web process has one writer (`formkit.store.writer`: a process of its
+own, or a thread); processes share the database's own locking.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ import anyio.to_thread
 
 from formkit._filing import Filing, Outcome
 from formkit.store.dossiers import DossierStore
+from formkit.store.writer import ThreadWriter, Writer
 
 Pending = tuple[Filing, Mapping[str, Any], "asyncio.Future[Outcome]"]
 
 
 class FilingQueue:
-    def __init__(self, store: DossierStore, batch_size: int = 256) -> None:
-        self.store = store
+    def __init__(
+        self, store: DossierStore, batch_size: int = 256, writer: Writer | None = None
+    ) -> None:
+        self.store = store  # for look-ups; the writer files
         self.batch_size = batch_size
+        self.writer = writer or ThreadWriter(store)
         self._queue: asyncio.Queue[Pending] = asyncio.Queue()
 
     async def file(self, filing: Filing, schema: Mapping[str, Any]) -> Outcome:
@@ -35,8 +40,12 @@ class FilingQueue:
         """What an already-used idempotency key filed, without queueing behind the writer."""
         return await anyio.to_thread.run_sync(self.store.earlier, key, request_digest)
 
+    async def start(self) -> None:
+        """Get the writer ready: before the app takes requests."""
+        await self.writer.start()
+
     async def run(self) -> None:
-        """The writer: runs until cancelled, at the app's shutdown."""
+        """Hand batches to the writer until cancelled, at the app's shutdown."""
         while True:
             batch = [await self._queue.get()]
             while len(batch) < self.batch_size and not self._queue.empty():
@@ -47,7 +56,7 @@ class FilingQueue:
         filings = [filing for filing, _, _ in batch]
         schemas = {filing.version: schema for filing, schema, _ in batch}
         try:
-            outcomes = await anyio.to_thread.run_sync(self.store.file, filings, schemas)
+            outcomes = await self.writer.commit(filings, schemas)
         except Exception as error:  # every waiting request must hear of it
             for _, _, future in batch:
                 if not future.done():
@@ -56,3 +65,7 @@ class FilingQueue:
         for (_, _, future), outcome in zip(batch, outcomes, strict=True):
             if not future.done():  # its request may have gone away
                 future.set_result(outcome)
+
+    def close(self) -> None:
+        """Stop the writer once the batch it holds has committed."""
+        self.writer.close()

@@ -13,6 +13,7 @@ from litestar import Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 
 from formkit.settings import Settings
+from formkit.store.writer import WriterUnavailableError
 from formkit.web import api, log, pages, security, verification
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.services import Services
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await services.queue.start()
         writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
         stop_outbox = asyncio.Event()
         outbox = asyncio.create_task(
@@ -107,8 +109,9 @@ def _as_problem(error: Exception) -> ProblemError:
         slug = _STATUS_SLUGS.get(status, "malformed-request" if status < 500 else "internal")
         detail = _STATUS_DETAILS.get(status, "De aanvraag kan niet verwerkt worden.")
         return ProblemError(slug, detail, headers=dict(error.headers or {}))
-    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
-        # The database is down or locked too long: nothing was filed, a retry may succeed.
+    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError | WriterUnavailableError):
+        # The database is down or locked too long, or the writer stopped: a retry may succeed,
+        # and one with the same idempotency key never files twice.
         return ProblemError(
             "unavailable",
             "We kunnen uw aanvraag nu niet bewaren. Probeer het over enkele minuten opnieuw.",

@@ -18,19 +18,19 @@ from formkit._devpki import development_trust_dir
 from formkit.blobs import FileBlobStore
 from formkit.catalogue import Catalogue
 from formkit.filer import Filer
-from formkit.receipts import Issuer, ReceiptLayout, Seal, load_seal, read_layout
+from formkit.receipts import ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
 from formkit.settings import Settings
 from formkit.signing import EidTrust
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
-from formkit.store.dossiers import DossierStore, Receipts
+from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
-from formkit.store.log import FilingLog
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore, StoredReceipt
 from formkit.store.webhooks import Webhooks
+from formkit.store.writer import ProcessWriter, dossier_store
 from formkit.work import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, serve, stored_jws
 
 
@@ -65,9 +65,9 @@ class Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database)
         seal = load_seal(os.environ, settings.data_dir)
-        issuer = Issuer(settings.city_name, settings.base_url)
-        dossiers = DossierStore(engine, Receipts(FilingLog(seal), issuer))
-        queue = FilingQueue(dossiers, settings.batch_size)
+        dossiers = dossier_store(settings, engine, seal)
+        writer = ProcessWriter(settings) if settings.filing_writer == "process" else None
+        queue = FilingQueue(dossiers, settings.batch_size, writer)
         return cls(
             settings=settings,
             catalogue=catalogue,
@@ -104,6 +104,7 @@ class Services:
         await serve(self.outbox, self.webhooks, self.settings, stop, more)
 
     def close(self) -> None:
+        self.queue.close()
         self.engine.dispose()
 
 
