@@ -115,10 +115,13 @@ def bind_attachments(
     `blobs` maps references to the stored blobs; a reference that is already a content address
     must be among them too (the caller proves the submitter owns those bytes).
     """
+    refs = list(attachment_refs(form, answers))
+    if not refs:  # nothing to replace: the answers are bound as they are
+        return dict(answers), (), []
     bound: dict[str, Any] = _copy(answers)
     attachments: list[Attachment] = []
     problems: list[Problem] = []
-    for pointer, field, reference, label in attachment_refs(form, answers):
+    for pointer, field, reference, label in refs:
         blob = blobs.get(reference)
         if blob is None:
             problems.append(Problem(pointer + "/bestand", "attachment-missing", _MISSING))

@@ -23,7 +23,7 @@ from formkit._errors import FormError, SchemaProblem
 from formkit._inline import Inliner
 from formkit._locate import Locator
 from formkit._metaschema import META_URI, meta_schema
-from formkit._model import CompiledRule, Form, Step
+from formkit._model import CompiledRule, Form, Kind, Step
 from formkit._sources import BASE_URI, DiskRetriever, read_json, uri_for
 from formkit._vocabulary import KEYWORD, FormAnnotations
 
@@ -133,6 +133,9 @@ class _Source:
             fields=fields,
             _index=index,
             _order={pointer: n for n, pointer in enumerate(index)},
+            _attachment_slots=tuple(
+                f for top in fields for f in top.walk() if f.kind is Kind.ATTACHMENT
+            ),
         )
         return form, builder
 

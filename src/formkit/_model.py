@@ -150,6 +150,7 @@ class Form:
     resources: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     _index: Mapping[str, Field] = field(default_factory=dict, compare=False, repr=False)
     _order: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _attachment_slots: tuple[Field, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -178,4 +179,4 @@ class Form:
 
     @property
     def attachment_slots(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.walk() if f.kind is Kind.ATTACHMENT)
+        return self._attachment_slots
