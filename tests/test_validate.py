@@ -262,7 +262,7 @@ def test_building_permit_needs_two_photos(forms: Forms) -> None:
     assert "twee foto's" in problem.message
 
 
-@pytest.mark.parametrize("number", [2**53, 1e300, 18014398509481985])
+@pytest.mark.parametrize("number", [2**53, 1e300, 18014398509481985, 2**200])
 def test_a_number_json_cannot_hold_exactly_is_refused(
     forms: dict[str, formkit.Form], number: float
 ) -> None:
@@ -271,3 +271,10 @@ def test_a_number_json_cannot_hold_exactly_is_refused(
     problems = formkit.validate(forms["evenement"], document, now=NOW)
     found = [p.pointer for p in problems if p.code == "number-range"]
     assert found == ["/veiligheid/aantalStewards"]
+
+
+def test_the_largest_exact_number_is_no_range_problem(forms: dict[str, formkit.Form]) -> None:
+    document = answers("evenement", "valid-minimal")
+    document["veiligheid"]["aantalStewards"] = 2**53 - 1
+    problems = formkit.validate(forms["evenement"], document, now=NOW)
+    assert not [p for p in problems if p.code == "number-range"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from formkit import _pointer
+from formkit._engine import Engine
 from formkit._model import Form
 from formkit._problems import Problem, describe
 from formkit._rules import rule_problems
@@ -22,7 +23,7 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
         raise ValueError("now must be timezone-aware")
     problems = [describe(form, v) for v in form.engine.violations(answers)]
     problems += rule_problems(form.rules, answers, now)
-    problems += _numbers_beyond_json(answers, "")
+    problems += _numbers_beyond_json(answers)
     return in_reading_order(form, _one_per_mistake(problems))
 
 
@@ -30,23 +31,21 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
 # doubles: a number they cannot hold exactly cannot be filed, whatever the form allows.
 SAFE_INTEGER = 2**53 - 1
 _TOO_LARGE = "Dit getal is te groot."
+# Every number anywhere in the document, checked in one pass of the validator's own walk.
+_EXACT_IN_JSON = Engine.compile(
+    {
+        "if": {"type": "number"},
+        "then": {"minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER},
+        "items": {"$ref": "#"},
+        "additionalProperties": {"$ref": "#"},
+    }
+)
 
 
-def _numbers_beyond_json(node: Any, at: str) -> list[Problem]:
-    if not _has_unsafe_number(node):  # the common case, without building a single pointer
-        return []
-    if isinstance(node, dict | list):
-        children = node.items() if isinstance(node, dict) else enumerate(node)
-        return [p for k, v in children for p in _numbers_beyond_json(v, _pointer.join(at, k))]
-    return [Problem(at, "number-range", _TOO_LARGE)]
-
-
-def _has_unsafe_number(node: Any) -> bool:
-    if isinstance(node, dict):
-        return any(_has_unsafe_number(value) for value in node.values())
-    if isinstance(node, list):
-        return any(_has_unsafe_number(item) for item in node)
-    return isinstance(node, int | float) and not isinstance(node, bool) and abs(node) > SAFE_INTEGER
+def _numbers_beyond_json(answers: Any) -> list[Problem]:
+    return [
+        Problem(v.pointer, "number-range", _TOO_LARGE) for v in _EXACT_IN_JSON.violations(answers)
+    ]
 
 
 def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
