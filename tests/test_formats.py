@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from formkit._engine import Engine
 from formkit._formats import CHECKERS, FORMATS
@@ -293,8 +296,8 @@ def _message_examples() -> list[Any]:
     cases = []
     for name in sorted(CHECKERS):
         found = re.search(r"zoals (.+)\.$", FORMATS[name].message)
-        for example in found.group(1).split(" of ") if found else ():
-            compact = example.replace(" ", "")
+        for shown in found.group(1).split(" of ") if found else ():
+            compact = shown.replace(" ", "")
             cases.append(pytest.param(name, compact, id=f"{name}:{compact}"))
     return cases
 
@@ -353,3 +356,42 @@ def test_engine_places_format_violations_at_the_field(name: str) -> None:
 @pytest.mark.parametrize("value", [12345, None, True, ["x"], {"a": 1}], ids=repr)
 def test_format_only_applies_to_strings(name: str, value: Any) -> None:
     assert Engine.compile({"format": name}).violations(value) == []
+
+
+def reference_phone(value: str) -> bool:
+    """The phone check as phonenumbers alone makes it: parse, then validate."""
+    digits = value.removeprefix("+")
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(value, "BE")))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+BELGIAN_EXAMPLES = [
+    str(number.national_number)
+    for kind in range(11)
+    if (number := phonenumbers.example_number_for_type("BE", kind)) is not None
+]
+
+
+@st.composite
+def phone_values(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(["+32", "0", "00", "0032", "+", "", "+31", "320"]))
+    if draw(st.booleans()) and BELGIAN_EXAMPLES:
+        rest = draw(st.sampled_from(BELGIAN_EXAMPLES))
+        keep = draw(st.integers(len(rest) - 2, len(rest)))
+        rest = rest[:keep] + draw(st.text(alphabet="0123456789", max_size=1))
+    else:
+        rest = draw(st.text(alphabet="0123456789", max_size=12))
+    return prefix + rest
+
+
+@given(phone_values())
+@example("+32470123456")
+@example("0470123456")
+@example("+320470123456")  # the national prefix after the country code
+@example("03")
+def test_the_belgian_shortcut_answers_as_phonenumbers_does(value: str) -> None:
+    assert CHECKERS["phone"](value) == reference_phone(value)
