@@ -4,9 +4,9 @@ Committing a batch is Python work: receipt bodies, the log's Merkle proofs and t
 signature, a few inserts per filing. In a thread of the web process it competes for the GIL
 with the event loop that parses requests and validates answers, and each handover of the GIL
 costs both. In a process of its own (the default for `formkit serve`) it runs on another
-core, and the web process only hands over the filings and reads back their outcomes:
-benchmarks/filing.py measured 0.25 of the bare endpoint's rate with the thread and more than
-0.3 with the process.
+core, and the web process only hands over the filings and reads back their outcomes.
+benchmarks/filing.py measured JSON filings at a median 0.33 of the bare endpoint's rate with
+the thread and 0.43 with the process (1,029 against 772 filings per second).
 
 The process is a fresh interpreter (`python -m formkit.store._writer_process`, never a fork of
 a running event loop) and opens its own database connection and seal. If it dies, the filings
