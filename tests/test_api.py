@@ -369,6 +369,11 @@ def test_a_receipt_is_for_authorised_callers_only(
     problem(client.get(filed["receipt_url"], headers=auth(other)), 404, "not-found")
 
 
+@pytest.mark.parametrize("path", ["/log/", "/log"])
+def test_an_empty_log_has_no_tree_head_to_show(client: TestClient[Any], path: str) -> None:
+    problem(client.get(path), 404, "not-found")
+
+
 def test_the_log_publishes_signed_heads_and_proves_it_only_grows(
     client: TestClient[Any], services: Services, token: str
 ) -> None:

@@ -87,7 +87,7 @@ def health() -> dict[str, str]:
 
 def _handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     """One error shape: problem details for machines (pages come with their own error page)."""
-    if not request.url.path.startswith(("/api/", "/log/")):
+    if not _for_machines(request.url.path):
         return pages.error_response(request, error)
     problem = _as_problem(error)
     if problem.status >= 500:
@@ -99,6 +99,14 @@ def _handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         media_type=MEDIA_TYPE,
         headers=problem.headers,
     )
+
+
+_MACHINE_ROOTS = ("/api", "/log")
+
+
+def _for_machines(path: str) -> bool:
+    """The API and the log answer in problem details; `/log/` reaches us as `/log`."""
+    return any(path == root or path.startswith(root + "/") for root in _MACHINE_ROOTS)
 
 
 def _as_problem(error: Exception) -> ProblemError:
