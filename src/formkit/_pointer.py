@@ -25,11 +25,16 @@ def tokens(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"a JSON Pointer starts with '/': {pointer!r}")
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+    parts = pointer[1:].split("/")
+    if "~" not in pointer:  # nothing escaped: the common case, on every validation
+        return parts
+    return [t.replace("~1", "/").replace("~0", "~") for t in parts]
 
 
 def child(node: Any, token: str, default: Any = None) -> Any:
     """One step down: the member or item named by `token`, or `default`."""
+    if isinstance(node, dict):  # decoded JSON: checked before the slower Mapping ABC
+        return node.get(token, default)
     if isinstance(node, Mapping):
         return node.get(token, default)
     if isinstance(node, list) and token.isdigit() and int(token) < len(node):
