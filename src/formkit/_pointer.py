@@ -9,7 +9,10 @@ _MISSING = object()
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def join(pointer: str, *tokens: str | int) -> str:
@@ -54,4 +57,7 @@ def resolve(document: Any, pointer: str, default: Any = None) -> Any:
 
 def generic(pointer: str) -> str:
     """The pointer with array indexes replaced by `*`: the field, not one instance of it."""
-    return from_path("*" if t.isdigit() else t for t in tokens(pointer))
+    if pointer and not pointer.startswith("/"):
+        raise ValueError(f"a JSON Pointer starts with '/': {pointer!r}")
+    # Escaping never touches digits, so the escaped tokens can be tested as they stand.
+    return "/".join("*" if t.isdigit() else t for t in pointer.split("/"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urldefrag
 
 import msgspec
 
@@ -39,7 +38,7 @@ def describe(form: Form, violation: Violation) -> Problem:
 
 
 def _authored_at(form: Form, violation: Violation) -> str | None:
-    uri, fragment = urldefrag(violation.location)
+    uri, _, fragment = violation.location.partition("#")  # `<resource>#<pointer>`
     document = form.resources.get(uri)
     if document is None:
         return None

@@ -55,13 +55,12 @@ def in_reading_order(form: Form, problems: Iterable[Problem]) -> list[Problem]:
 
 def _place(form: Form, pointer: str) -> tuple[int, ...]:
     """Where the answer at `pointer` is read: per level, the field's place or the row's index."""
-    tokens = _pointer.tokens(pointer)
-    return tuple(
-        int(token)
-        if token.isascii() and token.isdigit()
-        else form.order(_pointer.from_path(tokens[: depth + 1]))
-        for depth, token in enumerate(tokens)
-    )
+    place = []
+    prefix = ""
+    for token in _pointer.tokens(pointer):
+        prefix = _pointer.join(prefix, token)
+        place.append(int(token) if token.isascii() and token.isdigit() else form.order(prefix))
+    return tuple(place)
 
 
 # When one value fails several keywords, the first of these says most to a citizen.
