@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding
+from litestar.testing import TestClient
 
 import formkit
 from formkit.catalogue import Catalogue
@@ -23,6 +24,8 @@ from formkit.store._tables import metadata
 from formkit.store.database import open_database
 from formkit.store.dossiers import Receipts
 from formkit.store.log import FilingLog
+from formkit.web.app import create_app
+from formkit.web.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -39,6 +42,18 @@ def forms() -> dict[str, formkit.Form]:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return Catalogue.load(SCHEMAS)
+
+
+# The app and an integrator's key, for whichever `services` fixture a test module defines.
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient[Any]]:
+    with TestClient(create_app(services.settings, services)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(services: Services) -> str:
+    return services.api_keys.create("test", ["*"], ["read", "write"])[1]
 
 
 def answers(form_id: str, name: str) -> Any:

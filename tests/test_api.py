@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
 from formkit.receipts import SignedTreeHead, development_root, read_jws, verify_receipt
 from formkit.settings import Settings
-from formkit.web.app import _as_problem, create_app
+from formkit.web.app import _as_problem
 from formkit.web.services import Services
 
 SIGNED_FORMS = {"bouwaanvraag"}  # those whose schema asks for an eID signature
@@ -43,17 +42,6 @@ def services(
         eid_trust_dir=trust_folder(ec_card.pki, tmp_path / "eid-trust"),
     )
     return Services.build(settings, clock=lambda: NOW, catalogue=catalogue)
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient[Any]]:
-    with TestClient(create_app(services.settings, services)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def token(services: Services) -> str:
-    return services.api_keys.create("test", ["*"], ["read", "write"])[1]
 
 
 def auth(token: str, **headers: str) -> dict[str, str]:

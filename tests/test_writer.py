@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +39,6 @@ def services(database_url: str, tmp_path: Path, catalogue: Catalogue) -> Service
     )
     assert settings.filing_writer == "process"  # the default
     return Services.build(settings, catalogue=catalogue)
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient[Any]]:
-    with TestClient(create_app(services.settings, services)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def token(services: Services) -> str:
-    return services.api_keys.create("test", ["*"], ["read", "write"])[1]
 
 
 def writer(services: Services) -> ProcessWriter:

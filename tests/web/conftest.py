@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,6 @@ from tests.web.webforms import Page
 
 from formkit.catalogue import Catalogue
 from formkit.settings import Settings
-from formkit.web.app import create_app
 from formkit.web.services import Services
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,12 +47,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def services(settings: Settings, clock: Clock, catalogue: Catalogue) -> Services:
     return Services.build(settings, clock=clock, catalogue=catalogue)
-
-
-@pytest.fixture
-def client(services: Services) -> Iterator[TestClient[Any]]:
-    with TestClient(create_app(services.settings, services)) as test_client:
-        yield test_client
 
 
 DRAFT_URL = re.compile(r"/formulieren/[a-z-]+/([A-Za-z0-9_-]{43})/")
