@@ -20,6 +20,7 @@ from formkit.catalogue import Catalogue
 from formkit.eid._testcard import SoftHsm, TestCard, find_softhsm_module, provision_card
 from formkit.eid._testpki import KeyKind, TestPKI
 from formkit.receipts import Issuer, SoftwareSeal, development_seal
+from formkit.settings import Settings
 from formkit.store._tables import metadata
 from formkit.store.database import open_database
 from formkit.store.dossiers import Receipts
@@ -42,6 +43,23 @@ def forms() -> dict[str, formkit.Form]:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return Catalogue.load(SCHEMAS)
+
+
+def service_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:
+    """A service under test: data in `tmp_path`, this repository's forms and templates.
+
+    Batches commit in a thread of the test process; tests/test_writer.py covers the default
+    writer process.
+    """
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "database_url": database_url,
+        "schemas_dir": SCHEMAS,
+        "renderers_dir": ROOT / "renderers",
+        "filing_writer": "thread",
+        **overrides,
+    }
+    return Settings(**values)
 
 
 # The app and an integrator's key, for whichever `services` fixture a test module defines.

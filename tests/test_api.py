@@ -15,14 +15,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
 from tests import live
-from tests.conftest import FORM_IDS, NOW, ROOT, SCHEMAS, answers, trust_folder
+from tests.conftest import FORM_IDS, NOW, answers, service_settings, trust_folder
 
 from formkit._merkle import decode_hash, verify_consistency
 from formkit.catalogue import Catalogue
 from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
 from formkit.receipts import SignedTreeHead, development_root, read_jws, verify_receipt
-from formkit.settings import Settings
 from formkit.web.app import _as_problem
 from formkit.web.services import Services
 
@@ -33,14 +32,8 @@ SIGNED_FORMS = {"bouwaanvraag"}  # those whose schema asks for an eID signature
 def services(
     database_url: str, tmp_path: Path, catalogue: Catalogue, ec_card: TestCard
 ) -> Services:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        filing_writer="thread",  # tests/test_writer.py covers the process
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-        eid_trust_dir=trust_folder(ec_card.pki, tmp_path / "eid-trust"),
-    )
+    trust = trust_folder(ec_card.pki, tmp_path / "eid-trust")
+    settings = service_settings(tmp_path, database_url, eid_trust_dir=trust)
     return Services.build(settings, clock=lambda: NOW, catalogue=catalogue)
 
 

@@ -15,11 +15,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from litestar.testing import TestClient
-from tests.conftest import ROOT, SCHEMAS
+from tests.conftest import service_settings
 from tests.outbox_support import FAST, Receiver, file_dossier, receiver, run_worker_until
 
 from formkit.catalogue import Catalogue
-from formkit.settings import Settings
 from formkit.store import _tables as t
 from formkit.store.database import open_database
 from formkit.store.outbox import Backoff, Done, Failed, Job, Outbox
@@ -560,12 +559,9 @@ async def _handle_next(outbox: Outbox, handlers: Handlers) -> None:
 def test_the_running_service_delivers_a_filing(
     database_url: str, tmp_path: Path, catalogue: Catalogue, hook: Receiver
 ) -> None:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        filing_writer="thread",  # tests/test_writer.py covers the process
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
+    settings = service_settings(
+        tmp_path,
+        database_url,
         public_url="https://loket.example",
         outbox_poll=timedelta(milliseconds=20),
     )

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from litestar.testing import TestClient
 from tests import live
-from tests.conftest import ROOT, SCHEMAS, answers
+from tests.conftest import answers, service_settings
 
 from formkit.catalogue import Catalogue
 from formkit.settings import Settings, SettingsError
@@ -27,18 +27,17 @@ from formkit.web.app import create_app
 from formkit.web.services import Services
 
 FORM = "bewonersinitiatief"
+DEFAULT_WRITER = Settings().filing_writer
 
 
 @pytest.fixture
 def services(database_url: str, tmp_path: Path, catalogue: Catalogue) -> Services:
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-    )
-    assert settings.filing_writer == "process"  # the default
+    settings = service_settings(tmp_path, database_url, filing_writer=DEFAULT_WRITER)
     return Services.build(settings, catalogue=catalogue)
+
+
+def test_the_default_writer_is_a_process() -> None:
+    assert DEFAULT_WRITER == "process"
 
 
 def writer(services: Services) -> ProcessWriter:
@@ -92,12 +91,7 @@ def test_a_writer_killed_while_committing_answers_503_and_a_retry_files_once(
     PostgreSQL shows when the writer waits for a lock the test holds, so the kill lands inside
     the batch's transaction every time.
     """
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=postgres_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-    )
+    settings = service_settings(tmp_path, postgres_url, filing_writer=DEFAULT_WRITER)
     services = Services.build(settings, catalogue=catalogue)
     token = services.api_keys.create("test", ["*"], ["read", "write"])[1]
     with TestClient(create_app(settings, services)) as client:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from tests.conftest import NOW, ROOT, SCHEMAS
+from tests.conftest import NOW, service_settings
 from tests.web.webforms import Page
 
 from formkit.catalogue import Catalogue
@@ -35,13 +35,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        filing_writer="thread",  # tests/test_writer.py covers the process
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-    )
+    return service_settings(tmp_path, database_url)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from litestar.testing import TestClient
-from tests.conftest import ROOT, SCHEMAS, trust_folder
+from tests.conftest import service_settings, trust_folder
 from tests.web.bouwaanvraag import bouwaanvraag, fill_to_review, formkit_sign
 from tests.web.conftest import draft_id, open_page
 from tests.web.webforms import Page
@@ -40,14 +40,8 @@ NUMBER = re.compile(r"BAV-\d{4}-\d{6}")
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, ec_card: TestCard) -> Settings:
     """The pages' settings, trusting the P-384 card's PKI (and no other) for signatures."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        filing_writer="thread",  # tests/test_writer.py covers the process
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-        eid_trust_dir=trust_folder(ec_card.pki, tmp_path / "eid-trust"),
-    )
+    trust = trust_folder(ec_card.pki, tmp_path / "eid-trust")
+    return service_settings(tmp_path, database_url, eid_trust_dir=trust)
 
 
 def to_signing_page(client: TestClient[Any], document: Any) -> Page:

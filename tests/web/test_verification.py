@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography import x509
 from litestar.testing import TestClient
-from tests.conftest import ROOT, SCHEMAS, seal_for_tests, trust_folder
+from tests.conftest import seal_for_tests, service_settings, trust_folder
 from tests.receipts.receipt_support import build_log
 from tests.web.conftest import draft_id, open_page, to_attachments
 from tests.web.webforms import Page
@@ -48,14 +48,8 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, ec_card: TestCard) -> Settings:
     """The pages' settings, trusting the P-384 test card's PKI for citizens' signatures."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        filing_writer="thread",  # tests/test_writer.py covers the process
-        database_url=database_url,
-        schemas_dir=SCHEMAS,
-        renderers_dir=ROOT / "renderers",
-        eid_trust_dir=trust_folder(ec_card.pki, tmp_path / "eid-trust"),
-    )
+    trust = trust_folder(ec_card.pki, tmp_path / "eid-trust")
+    return service_settings(tmp_path, database_url, eid_trust_dir=trust)
 
 
 class Filed:
