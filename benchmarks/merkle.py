@@ -12,14 +12,11 @@ numbers on a shared machine move between runs).
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import random
-import statistics
-import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from _timing import median_us
 from formkit._merkle import (
     EMPTY_ROOT,
     MerkleTree,
@@ -109,21 +106,6 @@ def naive_root(leaves: Sequence[bytes]) -> bytes:
         return leaves[0] if leaves else EMPTY_ROOT
     k = 1 << ((len(leaves) - 1).bit_length() - 1)
     return node_hash(naive_root(leaves[:k]), naive_root(leaves[k:]))
-
-
-def median_us(call: Callable[[], Any], iterations: int) -> float:
-    """Median wall time of one call in µs, each call timed on its own (no GC pauses)."""
-    times = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(iterations):
-            start = time.perf_counter_ns()
-            call()
-            times.append(time.perf_counter_ns() - start)
-    finally:
-        gc.enable()
-    return statistics.median(times) / 1000
 
 
 if __name__ == "__main__":

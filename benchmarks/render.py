@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gc
 import json
 import platform
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -41,6 +38,7 @@ sys.path.insert(0, str(ROOT))  # the browser's way of posting a page: tests/rend
 from tests.render.browser import post  # noqa: E402
 
 import formkit  # noqa: E402
+from _timing import median_us  # noqa: E402
 from formkit import Kind  # noqa: E402
 from formkit.render import PageContext, Renderer, decode_step, problems_for_step  # noqa: E402
 
@@ -145,19 +143,7 @@ def _at_maximum(form: formkit.Form, answers: Any) -> Any:
 
 
 def _median_ms(call: Callable[[], Any], iterations: int) -> float:
-    for _ in range(WARMUP):
-        call()
-    times = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(iterations):
-            start = time.perf_counter_ns()
-            call()
-            times.append(time.perf_counter_ns() - start)
-    finally:
-        gc.enable()
-    return statistics.median(times) / 1e6
+    return median_us(call, iterations, WARMUP) / 1000
 
 
 if __name__ == "__main__":

@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gc
 import json
 import platform
 import re
-import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -35,6 +32,7 @@ from typing import Any
 import jsonschema
 
 import formkit
+from _timing import median_us
 from formkit import Form, Kind
 from formkit._engine import compile_validator
 from formkit._formats import CHECKERS
@@ -152,23 +150,6 @@ def _measure(form: Form, raw: Any, python: Any, answers: Any, options: Any) -> _
     except re.error as error:  # `\p{...}` in a pattern: Python's re cannot compile it
         python_us = f"pattern not supported by Python's re: {error}"
     return _Row(len(problems), formkit_us, raw_us, python_us)
-
-
-def median_us(call: Callable[[], Any], iterations: int, warmup: int) -> float:
-    """Median wall time of one call in µs, each call timed on its own (no GC pauses)."""
-    for _ in range(warmup):
-        call()
-    times = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(iterations):
-            start = time.perf_counter_ns()
-            call()
-            times.append(time.perf_counter_ns() - start)
-    finally:
-        gc.enable()
-    return statistics.median(times) / 1000
 
 
 def _python_cell(value: float | str) -> str:
