@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from tests.conftest import receipts_for_tests
 
 from formkit._filing import Attachment, Filed, Filing, IdempotencyConflict, city_year
+from formkit.receipts import verification_code, verification_code_of
 from formkit.store import _tables as t
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
+from formkit.store.receipts import ReceiptStore
 
 SCHEMA = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
 
@@ -66,6 +68,22 @@ def test_a_filed_dossier_reads_back_whole(store: DossierStore) -> None:
     assert [e["kind"] for e in dossier.events] == ["ingediend"]
     assert dossier.filed_at == outcome.filed_at
     assert store.get("EVT-1999-000001") is None
+
+
+def test_a_receipt_is_found_by_the_code_in_its_link_and_not_by_a_guess(
+    store: DossierStore,
+) -> None:
+    (outcome,) = store.file([filing()], {"sha256:v1": SCHEMA})
+    receipts = ReceiptStore(store.engine)
+    stored = receipts.get(outcome.number)
+    assert stored is not None
+    code = verification_code_of(stored.document["verify_url"])
+    assert code is not None
+    found = receipts.by_code(code)
+    assert found is not None
+    assert (found.number, found.document) == (outcome.number, stored.document)
+    assert receipts.by_code(verification_code()) is None
+    assert receipts.by_code(outcome.number) is None
 
 
 def test_the_schema_version_is_kept(store: DossierStore) -> None:

@@ -2,17 +2,24 @@
 
 `build_log` files a few dossiers (bound answers, attachments by content address), puts every
 receipt body in a MerkleTree, seals one tree head for the batch and assembles the receipts.
-`citizen_signature` signs the answers with a TEST eID card on SoftHSM2.
+`citizen_signature` signs the answers with a TEST eID card on SoftHSM2. `qr_codes` reads the
+QR codes printed on a PDF, as a phone's camera would.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+import zxingcpp
 from cryptography import x509
+from PIL import Image
 
 from formkit._filing import Attachment
 from formkit._merkle import InclusionProof, MerkleTree, TreeHead
@@ -142,3 +149,16 @@ def citizen_signature(card: TestCard, answers: dict[str, Any], version: str) -> 
 
 def _proof(tree: MerkleTree, index: int) -> InclusionProof:
     return InclusionProof(index, tree.size, tuple(tree.inclusion_proof(index)))
+
+
+def qr_codes(pdf: bytes) -> list[str]:
+    """The text of every QR code on the PDF's first page, rendered by poppler as a scan would."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("pdftoppm is not installed: apt-get install poppler-utils", pytrace=False)
+    command = [tool, "-png", "-r", "150", "-singlefile", "-"]  # the PNG on stdout
+    page = subprocess.run(command, input=pdf, capture_output=True, check=True).stdout
+    image = Image.open(io.BytesIO(page))
+    return [
+        code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    ]

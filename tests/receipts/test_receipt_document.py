@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 from dataclasses import replace
@@ -14,6 +15,7 @@ import formkit.receipts
 from formkit._filing import canonical
 from formkit._merkle import InclusionProof, TreeHead, leaf_hash
 from formkit.receipts import (
+    VERIFICATION_CODE,
     Receipt,
     ReceiptBody,
     ReceiptError,
@@ -21,6 +23,8 @@ from formkit.receipts import (
     assemble_receipt,
     receipt_body,
     sign_tree_head,
+    verification_code,
+    verification_code_of,
     verification_url,
     verify_tree_head,
 )
@@ -42,9 +46,9 @@ def test_a_receipt_says_what_was_filed(receipt: Receipt) -> None:
     assert names == ["grondplan.pdf", "situatieschets.png", "verzekering.pdf"]
     assert document["signer"] is None
     assert document["issuer"] == {"name": "Stad Mechelen", "url": "https://loket.mechelen.be"}
-    assert document["verify_url"] == (
-        "https://loket.mechelen.be/verificatie?dossier=EVT-2026-000006"
-    )
+    code = verification_code_of(document["verify_url"])
+    assert code is not None
+    assert document["verify_url"] == f"https://loket.mechelen.be/verificatie?code={code}"
     assert set(document["log"]) == {"leaf_index", "tree_size", "audit_path", "tree_head"}
     assert document["log"]["leaf_index"] == 5
     assert set(document["log"]["tree_head"]) == {
@@ -171,10 +175,21 @@ def test_a_moment_is_written_in_utc_with_a_z(receipt: Receipt) -> None:
     assert ReceiptBody.from_dict(body.to_dict()) == body
 
 
-def test_the_verification_url_quotes_the_number() -> None:
-    assert (
-        verification_url("https://x.be/", "A B&C") == "https://x.be/verificatie?dossier=A%20B%26C"
-    )
+def test_every_receipt_gets_its_own_random_verification_code(log: Log) -> None:
+    codes = [verification_code_of(r.body.verify_url) for r in log.receipts]
+    assert all(code is not None and VERIFICATION_CODE.fullmatch(code) for code in codes)
+    assert len(set(codes)) == len(codes)
+    assert len(base64.urlsafe_b64decode(f"{codes[0]}==")) == 16  # 128 bits
+
+
+def test_the_verification_code_is_read_back_from_the_link() -> None:
+    code = verification_code()
+    assert verification_url("https://x.be/", code) == f"https://x.be/verificatie?code={code}"
+    assert verification_code_of(verification_url("https://x.be", code)) == code
+    # The link of a receipt from before codes, and links that are no receipt's, carry none.
+    assert verification_code_of("https://x.be/verificatie?dossier=EVT-2026-000001") is None
+    assert verification_code_of(f"https://x.be/verificatie?code={code}&code={code}") is None
+    assert verification_code_of("https://x.be/verificatie?code=short") is None
 
 
 def test_a_tree_head_is_sealed_and_checked(log: Log) -> None:

@@ -24,7 +24,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from tests.receipts.receipt_support import NOW, Log
+from tests.receipts.receipt_support import NOW, Log, qr_codes
 
 from formkit.receipts import (
     EMBEDDED_JSON,
@@ -73,6 +73,14 @@ def test_the_pdf_says_what_the_receipt_says(pdf_receipt: bytes, receipt: Receipt
     assert "plaats 6 van 7" in text
     assert body.verify_url in text
     assert _pages(pdf_receipt) == 1
+
+
+def test_the_qr_code_leads_to_the_verification_page_by_code_not_number(
+    pdf_receipt: bytes, receipt: Receipt
+) -> None:
+    assert qr_codes(pdf_receipt) == [receipt.body.verify_url]
+    assert receipt.body.verify_url.startswith("https://loket.mechelen.be/verificatie?code=")
+    assert receipt.body.number not in receipt.body.verify_url
 
 
 def test_the_pdf_names_the_citizen_who_signed_with_a_masked_number(

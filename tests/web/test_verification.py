@@ -3,7 +3,7 @@
 A draft is filed on the pages; its receipt, as PDF and as JWS, is downloaded with the draft's
 link and checked by `verify_receipt` and by the page, genuine and tampered with. The page
 runs the same check for anyone, so it is tested on SQLite only: the database only answers
-the `?dossier=` lookup, which tests/test_dossiers.py covers on both backends.
+the `?code=` lookup, which tests/test_dossiers.py covers on both backends.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography import x509
 from litestar.testing import TestClient
 from tests.conftest import seal_for_tests, service_settings, trust_folder
-from tests.receipts.receipt_support import build_log
+from tests.receipts.receipt_support import build_log, qr_codes
 from tests.web.conftest import draft_id, open_page, to_attachments
 from tests.web.webforms import Page
 
@@ -268,10 +269,14 @@ def test_the_readable_json_without_its_seal_gets_advice(
 # The register behind the QR code ---------------------------------------------------------------
 
 
-def test_the_qr_link_of_a_filed_dossier_says_when_and_nothing_more(
+def test_the_qr_code_on_the_pdf_says_which_dossier_and_when_and_nothing_more(
     client: TestClient[Any], filed: Filed, services: Services
 ) -> None:
-    page = open_page(client, f"/verificatie?dossier={filed.number}")
+    (link,) = qr_codes(download(client, filed, "pdf"))
+    base = services.settings.base_url
+    assert link.startswith(f"{base}/verificatie?code=")
+    assert filed.number not in link
+    page = open_page(client, link.removeprefix(base))
     words = text(page)
     assert f"Dossier {filed.number} in het register van de stad" in words
     assert f"Ja, ingediend op {filed.filed_at(services)}" in words
@@ -280,13 +285,28 @@ def test_the_qr_link_of_a_filed_dossier_says_when_and_nothing_more(
     assert page.named("ontvangstbewijs")  # and the form to check the receipt itself
 
 
-def test_the_qr_link_of_an_unknown_dossier_says_so(client: TestClient[Any]) -> None:
-    words = text(open_page(client, "/verificatie?dossier=EVT-2026-999999"))
-    assert "Nee, het register van de stad kent geen dossier EVT-2026-999999." in words
-    long = "X" * 500
-    words = text(open_page(client, f"/verificatie?dossier={long}"))
-    assert "kent geen dossier" in words
-    assert long not in words
+def test_a_dossier_number_in_the_link_looks_nothing_up(
+    client: TestClient[Any], filed: Filed
+) -> None:
+    """The link of a receipt from before codes: filed or not, the page is the same."""
+    page = open_page(client, f"/verificatie?dossier={filed.number}")
+    words = text(page)
+    assert "De QR-code van dit ontvangstbewijs zoekt niet meer in het register" in words
+    assert filed.number not in words
+    assert "ingediend op" not in words
+    assert page.named("ontvangstbewijs")
+    unknown = open_page(client, "/verificatie?dossier=EVT-2026-999999")
+    assert unknown.html == page.html
+
+
+@pytest.mark.parametrize("code", ["A" * 22, "short", "A" * 500, "<script>", ""])
+def test_a_code_the_register_does_not_know_says_so(
+    client: TestClient[Any], filed: Filed, code: str
+) -> None:
+    words = text(open_page(client, "/verificatie?" + urlencode({"code": code})))
+    assert "Nee, het register van de stad kent de code in deze link niet." in words
+    assert filed.number not in words
+    assert code not in words or code == ""
 
 
 # Refusals ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ Exceptions (both `formkit.FormkitError`):
 from formkit.receipts._cli import add_verify_command
 from formkit.receipts._document import (
     RECEIPT_TYPE,
+    VERIFICATION_CODE,
     CitizenSignature,
     Issuer,
     Receipt,
@@ -33,6 +34,8 @@ from formkit.receipts._document import (
     assemble_receipt,
     filing_digest,
     receipt_body,
+    verification_code,
+    verification_code_of,
     verification_url,
 )
 from formkit.receipts._issue import issue_pdf, issue_pdf_async
@@ -58,6 +61,7 @@ __all__ = [
     "EMBEDDED_JWS",
     "JWS_TYPE",
     "RECEIPT_TYPE",
+    "VERIFICATION_CODE",
     "Check",
     "CitizenSignature",
     "Issuer",
@@ -95,6 +99,8 @@ __all__ = [
     "seal_pdf_async",
     "sign_tree_head",
     "signature_holds",
+    "verification_code",
+    "verification_code_of",
     "verification_url",
     "verify_receipt",
     "verify_receipt_async",

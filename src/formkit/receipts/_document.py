@@ -17,11 +17,18 @@ leaf sits in the log and the sealed tree head that proves it.
                         "certificate_sha256": "<hex>", "hash": "SHA-384",
                         "signed_digest": "<base64>", "signature": "<base64>"},
       "issuer": {"name": "Stad Mechelen", "url": "https://loket.mechelen.be"},
-      "verify_url": "https://loket.mechelen.be/verificatie?dossier=EVT-2026-000123",
+      "verify_url": "https://loket.mechelen.be/verificatie?code=<22 characters>",
       "log": {"leaf_index": 122, "tree_size": 123, "audit_path": ["<base64url>", ...],
               "tree_head": {"tree_size": 123, "root_hash": "<base64url>",
                             "timestamp_ms": 1795000000000, "signature": "<base64url>"}}
     }
+
+`verify_url` is where the QR code on the PDF leads. Its `code` is 128 random bits, made with
+the body: the public look-up on /verificatie finds a dossier by that code, never by its number,
+so that nobody can walk the gapless numbers to learn how many filings came in, and when. The
+code is random rather than the leaf hash because a receipt's inclusion proof hands its holder
+a neighbour's leaf hash. Receipts issued before the code existed say `?dossier=<number>`;
+they verify as they always did, but their link looks nothing up any more.
 
 The citizen signs (with the eID card) `signed_digest` = `hash` over the same RFC 8785 answers
 whose SHA-256 is `answers_sha256`; the answers bind every attachment by its content address.
@@ -38,11 +45,12 @@ import base64
 import binascii
 import hashlib
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, urlsplit
 
 from formkit._errors import FormkitError
 from formkit._filing import Attachment, canonical, filing_document
@@ -54,6 +62,7 @@ from formkit.receipts._treehead import SignedTreeHead
 RECEIPT_TYPE = "formkit.receipt.v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url
 
 
 class ReceiptError(FormkitError):
@@ -319,7 +328,8 @@ def receipt_body(
 ) -> ReceiptBody:
     """The body of a filing's receipt, from the dossier as stored.
 
-    `answers` are the bound answers (attachments as `sha256:<hex>`). When the citizen signed,
+    `answers` are the bound answers (attachments as `sha256:<hex>`). `verify_url` defaults to
+    the verification page with a fresh random code. When the citizen signed,
     `signer.signed_digest` must be `signer.hash` over exactly these answers (RFC 8785):
     a receipt never vouches for a signature over anything else (ReceiptError).
     """
@@ -338,7 +348,7 @@ def receipt_body(
         attachments=tuple(map(ReceiptAttachment.of, attachments)),
         signer=signer,
         issuer=issuer,
-        verify_url=verify_url or verification_url(issuer.url, number),
+        verify_url=verify_url or verification_url(issuer.url, verification_code()),
     )
 
 
@@ -353,9 +363,20 @@ def assemble_receipt(
     return Receipt(body, proof, tree_head)
 
 
-def verification_url(base_url: str, number: str) -> str:
-    """Where people check a receipt: `<base>/verificatie?dossier=<number>`."""
-    return f"{base_url.rstrip('/')}/verificatie?dossier={quote(number, safe='')}"
+def verification_code() -> str:
+    """A fresh code for a receipt's link: 128 random bits, 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)
+
+
+def verification_url(base_url: str, code: str) -> str:
+    """Where the QR code leads: `<base>/verificatie?code=<code>`."""
+    return f"{base_url.rstrip('/')}/verificatie?code={code}"
+
+
+def verification_code_of(verify_url: str) -> str | None:
+    """The verification code in a receipt's `verify_url`; None for a link from before codes."""
+    codes = parse_qs(urlsplit(verify_url).query).get("code", [])
+    return codes[0] if len(codes) == 1 and VERIFICATION_CODE.fullmatch(codes[0]) else None
 
 
 def filing_digest(form_id: str, version: str, answers: Any, hash_name: str) -> bytes:

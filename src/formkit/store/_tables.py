@@ -198,3 +198,6 @@ class Receipt(SQLModel, table=True):
     document: dict[str, Any] = _json()
     jws: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     pdf_sha256: str | None = Field(default=None, max_length=64)
+    # The random code in the receipt's verify_url (the QR code): the public look-up's key.
+    # None for receipts issued before codes existed: their link names the dossier number.
+    verification_code: str | None = Field(default=None, max_length=32, unique=True, index=True)

@@ -28,6 +28,7 @@ from formkit.receipts import (
     SignedTreeHead,
     assemble_receipt,
     sign_tree_head,
+    verification_code_of,
 )
 from formkit.store import _tables as t
 from formkit.store.database import advance
@@ -151,7 +152,11 @@ def _store(
     connection.execute(
         sa.insert(_receipts),
         [
-            {"dossier_id": dossier_id, "document": receipt.to_dict()}
+            {
+                "dossier_id": dossier_id,
+                "document": receipt.to_dict(),
+                "verification_code": verification_code_of(receipt.body.verify_url),
+            }
             for (dossier_id, _), receipt in zip(entries, receipts, strict=True)
         ],
     )

@@ -34,10 +34,17 @@ class ReceiptStore:
         self.engine = engine
 
     def get(self, number: str) -> StoredReceipt | None:
+        return self._find(_dossier.c.number == number)
+
+    def by_code(self, code: str) -> StoredReceipt | None:
+        """The receipt whose `verify_url` carries `code`: what the QR code's link looks up."""
+        return self._find(_receipt.c.verification_code == code)
+
+    def _find(self, condition: sa.ColumnElement[bool]) -> StoredReceipt | None:
         query = (
             sa.select(_receipt, _dossier.c.number, _dossier.c.form_id)
             .join(_dossier, _dossier.c.id == _receipt.c.dossier_id)
-            .where(_dossier.c.number == number)
+            .where(condition)
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).one_or_none()

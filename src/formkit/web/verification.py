@@ -1,8 +1,10 @@
 """Print at home, verify anywhere: the page that checks a receipt, and the receipt downloads.
 
     GET  /verificatie                      the page: choose a receipt (and its attachments)
-    GET  /verificatie?dossier=<number>     the same, opened from a receipt's QR code: it also
-                                           says whether the city's register holds that dossier
+    GET  /verificatie?code=<code>          the same, opened from a receipt's QR code: it also
+                                           says which dossier the city filed with that code, when
+    GET  /verificatie?dossier=<number>     the QR code of a receipt from before codes: the page,
+                                           with a word on why it looks nothing up
     POST /verificatie                      check the chosen receipt; show what it covers
     GET  /formulieren/{form}/{draft}/ontvangstbewijs.pdf|.jws   (`_receipt_download`)
 
@@ -11,9 +13,13 @@ The check runs offline, as `formkit verify` does: against the root of the city's
 the eID cards the service trusts. It never looks the receipt up: a receipt is genuine because
 the city sealed it, whatever this server's database says.
 
-Anyone may open this page, so the register lookup says only whether the dossier was filed and
-when; never what was filed or by whom. What a person uploads is read in memory (the receipt)
-or only hashed (the attachments), and never stored.
+Anyone may open this page, so the register lookup says only which dossier was filed and when;
+never what was filed or by whom. It looks up the receipt's random code (`receipts.VERIFICATION_
+CODE`, 128 bits), never a dossier number: numbers are gapless, and looking them up one after
+the other would tell anyone how many filings came in and when. The code reveals no more than
+the receipt that carries it, and is not logged by formkit (an access log shows it as part of
+the URL). What a person uploads is read in memory (the receipt) or only hashed (the
+attachments), and never stored.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from litestar import MediaType, Request, Response, Router, get, post
 
 from formkit._dutch import moment_text, size_text
 from formkit.receipts import (
+    VERIFICATION_CODE,
     Receipt,
     ReceiptError,
     Seal,
@@ -56,7 +63,6 @@ from formkit.web.services import Services, services
 PAGE = "/verificatie"
 TEMPLATE = "verification.html"
 CSRF_SUBJECT = "verificatie"  # one page, acting on nothing of anyone's: one token for all
-MAX_NUMBER = 64  # a dossier number is a few characters; a longer query is not one
 NO_RECEIPT = "Kies het ontvangstbewijs: het PDF-bestand of het .jws-bestand."
 TOO_LARGE = (
     f"Dit bestand is groter dan {size_text(MAX_RECEIPT_BYTES)}: zo groot is een ontvangstbewijs "
@@ -70,19 +76,18 @@ _CHECKING = anyio.CapacityLimiter(4)
 
 @dataclass(frozen=True, slots=True)
 class Registered:
-    """What the city's register says of a dossier number: filed, and when (or not known)."""
+    """What the city's register says of a QR code's link: which dossier, filed when."""
 
-    number: str
-    filed_at: str | None  # in words, in the city's time; None: no such dossier
+    number: str | None  # None: no dossier has that code
+    filed_at: str = ""  # in words, in the city's time
 
 
 @get(PAGE)
 async def verification_page(request: Request[Any, Any, Any]) -> Response[str]:
-    number = (request.query_params.get("dossier") or "").strip()
-    registered = None
-    if number:
-        registered = await _registered(services(request), number)
-    return _page(request, registered=registered)
+    code = request.query_params.get("code")
+    if code is not None:
+        return _page(request, registered=await _registered(services(request), code.strip()))
+    return _page(request, old_link="dossier" in request.query_params)
 
 
 @post(PAGE)
@@ -135,23 +140,24 @@ def seal_trust_roots(settings: Settings, seal: Seal) -> tuple[x509.Certificate |
     return (seal.chain[-1] if seal.chain else seal.certificate,)
 
 
-async def _registered(found: Services, number: str) -> Registered:
-    if len(number) > MAX_NUMBER:
-        return Registered(number[:MAX_NUMBER], None)
-    stored = await in_thread(found.receipts.get, number)
+async def _registered(found: Services, code: str) -> Registered:
+    if not VERIFICATION_CODE.fullmatch(code):
+        return Registered(None)
+    stored = await in_thread(found.receipts.by_code, code)
     if stored is None:
-        return Registered(number, None)
+        return Registered(None)
     try:
         filed_at = Receipt.from_dict(stored.document).body.filed_at
     except ReceiptError:  # a stored receipt formkit cannot read: say no more than it knows
-        return Registered(number, None)
-    return Registered(number, moment_text(filed_at))
+        return Registered(None)
+    return Registered(stored.number, moment_text(filed_at))
 
 
 def _page(
     request: Request[Any, Any, Any],
     *,
     registered: Registered | None = None,
+    old_link: bool = False,
     verdict: Verdict | None = None,
     chosen: str = "",
     error: str | None = None,
@@ -168,6 +174,7 @@ def _page(
     html = found.renderer.environment.get_template(TEMPLATE).render(
         ctx=ctx,
         registered=registered,
+        old_link=old_link,
         verdict=verdict,
         chosen=chosen,
         error=error,
