@@ -350,6 +350,55 @@ def test_a_receipt_is_for_authorised_callers_only(
     problem(client.get(filed["receipt_url"], headers=auth(other)), 404, "not-found")
 
 
+def test_no_cache_keeps_an_answer_about_a_filing_or_a_dossier(
+    client: TestClient[Any], token: str
+) -> None:
+    document = answers("evenement", "valid-full")
+    key = {"Idempotency-Key": "cache-1"}
+    filed = file(client, token, "evenement", document, **key)
+    url = filed.json()["url"]
+    changed = json.loads(json.dumps(document))
+    changed["evenement"]["naam"] += " bis"
+    body = live.multipart(document)
+    private = {
+        "filed": (filed, 201),
+        "filed again": (file(client, token, "evenement", document, **key), 200),
+        "conflict": (file(client, token, "evenement", changed, **key), 409),
+        "refused": (file(client, token, "evenement", {"evenement": {}}), 422),
+        "data to sign": (
+            client.post("/api/v1/forms/evenement/data-to-sign", headers=auth(token), **body),
+            200,
+        ),
+        "dossier": (client.get(url, headers=auth(token)), 200),
+        "attachment": (client.get(f"{url}/attachments/0", headers=auth(token)), 200),
+        "receipt": (client.get(f"{url}/receipt", headers=auth(token)), 200),
+        "receipt pdf": (client.get(f"{url}/receipt.pdf", headers=auth(token)), 200),
+        "no such dossier": (client.get(f"{url}9", headers=auth(token)), 404),
+        "no key": (client.get(url), 401),
+    }
+    assert {name: r.status_code for name, (r, _) in private.items()} == {
+        name: status for name, (_, status) in private.items()
+    }
+    cached = {name: r.headers.get("cache-control") for name, (r, _) in private.items()}
+    assert cached == dict.fromkeys(private, "no-store")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/forms",
+        "/api/v1/forms/evenement",
+        "/api/v1/openapi.json",
+        "/api/v1/problems/not-found",
+        "/log/seal.pem",
+    ],
+)
+def test_public_documents_may_be_cached(client: TestClient[Any], path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "cache-control" not in response.headers
+
+
 @pytest.mark.parametrize("path", ["/log/", "/log"])
 def test_an_empty_log_has_no_tree_head_to_show(client: TestClient[Any], path: str) -> None:
     problem(client.get(path), 404, "not-found")

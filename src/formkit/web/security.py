@@ -8,7 +8,8 @@ page this service served can. On top of that a post a browser marks as cross-sit
 Metadata, or an Origin that is not ours) is refused before its body is read.
 
 The API under /api/v1 authenticates with bearer keys and sets no cookies, so it has no CSRF
-check; its responses get the same headers all the same.
+check; its responses get the same headers all the same, and `Cache-Control: no-store` on
+all but its public documents.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +34,8 @@ BeforeSend = Callable[[Message, Scope], Awaitable[None]]
 CSRF_FIELD = "_csrf"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _SAME_ORIGIN = {"same-origin", "none"}  # "none": the citizen typed the address or a bookmark
+# The API's documents anyone may read: the forms, the OpenAPI document, the problem types.
+_PUBLIC_API = re.compile(r"/api/v1/(forms(/[^/]+)?|openapi\.json|problems/[^/]+)")
 
 
 def csrf_token(secret: bytes, subject: str) -> str:
@@ -96,14 +100,14 @@ def security_headers(settings: Settings) -> dict[str, str]:
     return headers
 
 
-def headers_hook(settings: Settings, no_store_prefix: str = "/formulieren") -> BeforeSend:
+def headers_hook(settings: Settings) -> BeforeSend:
     """A before-send hook adding the security headers to every HTTP response that lacks them.
 
     A hook rather than a middleware: Litestar runs middleware only on matched routes, and the
     404 page of an unknown address needs the headers as much as any other.
 
-    Citizen pages hold personal data: they are never stored by a cache (`no-store`), unless a
-    handler says otherwise.
+    Responses that may hold personal data are never stored by a cache (`no-store`), unless a
+    handler says otherwise: see `may_hold_personal_data`.
     """
     extra = [(k.lower().encode(), v.encode()) for k, v in security_headers(settings).items()]
 
@@ -113,11 +117,22 @@ def headers_hook(settings: Settings, no_store_prefix: str = "/formulieren") -> B
         headers = list(message.get("headers", ()))
         present = {bytes(name).lower() for name, _ in headers}
         headers.extend((k, v) for k, v in extra if k not in present)
-        if scope["path"].startswith(no_store_prefix) and b"cache-control" not in present:
+        if may_hold_personal_data(scope["path"]) and b"cache-control" not in present:
             headers.append((b"cache-control", b"no-store"))
         message["headers"] = headers
 
     return add_headers
+
+
+def may_hold_personal_data(path: str) -> bool:
+    """The citizen pages, and every API answer but the public documents, refusals included.
+
+    Listed the other way round, the public documents, so that a new API operation is private
+    until someone decides it is not.
+    """
+    if path.startswith("/formulieren"):
+        return True
+    return (path == "/api" or path.startswith("/api/")) and not _PUBLIC_API.fullmatch(path)
 
 
 def posted_token(request: Request[Any, Any, Any], fields: Iterable[tuple[str, str]]) -> str | None:
