@@ -104,8 +104,10 @@ def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = 
 
 
 @contextmanager
-def running(data_dir: Path, database_url: str, count: int = 1) -> Iterator[list[Server]]:
-    servers = [start(data_dir, database_url) for _ in range(count)]
+def running(
+    data_dir: Path, database_url: str, count: int = 1, *, env: Mapping[str, str] | None = None
+) -> Iterator[list[Server]]:
+    servers = [start(data_dir, database_url, env=env) for _ in range(count)]
     try:
         yield servers
     finally:

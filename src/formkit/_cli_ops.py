@@ -72,11 +72,21 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
 
 
 # How uvicorn serves formkit; benchmarks/filing.py serves its bare baseline the same way.
+# X-Forwarded-For is believed from the operator's proxies only (`server_options`): uvicorn's own
+# default believes any process on the same machine.
 SERVER_OPTIONS: dict[str, Any] = {
-    "proxy_headers": True,
+    "proxy_headers": False,
     "server_header": False,
     "log_level": "info",
 }
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for `settings`: the client named by a trusted proxy, if any."""
+    if not settings.trusted_proxies:
+        return SERVER_OPTIONS
+    trusted = list(settings.trusted_proxies)
+    return {**SERVER_OPTIONS, "proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 def _serve(arguments: argparse.Namespace) -> int:
@@ -90,7 +100,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        **SERVER_OPTIONS,
+        **server_options(settings),
     )
     return OK
 

@@ -6,6 +6,7 @@ under `submissions/`. docs/operators.md lists them all; a test checks that it do
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -50,6 +51,11 @@ class Settings:
     outbox_concurrency: int = 16  # outbox rows one process handles at once
     outbox_max_attempts: int = 12  # then a row is a dead letter (about 45 hours)
     webhook_timeout: timedelta = timedelta(seconds=15)  # per delivery attempt
+    # Requests per window on /verificatie and the API (web/ratelimit.py); 0: no limit.
+    rate_limit_window: timedelta = timedelta(minutes=1)
+    rate_limit_anonymous: int = 60  # per client address, and for the API without a valid key
+    rate_limit_api_key: int = 6000  # per API key: integrators file in bulk
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For counts
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +64,18 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}FILING_WRITER must be {choices}, not {self.filing_writer!r}"
             )
+        for name in ("rate_limit_anonymous", "rate_limit_api_key"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be 0 (no limit) or more")
+        if self.rate_limit_window <= timedelta(0):
+            raise SettingsError(f"{PREFIX}RATE_LIMIT_WINDOW must be longer than nothing")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy)
+            except ValueError:
+                raise SettingsError(
+                    f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is no IP address or network"
+                ) from None
 
     @property
     def database(self) -> str:

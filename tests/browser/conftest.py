@@ -96,6 +96,8 @@ def live_server(
         "FORMKIT_PORT": str(port),
         "FORMKIT_FRAME_ANCESTORS": host_origin,
         "FORMKIT_TEST_NOW": NOW.isoformat(),
+        # The clock stands still (serve.py), so a rate limit's budget would never refill.
+        "FORMKIT_RATE_LIMIT_ANONYMOUS": "0",
         "FORMKIT_EID_TRUST_DIR": str(eid_trust),
     }
     log = data_dir / "server.log"

@@ -9,6 +9,7 @@ from typing import Any
 import anyio.to_thread
 import msgspec
 from litestar import Request, Response, Router, get, post
+from litestar.connection import ASGIConnection
 from litestar.params import FromPath
 from litestar.response import Stream
 
@@ -206,13 +207,18 @@ def _form(request: Request[Any, Any, Any], form_id: str) -> Form:
     return form
 
 
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The token of an `Authorization: Bearer <token>` header; empty without one."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def _authorise(request: Request[Any, Any, Any], scope: str, form_id: str | None) -> ApiKey:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    token = bearer_token(request)
     challenge = {"WWW-Authenticate": 'Bearer realm="formkit"'}
-    if scheme.lower() != "bearer" or not token.strip():
+    if not token:
         raise ProblemError("unauthenticated", "Stuur een API-sleutel mee.", headers=challenge)
-    key = services(request).api_keys.authenticate(token.strip())
+    key = services(request).api_keys.authenticate(token)
     if key is None:
         raise ProblemError(
             "unauthenticated", "Deze API-sleutel is onbekend of ingetrokken.", headers=challenge

@@ -16,6 +16,7 @@ from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
 from formkit.web import api, log, pages, security, verification
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
+from formkit.web.ratelimit import RateLimitMiddleware
 from formkit.web.services import Services
 
 logger = logging.getLogger("formkit")
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         ],
         lifespan=[lifespan, pages.draft_sweeper],
         before_send=[security.headers_hook(settings)],
+        middleware=[RateLimitMiddleware(services.rate_limits, services.api_keys)],
         exception_handlers={Exception: _handle},
         request_max_body_size=settings.max_request_bytes,
         openapi_config=None,

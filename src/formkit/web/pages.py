@@ -88,6 +88,7 @@ _GENERIC_ERRORS = {
     ),
     405: ("Dat kan hier niet", "Deze pagina kan dat niet verwerken. Ga terug en probeer opnieuw."),
     413: ("Te groot", "Wat u verstuurde, is te groot. Kies kleinere bestanden en probeer opnieuw."),
+    429: ("Te veel aanvragen", "U stuurde te veel aanvragen kort na elkaar. Wacht even."),
     500: (
         "Er ging iets mis",
         "Er ging iets mis bij ons. Uw antwoorden zijn bewaard. Probeer het later opnieuw.",
@@ -415,7 +416,7 @@ def error_response(request: Request[Any, Any, Any], error: Exception) -> Respons
     except Exception:  # a broken template must not hide the error it was to show
         log.exception("error page failed to render")
         html = f"<!DOCTYPE html><html lang=nl><title>{title}</title><h1>{title}</h1><p>{detail}"
-    headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
+    headers = dict(error.headers or {}) if isinstance(error, HTTPException | ProblemError) else {}
     return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 

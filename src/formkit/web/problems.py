@@ -62,6 +62,13 @@ TYPES = {
             "Validation against the form failed; `problems` lists each with its JSON Pointer.",
         ),
         ProblemType(
+            "too-many-requests",
+            429,
+            "Te veel aanvragen",
+            "Over the limit of requests per API key or client address; retry after the number "
+            "of seconds in the Retry-After header.",
+        ),
+        ProblemType(
             "unavailable",
             503,
             "Tijdelijk niet beschikbaar",

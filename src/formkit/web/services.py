@@ -31,6 +31,7 @@ from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore, StoredReceipt
 from formkit.store.webhooks import Webhooks
 from formkit.store.writer import ProcessWriter, dossier_store
+from formkit.web._limiter import RateLimits
 from formkit.work import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, serve, stored_jws
 
 
@@ -52,6 +53,7 @@ class Services:
     renderer: Renderer  # the citizen pages' HTML, from renderers/templates
     outbox: Outbox  # work after a filing (webhooks), done by formkit.work
     webhooks: Webhooks  # integrators' subscriptions
+    rate_limits: RateLimits  # requests per client on /verificatie and the API, in this process
 
     @classmethod
     def build(
@@ -60,7 +62,7 @@ class Services:
         clock: Callable[[], datetime] | None = None,
         catalogue: Catalogue | None = None,
     ) -> Services:
-        """Open everything; tests hand in a clock for the moment of filing, and loaded forms."""
+        """Open everything; tests hand in a clock (filing, rate limits), and loaded forms."""
         catalogue = catalogue or Catalogue.load(settings.schemas_dir)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database)
@@ -85,6 +87,7 @@ class Services:
             renderer=Renderer(settings.renderers_dir / "templates"),
             outbox=_outbox(engine, settings),
             webhooks=Webhooks(engine),
+            rate_limits=RateLimits.of(settings, *(() if clock is None else (_seconds(clock),))),
         )
 
     async def receipt_jws(self, stored: StoredReceipt) -> str:
@@ -112,6 +115,10 @@ def services(request: Request[Any, Any, Any]) -> Services:
     """The services of the app serving `request`."""
     found: Services = request.app.state.services
     return found
+
+
+def _seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
+    return lambda: clock().timestamp()
 
 
 def _eid_trust(settings: Settings) -> EidTrust:
