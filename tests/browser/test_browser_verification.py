@@ -2,8 +2,9 @@
 
 The draft is filed over plain HTTP (tests/web's page helper against the live server): the
 browser tests of the flow already file in Chromium. Then a citizen downloads the PDF from the
-confirmation page and uploads it on /verificatie, as is and with one byte changed; every page
-on the way passes axe-core.
+confirmation page, follows its QR code (read off the rendered PDF, as a phone would) and
+uploads it on /verificatie, as is and with one byte changed; every page on the way passes
+axe-core.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 from tests.browser.conftest import LiveServer, axe_violations, screenshot
+from tests.receipts.receipt_support import qr_codes
 from tests.web.conftest import PDF, to_review
 
 GENUINE = "Dit ontvangstbewijs is echt"
@@ -61,10 +63,16 @@ def test_a_citizen_downloads_the_receipt_and_checks_it(
     receipt = tmp_path / download.suggested_filename
     download.save_as(receipt)
 
-    page.goto(f"{live_server.url}/verificatie?dossier={number}")  # the receipt's QR code
+    (link,) = qr_codes(receipt.read_bytes())
+    assert link.startswith(f"{live_server.url}/verificatie?code=")
+    assert number not in link
+    page.goto(link)
+    expect(page.locator("#fk-register-title")).to_contain_text(number)
     expect(page.get_by_text("Ja, ingediend op")).to_be_visible()
     screenshot(page, "verificatie-qr")
     found["verificatie-qr"] = axe_violations(page)
+    page.goto(f"{live_server.url}/verificatie?dossier={number}")  # a QR code from before codes
+    found["verificatie-oude-qr"] = axe_violations(page)
     page.goto(f"{live_server.url}/verificatie")
     expect(page.locator("h1")).to_have_text("Een ontvangstbewijs controleren")
     found["verificatie"] = axe_violations(page)
@@ -97,11 +105,19 @@ def test_the_qr_link_and_a_check_work_without_javascript(
     page = no_script_context.new_page()
     page.goto(confirmation_url)
     number = page.locator(".fk-panel__number").inner_text()
-    page.goto(f"{live_server.url}/verificatie?dossier={number}")
+    with httpx.Client(base_url=live_server.url) as client:
+        pdf = client.get(confirmation_url.replace("/bevestiging", "/ontvangstbewijs.pdf"))
+        jws = client.get(confirmation_url.replace("/bevestiging", "/ontvangstbewijs.jws"))
+    (link,) = qr_codes(pdf.content)
+    page.goto(link)
     expect(page.locator("#fk-register-title")).to_contain_text(number)
     expect(page.get_by_text("Ja, ingediend op")).to_be_visible()
-    with httpx.Client(base_url=live_server.url) as client:
-        jws = client.get(confirmation_url.replace("/bevestiging", "/ontvangstbewijs.jws"))
+    # The QR code of a receipt from before codes names the number: it looks nothing up.
+    page.goto(f"{live_server.url}/verificatie?dossier={number}")
+    expect(page.locator("#fk-register-title")).to_have_text(
+        "Dit ontvangstbewijs controleert u met het bestand"
+    )
+    expect(page.get_by_text(number)).to_have_count(0)
     jws_file = {
         "name": "ontvangstbewijs.jws",
         "mimeType": "application/jose",
