@@ -167,12 +167,14 @@ def test_the_limiter_forgets_clients_that_are_back_at_a_full_budget() -> None:
     assert limiter.take("client 0") == 0
 
 
-def test_an_ipv6_client_counts_per_64_network() -> None:
+def test_an_ipv6_client_counts_per_64_network_and_an_ipv4_client_per_address() -> None:
     def address(host: str) -> str:
         return client_address({"client": (host, 5000)})  # type: ignore[typeddict-item]
 
-    assert address("2001:db8:1:2::1") == address("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert address("2001:db8:1:2::1") == address("2001:0db8:1:2:ffff::9")
+    assert address("2001:db8:1:2::1") == "20010db800010002/64"
     assert address("2001:db8:1:3::1") != address("2001:db8:1:2::1")
+    assert address("::ffff:192.0.2.7") == "192.0.2.7"  # IPv4 on a dual-stack socket
     assert address("192.0.2.7") == "192.0.2.7"
     assert address("testclient") == "testclient"
 

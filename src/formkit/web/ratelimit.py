@@ -29,7 +29,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from formkit.store.apikeys import ApiKeys
+from formkit.store.apikeys import ApiKey, ApiKeys
 from formkit.web._limiter import RateLimits
 from formkit.web.api import bearer_token
 from formkit.web.problems import ProblemError
@@ -60,19 +60,19 @@ class RateLimitMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send)
 
     def _wait(self, scope: Scope) -> float:
-        token = bearer_token(ASGIConnection[Any, Any, Any, Any](scope))
-        key = self.api_keys.authenticate(token) if token and _is_api(scope) else None
+        key = self._api_key(scope) if _under(scope, "/api") else None
         if key is not None:
             return self.limits.per_key.take(key.id)
         return self.limits.per_address.take(client_address(scope))
 
+    def _api_key(self, scope: Scope) -> ApiKey | None:
+        """The request's valid API key (remembered by `ApiKeys` for the handler to ask again)."""
+        token = bearer_token(ASGIConnection[Any, Any, Any, Any](scope))
+        return self.api_keys.authenticate(token) if token else None
+
 
 def _unlimited(scope: Scope) -> bool:
     return not any(_under(scope, root) for root in LIMITED_PATHS)
-
-
-def _is_api(scope: Scope) -> bool:
-    return _under(scope, "/api")
 
 
 def _under(scope: Scope, root: str) -> bool:
@@ -83,11 +83,13 @@ def _under(scope: Scope, root: str) -> bool:
 def client_address(scope: Scope) -> str:
     """Whom a request counts against: its client's IPv4 address, or IPv6 /64 network."""
     client = scope.get("client")
-    host = client[0] if client else ""
+    host: str = client[0] if client else ""
+    if ":" not in host:
+        return host  # IPv4 as the server wrote it, or no address (a test client, a socket)
     try:
-        address = ipaddress.ip_address(host)
+        address = ipaddress.IPv6Address(host)
     except ValueError:
-        return host  # not an address (a test client, a Unix socket): counted as it is
-    if address.version == 6:
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
+        return host
+    if address.ipv4_mapped is not None:  # an IPv4 client of a dual-stack socket
+        return str(address.ipv4_mapped)
+    return f"{int(address) >> 64:016x}/64"

@@ -14,12 +14,12 @@ the eID cards the service trusts. It never looks the receipt up: a receipt is ge
 the city sealed it, whatever this server's database says.
 
 Anyone may open this page, so the register lookup says only which dossier was filed and when;
-never what was filed or by whom. It looks up the receipt's random code (`receipts.VERIFICATION_
-CODE`, 128 bits), never a dossier number: numbers are gapless, and looking them up one after
-the other would tell anyone how many filings came in and when. The code reveals no more than
-the receipt that carries it, and is not logged by formkit (an access log shows it as part of
-the URL). What a person uploads is read in memory (the receipt) or only hashed (the
-attachments), and never stored.
+never what was filed or by whom. It looks up the random code in the receipt's link (128 bits,
+`formkit.receipts.verification_code`), never a dossier number: numbers are gapless, and trying
+them one after the other told anyone how many filings came in, and when. The code says no more
+than the receipt that carries it; formkit logs it nowhere (an access log shows it in the URL).
+What a person uploads is read in memory (the receipt) or only hashed (the attachments), and
+never stored. How often one client may look up or check: `ratelimit`.
 """
 
 from __future__ import annotations
