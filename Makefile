@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/filing.py
 	$(BIN)/python benchmarks/receipts.py
+	$(BIN)/python benchmarks/large_bodies.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

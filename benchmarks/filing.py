@@ -339,7 +339,7 @@ def free_port() -> int:
 
 
 def wait_up(url: str, method: str = "GET") -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded, shared machine takes its time to start
     while time.monotonic() < deadline:
         try:
             httpx.request(method, url, content=b"{}", timeout=1)

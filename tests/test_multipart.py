@@ -105,6 +105,7 @@ async def read(
     content_type: str = CONTENT_TYPE,
     max_field_bytes: int = MAX_FIELD_BYTES,
     max_fields: int = MAX_FIELDS,
+    max_text_bytes: int | None = None,
 ) -> MultipartResult:
     stream = in_chunks(body) if isinstance(body, bytes) else body
     return await read_multipart(
@@ -114,6 +115,7 @@ async def read(
         store=store,
         max_field_bytes=max_field_bytes,
         max_fields=max_fields,
+        max_text_bytes=max_text_bytes,
     )
 
 
@@ -399,6 +401,16 @@ async def test_a_text_field_of_the_limit_is_kept_and_one_byte_more_refused(
         await read(encode([field("opmerking", "x" * (MAX_FIELD_BYTES + 1))]), store)
     assert too_large.value.name == "opmerking"
     assert too_large.value.limit == MAX_FIELD_BYTES
+
+
+async def test_the_text_fields_together_are_held_to_their_own_limit(
+    store: FileBlobStore,
+) -> None:
+    parts = [field(f"veld{i}", "x" * 600) for i in range(5)]
+    assert len((await read(encode(parts), store, max_text_bytes=3000)).fields) == 5
+    with pytest.raises(FieldTooLargeError) as too_large:
+        await read(encode([*parts, field("nog", "x")]), store, max_text_bytes=3000)
+    assert (too_large.value.name, too_large.value.limit) == ("nog", 3000)
 
 
 async def test_more_parts_than_allowed_are_refused(store: FileBlobStore) -> None:

@@ -1,7 +1,8 @@
 """A multipart/form-data body read as a stream: text fields kept, files streamed to the store.
 
-Nothing is held beyond one incoming chunk and the text fields (each at most `max_field_bytes`,
-at most `max_fields` parts in all). Each file part goes straight into a `BlobWriter` with the
+Nothing is held beyond one incoming chunk, a part's headers (python-multipart bounds them) and
+the text fields (each at most `max_field_bytes`, all together at most `max_text_bytes`, at
+most `max_fields` parts in all). Each file part goes straight into a `BlobWriter` with the
 limits of its field, so an upload that is too large or of the wrong type is cut off mid-body.
 
 Errors:
@@ -10,7 +11,8 @@ FormkitError
 └── MultipartError              carries `committed`: the files stored before it happened
     ├── MalformedMultipartError  not multipart/form-data, a broken or truncated body
     ├── TooManyFieldsError       more than `max_fields` parts; carries `limit`
-    ├── FieldTooLargeError       a text field over `max_field_bytes`; carries `name`, `limit`
+    ├── FieldTooLargeError       a text field over `max_field_bytes`, or the text fields over
+    │                            `max_text_bytes`; carries `name`, `limit`
     ├── UnexpectedFileError      a file for a field that takes none; carries `name`
     └── FileRefusedError         a file over its limits; carries `name`, `label` and `reason`
                                  (an `UploadTooLargeError` or a `MediaTypeRefusedError`)
@@ -112,14 +114,17 @@ async def read_multipart(
     store: BlobSink,
     max_field_bytes: int,
     max_fields: int,
+    max_text_bytes: int | None = None,
 ) -> MultipartResult:
     """Read the body `stream` sent with `content_type`, storing its files in `store`.
 
     A file part goes to the store with `file_limits(name)`; a field without limits takes no file
     (an empty file input is skipped all the same). `max_fields` counts every part, files too;
-    `max_field_bytes` holds for each text field.
+    `max_field_bytes` holds for each text field, `max_text_bytes` for all of them together
+    (None: `max_fields` times `max_field_bytes`).
     """
-    reader = _Reader(store, file_limits, max_field_bytes, max_fields)
+    max_text = max_fields * max_field_bytes if max_text_bytes is None else max_text_bytes
+    reader = _Reader(store, file_limits, _TextLimits(max_field_bytes, max_text), max_fields)
     try:
         parser = MultipartParser(boundary(content_type), reader.events.callbacks())
         async for chunk in stream:
@@ -208,6 +213,12 @@ class _Events:
         self._value.clear()
 
 
+@dataclass(frozen=True, slots=True)
+class _TextLimits:
+    per_field: int
+    in_all: int
+
+
 @dataclass(slots=True)
 class _TextPart:
     name: str
@@ -225,7 +236,7 @@ class _FilePart:
 
 class _Reader:
     def __init__(
-        self, store: BlobSink, file_limits: FileLimits, max_field_bytes: int, max_fields: int
+        self, store: BlobSink, file_limits: FileLimits, text_limits: _TextLimits, max_fields: int
     ) -> None:
         self.events = _Events()
         self.fields: list[tuple[str, str]] = []
@@ -233,7 +244,8 @@ class _Reader:
         self.complete = False
         self._store = store
         self._file_limits = file_limits
-        self._max_field_bytes = max_field_bytes
+        self._text_limits = text_limits
+        self._text_bytes = 0
         self._max_fields = max_fields
         self._parts = 0
         self._part: _TextPart | _FilePart | None = None
@@ -269,8 +281,11 @@ class _Reader:
     async def _data(self, data: memoryview) -> None:
         part = self._part
         if isinstance(part, _TextPart):
-            if len(part.value) + len(data) > self._max_field_bytes:
-                raise FieldTooLargeError(part.name, self._max_field_bytes)
+            self._text_bytes += len(data)
+            if self._text_bytes > self._text_limits.in_all:
+                raise FieldTooLargeError(part.name, self._text_limits.in_all)
+            if len(part.value) + len(data) > self._text_limits.per_field:
+                raise FieldTooLargeError(part.name, self._text_limits.per_field)
             part.value += data
             return
         assert part is not None

@@ -38,6 +38,7 @@ from formkit.web._multipart import (
 
 MAX_FIELD_BYTES = 100_000  # a long text answer is a few thousand characters
 MAX_FIELDS = 5_000  # a step with many rows of a repeatable group has many controls
+MAX_TEXT_BYTES = 2_000_000  # all fields together: as much as answers on the API may take
 _TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
 
@@ -81,6 +82,7 @@ async def read_post(
             store=tolerant,
             max_field_bytes=MAX_FIELD_BYTES,
             max_fields=MAX_FIELDS,
+            max_text_bytes=MAX_TEXT_BYTES,
         )
     except MultipartError as error:
         for uploaded in error.committed:

@@ -2,19 +2,22 @@
 
 Files are staged while the request streams in: hashed, size- and type-checked, and kept out
 of the blob store until the filing is accepted. A refused request therefore leaves no blob
-behind, and a blob shared with another dossier is never touched.
+behind, and a blob shared with another dossier is never touched. JSON is counted while it
+streams in too, and refused as soon as it passes `MAX_JSON_BYTES`; it is decoded strictly
+(`_strict_json`: no key twice in one object, no deep nesting).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
 from litestar import Request
 
+from formkit import _strict_json
 from formkit._filing import Blob, attachment_refs
 from formkit._model import Form
 from formkit.blobs import (
@@ -30,6 +33,7 @@ from formkit.web._multipart import (
     FileRefusedError,
     MalformedMultipartError,
     MultipartError,
+    MultipartResult,
     TooManyFieldsError,
     UnexpectedFileError,
     read_multipart,
@@ -39,6 +43,7 @@ from formkit.web.problems import ProblemError
 ANSWERS_PART = "answers"
 SIGNATURE_PART = "signature"  # `formkit sign`'s output, for forms that need an eID signature
 MAX_JSON_BYTES = 2_000_000
+MAX_TEXT_BYTES = MAX_JSON_BYTES + 100_000  # the answers, and a signature of a few KB
 TEXT_PARTS = frozenset({ANSWERS_PART, SIGNATURE_PART})
 UNBOUNDED_FILES = 50  # for a list of files without maxItems
 MAX_FILES = 500
@@ -89,19 +94,39 @@ async def read_submission(
 
 
 async def _json_answers(request: Request[Any, Any, Any]) -> Any:
-    body = await request.body()
-    if len(body) > MAX_JSON_BYTES:
-        raise ProblemError("too-large", "De antwoorden zijn te groot.")
+    """The JSON body, read no further than its limit: a larger one costs no memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and (len(declared) > 9 or int(declared) > MAX_JSON_BYTES):
+        raise _json_too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_JSON_BYTES:
+            raise _json_too_large()
     return _decode(body)
 
 
-def _decode(body: bytes) -> Any:
+def _json_too_large() -> ProblemError:
+    return ProblemError(
+        "too-large", f"De antwoorden zijn te groot: hoogstens {MAX_JSON_BYTES / 1e6:g} MB JSON."
+    )
+
+
+def _decode(body: bytes | bytearray | str) -> Any:
     try:
-        return msgspec.json.decode(body)
-    except msgspec.DecodeError as error:
-        raise ProblemError(
-            "malformed-json", f"De antwoorden zijn geen geldige JSON: {error}."
-        ) from None
+        return _strict_json.decode(body)
+    except _strict_json.JsonError as error:
+        raise ProblemError("malformed-json", _json_refusal(error)) from None
+
+
+def _json_refusal(error: _strict_json.JsonError) -> str:
+    if isinstance(error, _strict_json.DuplicateKeyError):
+        key = error.key if len(error.key) <= 40 else error.key[:40] + "…"
+        return f"De antwoorden noemen de sleutel '{key}' twee keer in hetzelfde object."
+    if isinstance(error, _strict_json.TooDeepError):
+        limit = _strict_json.MAX_DEPTH
+        return f"De antwoorden zijn te diep genest: hoogstens {limit} niveaus."
+    return f"De antwoorden zijn geen geldige JSON: {error}."
 
 
 async def _multipart(
@@ -116,31 +141,45 @@ async def _multipart(
             store=store.staging(),
             max_field_bytes=MAX_JSON_BYTES,
             max_fields=len(TEXT_PARTS) + _most_files(form),
+            max_text_bytes=MAX_TEXT_BYTES,
         )
     except MultipartError as error:
         for uploaded in error.committed:
             await store.staged(uploaded.info).discard()
         raise _refusal(error) from None
-    staged = {f.name: store.staged(f.info, label=f.label) for f in result.files}
-    submission = Submission(None, staged)
+    staged = [store.staged(f.info, label=f.label) for f in result.files]
+    try:
+        return _submission(form, result, staged)
+    except ProblemError:
+        for each in staged:
+            await each.discard()
+        raise
+
+
+def _submission(form: Form, result: MultipartResult, staged: list[StagedBlob]) -> Submission:
+    _check_parts_unique(result)
     texts = dict(result.fields)
     if ANSWERS_PART not in texts:
-        await submission.discard()
         raise ProblemError("malformed-request", "Het deel 'answers' met de antwoorden ontbreekt.")
-    try:
-        submission.answers = _decode(texts[ANSWERS_PART].encode())
-        if SIGNATURE_PART in texts:
-            submission.signature = _signature(texts[SIGNATURE_PART])
-        _check_references(form, submission)
-    except ProblemError:
-        await submission.discard()
-        raise
+    by_reference = {uploaded.name: s for uploaded, s in zip(result.files, staged, strict=True)}
+    submission = Submission(_decode(texts[ANSWERS_PART]), by_reference)
+    if SIGNATURE_PART in texts:
+        submission.signature = _signature(texts[SIGNATURE_PART])
+    _check_references(form, submission)
     return submission
+
+
+def _check_parts_unique(result: MultipartResult) -> None:
+    """A part named twice would leave it to chance which one counts: neither does."""
+    names = [f.name for f in result.files] + [n for n, _ in result.fields if n in TEXT_PARTS]
+    twice = [name for name, count in Counter(names).items() if count > 1]
+    if twice:
+        raise ProblemError("malformed-request", f"Het deel '{twice[0]}' komt meer dan eens voor.")
 
 
 def _signature(text: str) -> CitizenSignature:
     try:
-        return CitizenSignature.from_document(_decode(text.encode()))
+        return CitizenSignature.from_document(_decode(text))
     except (ValueError, ProblemError):
         raise ProblemError("signature-malformed", MESSAGES["signature-malformed"]) from None
 
