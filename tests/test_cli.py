@@ -76,6 +76,24 @@ def test_broken_answers_json_names_line_and_column(
     assert "invalid JSON (line 2, column 4)" in err
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"organisator": {}, "organisator": {}}', "the key 'organisator' appears twice"),
+        (b"[" * 100_000, "nested deeper than 64 levels"),
+        (b'{"naam": "\xff"}', "invalid JSON: not UTF-8"),
+    ],
+)
+def test_answers_the_api_would_refuse_are_refused_with_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "antwoorden.json"
+    path.write_bytes(content)
+    status, _, err = run(capsys, "validate", str(SCHEMAS / "evenement.json"), str(path))
+    assert status == 2
+    assert message in err
+
+
 @pytest.mark.parametrize("form_id", FORM_IDS)
 def test_example_validates_and_invalid_example_has_one_problem(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, form_id: str

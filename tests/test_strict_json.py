@@ -18,7 +18,7 @@ from formkit._strict_json import (
     JsonError,
     TooDeepError,
     decode,
-    line_and_column,
+    explain,
 )
 
 # Documents are written by hand below, so that an object may name a key twice and every way
@@ -193,12 +193,14 @@ def test_bytes_that_are_not_utf8_are_refused() -> None:
         decode(b'{"a":"\xff\xfe"}')
 
 
-def test_a_syntax_error_says_where() -> None:
-    text = '{"organisator": \n  {,}\n}'
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [('{"organisator": \n  {,}\n}', "(line 2, column 4)"), ('{"é": ', "(line 1, column 7)")],
+)
+def test_a_syntax_error_says_where(text: str, where: str) -> None:
     with pytest.raises(InvalidJsonError) as refused:
         decode(text)
-    assert refused.value.position is not None
-    assert line_and_column(text, refused.value.position) == (2, 4)
+    assert explain(refused.value, text).startswith(f"invalid JSON {where}: ")
 
 
 def test_numbers_are_msgspecs() -> None:

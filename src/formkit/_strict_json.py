@@ -69,8 +69,7 @@ def decode(data: bytes | bytearray | str) -> Any:
     try:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as error:
-        found = _POSITION.search(str(error))
-        raise InvalidJsonError(str(error), int(found.group(1)) if found else None) from None
+        raise InvalidJsonError(str(error), _position(str(error), len(data))) from None
     except UnicodeDecodeError as error:  # its offset is within one string: not telling
         raise InvalidJsonError(f"not UTF-8: {error.reason}") from None
     except RecursionError:
@@ -84,7 +83,23 @@ def decode(data: bytes | bytearray | str) -> Any:
     return document
 
 
-def line_and_column(data: bytes | bytearray | str, position: int) -> tuple[int, int]:
+def explain(error: JsonError, data: bytes | bytearray | str) -> str:
+    """`error` in `data` as a command line says it: what is wrong and, if known, where."""
+    if isinstance(error, InvalidJsonError) and error.position is not None:
+        line, column = _line_and_column(data, error.position)
+        return f"invalid JSON (line {line}, column {column}): {error}"
+    return f"invalid JSON: {error}"
+
+
+def _position(message: str, length: int) -> int | None:
+    """The byte offset msgspec's `message` names; the end, for a document cut short."""
+    found = _POSITION.search(message)
+    if found:
+        return int(found.group(1))
+    return length if "truncated" in message else None
+
+
+def _line_and_column(data: bytes | bytearray | str, position: int) -> tuple[int, int]:
     """Where the byte at `position` is, as an editor counts: line and column, from 1."""
     raw = data.encode(errors="surrogatepass") if isinstance(data, str) else bytes(data)
     before = raw[:position].decode(errors="replace")

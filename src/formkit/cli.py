@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from formkit import _strict_json
 from formkit._cli_ops import add_operator_commands
 from formkit._cli_outbox import add_outbox_commands
 from formkit._errors import FormError
@@ -24,7 +25,6 @@ from formkit._metaschema import meta_schema
 from formkit._model import Form
 from formkit._rules import CITY_TIME_ZONE
 from formkit._scaffold import scaffold
-from formkit._sources import read_json
 from formkit._validate import validate
 from formkit.eid import add_sign_command
 from formkit.receipts import add_verify_command
@@ -163,16 +163,18 @@ def _form(arguments: argparse.Namespace) -> Form:
 
 
 def _read_answers(name: str) -> Any:
+    """The answers as the API would read them: strictly (no key twice, no deep nesting)."""
+    data: bytes | str
     if name == "-":
-        try:
-            return json.loads(sys.stdin.read())
-        except json.JSONDecodeError as error:
-            where = f"line {error.lineno}, column {error.colno}"
-            raise UsageError(f"stdin: invalid JSON ({where})") from None
-    path = Path(name)
-    if not path.is_file():
+        data, label = sys.stdin.read(), "stdin"
+    elif Path(name).is_file():
+        data, label = Path(name).read_bytes(), name
+    else:
         raise UsageError(f"{name}: no such file")
-    return read_json(path)
+    try:
+        return _strict_json.decode(data)
+    except _strict_json.JsonError as error:
+        raise UsageError(f"{label}: {_strict_json.explain(error, data)}") from None
 
 
 def _moment(text: str) -> datetime:

@@ -163,6 +163,11 @@ def test_sign_with_the_wrong_token_fails_with_status_1(
         ('{"digest": "AAAA", "hash": "SHA-384"}', "a SHA-384 digest has 48 bytes, not 3"),
         ('{"digest": "AAAA", "hash": "SHA-1"}', "unknown hash 'SHA-1'"),
         ("[]", 'expected {"digest": base64, "hash": name}'),
+        ("[" * 100_000, "invalid JSON: nested deeper than 64 levels"),
+        (
+            '{"digest": "AAAA", "hash": "SHA-384", "hash": "SHA-256"}',
+            "the key 'hash' appears twice",
+        ),
     ],
 )
 def test_sign_refuses_an_unreadable_digest_document_with_status_2(

@@ -98,6 +98,19 @@ def test_json_that_is_not_canonical_is_refused(jws_receipt: str) -> None:
         parse_jws(f"{header}.{_b64url(pretty)}.{signature}")
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"type": "x", "type": "y"}'],
+    ids=["nested deep", "a key twice"],
+)
+def test_a_payload_that_is_not_one_json_document_is_refused(
+    jws_receipt: str, payload: bytes
+) -> None:
+    header, _, signature = jws_receipt.split(".")
+    with pytest.raises(ReceiptError, match="not JSON"):
+        parse_jws(f"{header}.{_b64url(payload)}.{signature}")
+
+
 def test_base64url_with_stray_bits_is_refused(jws_receipt: str) -> None:
     header, _, signature = jws_receipt.split(".")
     payload = _b64url(b'{"a":1}')  # 7 bytes: 10 characters, the last one with 4 unused bits

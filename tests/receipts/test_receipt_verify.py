@@ -236,10 +236,15 @@ def test_changed_answers_are_detected(
         assert _failed(report) == ["answers"], path
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [b"{'a': 1}", b"[" * 100_000 + b"]" * 100_000, b'{"a": 1, "a": 2}'],
+    ids=["not JSON", "nested deep", "a key twice"],
+)
 def test_answers_that_are_no_json_are_detected(
-    jws_receipt: str, seal_root: x509.Certificate
+    jws_receipt: str, seal_root: x509.Certificate, answers: bytes
 ) -> None:
-    report = verify_receipt(jws_receipt.encode(), trust_roots=[seal_root], answers=b"{'a': 1}")
+    report = verify_receipt(jws_receipt.encode(), trust_roots=[seal_root], answers=answers)
     assert _failed(report) == ["answers"]
 
 

@@ -185,8 +185,13 @@ def test_a_refused_signature_says_why_and_files_nothing(
         (b"%PDF-1.4 geen handtekening", NOT_A_SIGNATURE),
         (b'{"signature": "@@", "certificate": "@@"}', NOT_A_SIGNATURE),
         (b"x" * 70_000, NOT_A_SIGNATURE),
+        (b"[" * 60_000, NOT_A_SIGNATURE),
+        (
+            b'{"hash": "SHA-384", "hash": "SHA-256", "signature": "", "certificate": ""}',
+            NOT_A_SIGNATURE,
+        ),
     ],
-    ids=["no file", "a PDF", "broken base64", "too large"],
+    ids=["no file", "a PDF", "broken base64", "too large", "nested deep", "a key twice"],
 )
 def test_a_file_that_is_no_signature_is_refused_at_the_file_input(
     services: Services, signing_page: Page, content: bytes | None, message: str

@@ -8,6 +8,7 @@ the `?code=` lookup, which tests/test_dossiers.py covers on both backends.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -317,6 +318,13 @@ def test_a_file_too_large_for_a_receipt_is_refused(client: TestClient[Any]) -> N
     assert page.status == 413
     assert page.errors == [TOO_LARGE]
     assert page.named("ontvangstbewijs")  # choose another at once
+
+
+def test_a_jws_of_deeply_nested_json_is_not_in_order(client: TestClient[Any]) -> None:
+    nested = base64.urlsafe_b64encode(b"[" * 100_000).rstrip(b"=")
+    page = check(client, nested + b".e30.c2ln", "ontvangstbewijs.jws")
+    assert page.status == 200
+    assert "Niet in orde" in text(page)
 
 
 def test_more_attachments_than_a_dossier_has_are_refused(

@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from formkit import _strict_json
 from formkit.eid._digests import DigestError, check_digest, hash_for_digest_size
 from formkit.eid._pkcs11 import SIGNATURE_KEY_LABEL, SignedDigest, TokenError, sign_digest
 
@@ -105,7 +106,7 @@ def _read_digest(argument: str) -> tuple[bytes, str]:
         return _digest_document(sys.stdin.read(), "stdin")
     path = Path(argument)
     if path.is_file():
-        return _digest_document(path.read_text(encoding="utf-8"), argument)
+        return _digest_document(path.read_bytes(), argument)
     try:
         digest = bytes.fromhex(argument)
         return digest, hash_for_digest_size(len(digest))
@@ -113,13 +114,13 @@ def _read_digest(argument: str) -> tuple[bytes, str]:
         raise _UsageError(f"{argument}: neither a file nor a hex SHA-2 digest") from None
 
 
-def _digest_document(text: str, source: str) -> tuple[bytes, str]:
+def _digest_document(data: bytes | str, source: str) -> tuple[bytes, str]:
     try:
-        document: Any = json.loads(text)
+        document: Any = _strict_json.decode(data)
+    except _strict_json.JsonError as error:
+        raise _UsageError(f"{source}: {_strict_json.explain(error, data)}") from None
+    try:
         hash_name, encoded = document["hash"], document["digest"]
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise _UsageError(f"{source}: invalid JSON ({where})") from None
     except (KeyError, TypeError):
         raise _UsageError(f'{source}: expected {{"digest": base64, "hash": name}}') from None
     try:

@@ -7,10 +7,10 @@ answers, attachment) and never raises on what the receipt or the citizen's files
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from formkit import _strict_json
 from formkit._dutch import moment_text
 from formkit._filing import canonical
 from formkit.eid import SignatureRefused, verify_signed_digest_async
@@ -105,7 +105,7 @@ async def citizen_check(body: ReceiptBody, eid_roots: list[bytes]) -> Check:
 def answers_check(body: ReceiptBody, answers: bytes) -> Check:
     """These answers (JSON) are the ones on the receipt, and the ones the citizen signed."""
     try:
-        document = json.loads(answers)
+        document = _strict_json.decode(answers)
         written = canonical(document)
     except (ValueError, TypeError, OverflowError):
         return fails("answers", "De antwoorden zijn geen leesbare JSON.")

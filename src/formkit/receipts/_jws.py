@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, RSAKey
 
+from formkit import _strict_json
 from formkit._filing import canonical
 from formkit.receipts._document import ReceiptError
 from formkit.receipts._seal import HASH_NAMES, Seal, SealError, algorithm_of, load_certificate
@@ -120,7 +120,7 @@ def _text(token: str | bytes) -> str:
 
 def _canonical_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data)
+        value = _strict_json.decode(data)
         written = canonical(value)
     except (ValueError, TypeError, OverflowError):  # bad JSON, or JSON RFC 8785 cannot write
         raise ReceiptError(f"the JWS {what} is not JSON") from None

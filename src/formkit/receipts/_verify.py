@@ -26,7 +26,6 @@ signature it is.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +45,7 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
+from formkit import _strict_json
 from formkit._dutch import moment_text
 from formkit.receipts._contents import answers_check, attachment_checks, citizen_check, log_checks
 from formkit.receipts._document import Receipt, ReceiptError
@@ -151,7 +151,7 @@ async def _sealed_pdf(data: bytes, roots: list[bytes]) -> _Sealed:
     try:
         parsed = parse_jws(pdf.embedded[EMBEDDED_JWS])
         receipt = Receipt.from_dict(parsed.receipt)
-        shown = json.loads(pdf.embedded[EMBEDDED_JSON])
+        shown = _strict_json.decode(pdf.embedded[EMBEDDED_JSON])
     except KeyError as missing:
         message = f"Het PDF-bestand bevat het ontvangstbewijs niet ({missing} ontbreekt)."
         return _Sealed([fails("readable", message)])

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request
 
+from formkit import _strict_json
 from formkit.blobs import BlobInfo, BlobWriter, UploadLimits
 from formkit.signing import HASH, CitizenSignature
 from formkit.web._multipart import (
@@ -111,8 +111,8 @@ async def read_signature_post(request: Request[Any, Any, Any]) -> SignaturePost:
 
 def _from_file(content: bytes) -> CitizenSignature | Unreadable:
     try:
-        document = json.loads(content)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = _strict_json.decode(content)
+    except _strict_json.JsonError:
         return Unreadable(NOT_A_SIGNATURE)
     if isinstance(document, Mapping) and "digest" in document and "signature" not in document:
         return Unreadable(UNSIGNED_FILE)

@@ -8,11 +8,11 @@ does not make the receipt less genuine.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from formkit import _strict_json
 from formkit._dutch import moment_text, size_text
 from formkit.receipts import RECEIPT_TYPE, ReceiptAttachment, Report
 from formkit.web._verification_post import HashedFile
@@ -140,7 +140,7 @@ def _attachment(attachment: ReceiptAttachment, files: Sequence[HashedFile]) -> A
 def _unsealed_json(data: bytes) -> bool:
     """Whether `data` is a receipt's JSON without its seal (what the PDF shows as a file)."""
     try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):  # not JSON, or nested beyond reason
+        document = _strict_json.decode(data)
+    except _strict_json.JsonError:
         return False
     return isinstance(document, dict) and document.get("type") == RECEIPT_TYPE
