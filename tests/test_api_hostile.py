@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from tests import live
 from tests.conftest import NOW, answers, service_settings
-from tests.test_api import assert_nothing_left, auth, problem
+from tests.test_api import assert_nothing_left, auth, problem, stored_files
 
 from formkit.catalogue import Catalogue
 from formkit.web.app import create_app
@@ -111,6 +111,16 @@ def test_a_text_part_sent_twice_is_refused_and_no_file_kept(
     response = client.post(SUBMISSIONS, files=files, headers=auth(token))
     assert part in problem(response, 400, "malformed-request")["detail"]
     assert_nothing_left(services)
+
+
+def test_two_attachments_of_the_same_bytes_are_kept_once_and_no_copy_stays_staged(
+    client: TestClient[Any], services: Services, token: str
+) -> None:
+    body = live.multipart(answers("evenement", "valid-minimal"))  # two references, one PDF
+    assert body["files"]["grondplan-1"][1] == body["files"]["programma-1"][1]
+    assert client.post(SUBMISSIONS, headers=auth(token), **body).status_code == 201
+    blobs = services.settings.data_dir / "blobs"
+    assert [p.relative_to(blobs).parts[0] for p in stored_files(services)] == ["sha256"]
 
 
 # Size: the limits hold while the body streams in, whatever it claims to be.

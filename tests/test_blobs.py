@@ -321,14 +321,24 @@ async def test_a_malformed_hash_is_refused(backend: Backend, sha256: str) -> Non
         backend.store.exists,
         backend.store.size,
         backend.store.delete,
-        backend.store.promote,
-        backend.store.discard_staged,
+        lambda sha256: backend.store.promote(BlobInfo(sha256, 1, PDF, f"{sha256}.tmp1")),
+        lambda sha256: backend.store.discard_staged(BlobInfo(sha256, 1, PDF, f"{sha256}.tmp1")),
     )
     for call in calls:
         with pytest.raises(ValueError, match="SHA-256"):
             await call(sha256)
     with pytest.raises(ValueError, match="SHA-256"):
         backend.store.open(sha256)
+
+
+@pytest.mark.parametrize("copy", ["", "../../etc/passwd", "{hash}", "{hash}./x", "{other}.tmp1"])
+async def test_a_malformed_staged_copy_is_refused(backend: Backend, copy: str) -> None:
+    sha256, other = sha256_of(b"a"), sha256_of(b"b")
+    staged = BlobInfo(sha256, 1, PDF, copy.format(hash=sha256, other=other))
+    with pytest.raises(ValueError, match="staged copy"):
+        await backend.store.promote(staged)
+    with pytest.raises(ValueError, match="staged copy"):
+        await backend.store.discard_staged(staged)
 
 
 # Staging
@@ -394,10 +404,30 @@ async def test_concurrent_promotions_and_discards_of_one_content(backend: Backen
     assert len(backend.residue()) == 1
 
 
+async def test_filings_of_the_same_content_at_once_leave_no_staged_copy(
+    backend: Backend,
+) -> None:
+    """Each stages two identical attachments and then files or is refused, while the others
+    are staging theirs: no upload may take another's copy."""
+    content = pdf(50_000)
+
+    async def filing(index: int) -> None:
+        attachments = [await stage(backend, content, index * 2 + n) for n in range(2)]
+        for attachment in attachments:
+            await (attachment.promote() if index % 2 else attachment.discard())
+
+    async with anyio.create_task_group() as group:
+        for index in range(24):
+            group.start_soon(filing, index)
+    assert await read(backend.store, sha256_of(content)) == content
+    assert len(backend.residue()) == 1
+
+
 async def test_promoting_what_was_never_staged_is_reported(backend: Backend) -> None:
+    never = BlobInfo(sha256_of(b"never staged"), 12, PDF, f"{sha256_of(b'never staged')}.tmp1")
     with pytest.raises(BlobNotFoundError):
-        await backend.store.promote(sha256_of(b"never staged"))
-    await backend.store.discard_staged(sha256_of(b"never staged"))  # nothing to do: no error
+        await backend.store.promote(never)
+    await backend.store.discard_staged(never)  # nothing to do: no error
 
 
 def test_limits_come_from_the_schema() -> None:
@@ -406,6 +436,31 @@ def test_limits_come_from_the_schema() -> None:
 
 
 # FileBlobStore's own
+
+
+@pytest.mark.parametrize("act", ["promote", "discard"])
+async def test_a_staged_upload_takes_its_own_copy_never_another_of_the_same_content(
+    tmp_path: Path, act: str
+) -> None:
+    """Two requests stage the same bytes; what one does with its upload takes its own copy.
+
+    The request acts on the upload whose copy's name sorts last: a store taking just any copy
+    of the content would take the other request's."""
+    store = FileBlobStore(tmp_path)
+    content = pdf(10_000)
+    uploads = {}
+    for seed in range(2):
+        before = staged_names(store)
+        upload = store.staged(await save(store.staging(), PDF_ONLY, Chunks(content, seed=seed)))
+        (copy,) = staged_names(store) - before
+        uploads[copy] = upload
+    other, mine = sorted(uploads)
+    await getattr(uploads[mine], act)()
+    assert staged_names(store) == {other}
+
+
+def staged_names(store: FileBlobStore) -> set[str]:
+    return {path.name for path in store.staging_dir.iterdir()}
 
 
 async def test_a_blob_file_is_named_by_its_hash(tmp_path: Path) -> None:

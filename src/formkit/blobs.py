@@ -8,8 +8,10 @@ the client's name and type are never trusted.
 
 Uploads of a request that may still be refused go to staging (`store.staging()`): checked and
 hashed like any upload, but out of the store until `promote`d when the filing is accepted, or
-`discard`ed. Each staged upload is its own copy, so two requests staging the same content never
-take each other's; promoting content the store already holds just drops the copy.
+`discard`ed. Each staged upload is its own copy, named in its `BlobInfo`, and only that copy is
+ever promoted or discarded for it: two uploads of the same content (two attachments of one
+filing, or filings at the same moment) never take each other's, so none is left behind.
+Promoting content the store already holds just drops the copy.
 
 `BlobStore` is the interface (one contract suite in `tests/test_blobs.py` runs against every
 implementation); `FileBlobStore` keeps blobs on a local disk. Errors:
@@ -46,6 +48,7 @@ BATCH_BYTES = 256 * 1024  # bytes gathered before one trip to a worker thread
 READ_BYTES = 256 * 1024
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_STAGED_COPY = re.compile(r"([0-9a-f]{64})\.[0-9A-Za-z_]{1,64}")
 _FAN_OUT = re.compile(r"[0-9a-f]{2}")
 
 
@@ -54,6 +57,7 @@ class BlobInfo:
     sha256: str  # lowercase hex
     size: int
     media_type: str  # as sniffed from the bytes
+    staged_copy: str = ""  # an upload into staging: the name of its own copy there
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +140,13 @@ class BlobStore(BlobSink, Protocol):
         """A sink whose committed uploads are staged: kept out of the store until promoted."""
         ...
 
-    async def promote(self, sha256: str) -> None:
-        """Move one staged copy of `sha256` into the store; `BlobNotFoundError` if none is left
-        and the store does not hold it either."""
+    async def promote(self, staged: BlobInfo) -> None:
+        """Move the staged upload's own copy into the store; `BlobNotFoundError` if that copy is
+        gone and the store does not hold its content either."""
         ...
 
-    async def discard_staged(self, sha256: str) -> None:
-        """Remove one staged copy of `sha256`, if any is left."""
+    async def discard_staged(self, staged: BlobInfo) -> None:
+        """Remove the staged upload's own copy, if it is still there."""
         ...
 
     def staged(self, info: BlobInfo, label: str = FALLBACK) -> StagedBlob:
@@ -171,10 +175,10 @@ class StagedBlob:
         return self.info.media_type
 
     async def promote(self) -> None:
-        await self.store.promote(self.info.sha256)
+        await self.store.promote(self.info)
 
     async def discard(self) -> None:
-        await self.store.discard_staged(self.info.sha256)
+        await self.store.discard_staged(self.info)
 
 
 async def save(store: BlobSink, limits: UploadLimits, chunks: AsyncIterable[bytes]) -> BlobInfo:
@@ -259,11 +263,11 @@ class FileBlobStore:
                 if _SHA256.fullmatch(name) and name.startswith(fan_out):
                     yield name
 
-    async def promote(self, sha256: str) -> None:
-        await anyio.to_thread.run_sync(self._promote, check_hash(sha256))
+    async def promote(self, staged: BlobInfo) -> None:
+        await anyio.to_thread.run_sync(self._promote, self._copy_of(staged), staged.sha256)
 
-    async def discard_staged(self, sha256: str) -> None:
-        await anyio.to_thread.run_sync(self._discard_staged, check_hash(sha256))
+    async def discard_staged(self, staged: BlobInfo) -> None:
+        await anyio.to_thread.run_sync(self._copy_of(staged).unlink, True)
 
     async def sweep(self, older_than_seconds: float) -> int:
         """Remove what a crash left in `tmp/` and `staging/`; returns how many files.
@@ -276,9 +280,17 @@ class FileBlobStore:
             ]
         )
 
+    def _copy_of(self, staged: BlobInfo) -> Path:
+        """Where the staged upload's own copy is; a path is never built from anything else."""
+        check_hash(staged.sha256)
+        found = _STAGED_COPY.fullmatch(staged.staged_copy)
+        if found is None or found.group(1) != staged.sha256:
+            raise ValueError(f"not a staged copy of {staged.sha256}: {staged.staged_copy!r}")
+        return self.staging_dir / staged.staged_copy
+
     # What follows runs in a worker thread.
 
-    def _place(self, source: Path, sha256: str) -> None:
+    def _place(self, source: Path, sha256: str) -> str:
         """Make the finished file `source` blob `sha256`, or drop it if the store has that."""
         target = self.path_of(sha256)
         new_folder = _make_folder(target.parent)
@@ -289,31 +301,21 @@ class FileBlobStore:
         _fsync_folder(target.parent)
         if new_folder:
             _fsync_folder(self.blobs)
+        return ""
 
-    def _stage(self, source: Path, sha256: str) -> None:
-        source.replace(self.staging_dir / f"{sha256}.{source.stem}")
+    def _stage(self, source: Path, sha256: str) -> str:
+        """Keep the finished file `source` in staging; the name of this upload's own copy."""
+        name = f"{sha256}.{source.stem}"  # the temporary file's name is unique
+        source.replace(self.staging_dir / name)
         _fsync_folder(self.staging_dir)
+        return name
 
-    def _promote(self, sha256: str) -> None:
-        for copy in self._staged_copies(sha256):
-            try:
-                self._place(copy, sha256)
-            except FileNotFoundError:  # a request staging the same content took this copy
-                continue
-            return
-        if not self.path_of(sha256).is_file():
-            raise BlobNotFoundError(sha256)
-
-    def _discard_staged(self, sha256: str) -> None:
-        for copy in self._staged_copies(sha256):
-            try:
-                copy.unlink()
-            except FileNotFoundError:
-                continue
-            return
-
-    def _staged_copies(self, sha256: str) -> list[Path]:
-        return sorted(self.staging_dir.glob(f"{sha256}.*"))
+    def _promote(self, copy: Path, sha256: str) -> None:
+        try:
+            self._place(copy, sha256)
+        except FileNotFoundError:  # promoted before, or swept as a crash's leftover
+            if not self.path_of(sha256).is_file():
+                raise BlobNotFoundError(sha256) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,12 +363,12 @@ class FileBlobWriter:
         try:
             await self._spill()
             sha256 = self._hash.hexdigest()
-            await anyio.to_thread.run_sync(self._finish, sha256)
+            copy = await anyio.to_thread.run_sync(self._finish, sha256)
         except BaseException:
             await abort_shielded(self)
             raise
         self._done = True
-        return BlobInfo(sha256=sha256, size=self._size, media_type=self._media_type)
+        return BlobInfo(sha256, self._size, self._media_type, staged_copy=copy)
 
     async def abort(self) -> None:
         if self._done:
@@ -404,7 +406,7 @@ class FileBlobWriter:
         self._hash.update(batch)
         self._file.write(batch)
 
-    def _finish(self, sha256: str) -> None:
+    def _finish(self, sha256: str) -> str:
         if self._file is None:  # an empty upload: make its (empty) file all the same
             self._write_batch(bytearray())
         assert self._file is not None
@@ -413,8 +415,9 @@ class FileBlobWriter:
         os.fsync(self._file.fileno())
         self._file.close()
         self._file = None
-        self._settle(self._path, sha256)
+        copy = self._settle(self._path, sha256)
         self._path = None
+        return copy
 
     def _discard(self) -> None:
         if self._file is not None:
@@ -425,7 +428,9 @@ class FileBlobWriter:
 
 
 class _Settle(Protocol):
-    def __call__(self, source: Path, sha256: str) -> None: ...
+    """Puts a finished upload where it belongs; the name of its staged copy, or ""."""
+
+    def __call__(self, source: Path, sha256: str) -> str: ...
 
 
 async def _read_chunks(path: Path, sha256: str) -> AsyncIterator[bytes]:

@@ -59,11 +59,11 @@ class Post:
     async def keep(self, store: BlobStore) -> None:
         """Move the post's staged files into the store: once the post is known to be genuine."""
         for uploaded in self.files:
-            await store.promote(uploaded.info.sha256)
+            await store.promote(uploaded.info)
 
     async def discard(self, store: BlobStore) -> None:
         for uploaded in self.files:
-            await store.discard_staged(uploaded.info.sha256)
+            await store.discard_staged(uploaded.info)
 
 
 async def read_post(
@@ -87,7 +87,7 @@ async def read_post(
     except MultipartError as error:
         for uploaded in error.committed:
             if not isinstance(uploaded.info, _Refused):
-                await store.discard_staged(uploaded.info.sha256)
+                await store.discard_staged(uploaded.info)
         status = 413 if isinstance(error, FieldTooLargeError | TooManyFieldsError) else 400
         raise PostError(status, str(error)) from None
     stored = [f for f in result.files if not isinstance(f.info, _Refused)]
