@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formkit._labels import FALLBACK, MAX_BYTES, sanitise_label
+from formkit._labels import FALLBACK, MAX_BYTES, display_text, sanitise_label
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,17 @@ def test_sanitising_twice_changes_nothing(name: str) -> None:
 def test_letters_and_digits_are_kept(name: str) -> None:
     normal = unicodedata.normalize("NFC", name)
     assert sanitise_label(name + ".pdf") == normal + ".pdf"
+
+
+@pytest.mark.parametrize(
+    "control", list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+def test_display_text_drops_every_bidi_control(control: str) -> None:
+    assert display_text(f"Tom {control}evil") == "Tom evil"
+
+
+@pytest.mark.parametrize(
+    "text", ["خريطة", "東京", "👩\u200d👩\u200d👧", "e\u0301", "tab\tnewline\n"]
+)
+def test_display_text_keeps_every_other_character(text: str) -> None:
+    assert display_text(text) == text

@@ -10,7 +10,8 @@ alone is enough to verify it offline. `_pades.seal_pdf` then seals the whole fil
 Text uses the PDF's built-in Helvetica when every character is Western European (cp1252):
 small and fast. A name beyond that (Ł, Ş, ...) switches the document to the TrueType fonts of
 the layout, embedded as subsets; without them such characters print as `?` (the embedded JSON
-keeps them exactly).
+keeps them exactly). Every text is printed without bidi controls (`display_text`), as the pages
+show it; the embedded JSON keeps those too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from formkit._dutch import moment_text, size_text
+from formkit._labels import display_text
 from formkit.receipts._document import Receipt
 from formkit.receipts._layout import ReceiptLayout
 
@@ -259,7 +261,7 @@ class _Document(FPDF):
         self.set_text_color(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
     def _choose_family(self, texts: Iterable[str]) -> str:
-        if all(_fits_core_fonts(text) for text in texts):
+        if all(_fits_core_fonts(display_text(text)) for text in texts):
             return "helvetica"
         regular, bold = self.layout.regular_font, self.layout.bold_font
         if regular is None or bold is None or not (regular.is_file() and bold.is_file()):
@@ -269,8 +271,10 @@ class _Document(FPDF):
         return _UNICODE_FAMILY
 
     def _safe(self, text: str) -> str:
-        """`text` as the current family can print it: beyond cp1252 only with TrueType."""
-        return text if self.text_family == _UNICODE_FAMILY else _core_safe(text)
+        """`text` as it may be shown, as the current family can print it: beyond cp1252 only
+        with TrueType."""
+        shown = display_text(text)
+        return shown if self.text_family == _UNICODE_FAMILY else _core_safe(shown)
 
 
 def _core_safe(text: str) -> str:

@@ -3,6 +3,11 @@
 Pure: a form, answers and problems in, a string out. The web layer passes what only it knows
 (URLs, the CSRF token, whether the page sits in an iframe) in a `PageContext`; it never needs
 to know the fields of a form.
+
+Every text a template prints is shown without bidi controls (`display_text`): a name or an
+answer cannot reorder itself or the page around it. A value a control sends back with the next
+post is the exception, marked `|exact` in the templates: the citizen's answer stays exactly
+what they typed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import jinja2
 
 from formkit import _pointer
+from formkit._labels import display_text
 from formkit._model import Form, Kind
 from formkit._problems import Problem
 from formkit._validate import in_reading_order
@@ -75,8 +81,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            finalize=_shown,
         )
         self.environment.globals["ACTION"] = ACTION
+        self.environment.filters["exact"] = _Exact
 
     def _render(self, template: str, ctx: PageContext, **values: Any) -> str:
         return self.environment.get_template(template).render(ctx=ctx, **values)
@@ -167,3 +175,15 @@ def _href(form: Form, ctx: PageContext, target: str | None, on_page: bool) -> st
     if on_page:
         return fragment
     return ctx.step_url(form.id, step_of(form, target).id) + fragment
+
+
+class _Exact(str):
+    """A value a control posts back: printed exactly as it is, bidi controls and all."""
+
+    __slots__ = ()
+
+
+def _shown(value: Any) -> Any:
+    """What a template prints: text without bidi controls. Not a subclass of str: what is
+    marked `|exact`, and Markup (a macro's output, whose texts were shown through here)."""
+    return display_text(value) if type(value) is str else value

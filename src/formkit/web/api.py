@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import anyio.to_thread
 import msgspec
@@ -14,6 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from formkit._filing import Filed, IdempotencyConflict
+from formkit._labels import sanitise_label
 from formkit._model import Form
 from formkit.filer import Refused
 from formkit.signing import HASH
@@ -108,9 +110,17 @@ def download_attachment(
             "Content-Length": str(attachment.size),
             "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530
             "X-Content-SHA256": attachment.sha256,
-            "Content-Disposition": "attachment",
+            "Content-Disposition": _disposition(attachment.label),
         },
     )
+
+
+def _disposition(label: str) -> str:
+    """A download of the file under its name (RFC 6266), made safe: no path, no control or bidi
+    character, no quote; in ASCII for old clients, in UTF-8 for the others."""
+    name = sanitise_label(label)
+    fallback = "".join(char if char.isascii() else "_" for char in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @get("/dossiers/{number:str}/receipt")
