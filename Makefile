@@ -34,6 +34,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/filing.py
 	$(BIN)/python benchmarks/receipts.py
