@@ -29,7 +29,13 @@ class ProblemType:
 TYPES = {
     t.slug: t
     for t in (
-        ProblemType("malformed-json", 400, "Ongeldige JSON", "The body is not valid JSON."),
+        ProblemType(
+            "malformed-json",
+            400,
+            "Ongeldige JSON",
+            "The answers are not one JSON document: not JSON, not UTF-8, a key twice in one "
+            "object, or nested deeper than 64.",
+        ),
         ProblemType(
             "malformed-request",
             400,
