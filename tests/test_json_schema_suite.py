@@ -12,22 +12,24 @@ Two runs:
 - `test_suite_as_forms_compile`: the required and optional tests through `Engine.compile`'s
   default, as forms are compiled: formats asserted, formkit's own formats installed.
 
-The suite lives beside the repository (`../shared/data/json-schema-test-suite`, see its
-SOURCE.md). Without it these tests fail: they never skip.
+The suite's draft 2020-12 part is vendored in `tests/json-schema-test-suite/` (its SOURCE.md
+names the upstream commit). Without it these tests fail: they never skip.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import ROOT
 
 from formkit._engine import Engine
 
-SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "json-schema-test-suite"
+SUITE = Path(__file__).resolve().parent / "json-schema-test-suite"
 DRAFT = SUITE / "draft2020-12"
 REMOTES = SUITE / "remotes"
 REMOTE_PREFIX = "http://localhost:1234/"
@@ -35,10 +37,7 @@ REMOTE_PREFIX = "http://localhost:1234/"
 REQUIRED_AND_OPTIONAL = ("*.json", "optional/*.json")
 FORMAT = ("optional/format/*.json",)
 
-MISSING = (
-    f"The JSON Schema Test Suite is missing: expected it at {SUITE} "
-    "(../shared/data/json-schema-test-suite relative to the repository; see its SOURCE.md)."
-)
+MISSING = f"The JSON Schema Test Suite is missing: expected it at {SUITE} (see its SOURCE.md)."
 
 Key = tuple[str, str, str]  # file (relative to draft2020-12/), group, test description
 
@@ -167,6 +166,13 @@ def test_suite_as_forms_compile(
     relative: str | None, group: int, test: int, assert_formats: bool | None
 ) -> None:
     _check(relative, group, test, assert_formats)
+
+
+def test_suite_is_vendored_with_its_license_and_commit() -> None:
+    # A fresh clone with nothing beside it runs the whole suite.
+    assert SUITE.is_relative_to(ROOT)
+    assert "Permission is hereby granted" in (SUITE / "LICENSE").read_text(encoding="utf-8")
+    assert re.search(r"\bcommit\s+[0-9a-f]{40}\b", (SUITE / "SOURCE.md").read_text("utf-8"))
 
 
 def test_suite_is_present() -> None:
