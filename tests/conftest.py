@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
+from tests import postgres_cluster
 
 import formkit
 from formkit.catalogue import Catalogue
@@ -84,25 +85,53 @@ def write_json(path: Path, document: Any) -> Path:
     return path
 
 
-# Databases: every storage contract runs on SQLite and, where FORMKIT_TEST_POSTGRES_URL names
-# a server (CI sets it), on PostgreSQL. A named server that cannot be reached fails the run.
+# Databases: every storage contract runs on SQLite and on PostgreSQL: the server that
+# FORMKIT_TEST_POSTGRES_URL names (CI sets it; one that cannot be reached fails the run), else a
+# throwaway cluster (tests/postgres_cluster.py) when the server binaries are installed.
 POSTGRES_URL = os.environ.get("FORMKIT_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
+NO_POSTGRES = (
+    "FORMKIT_TEST_POSTGRES_URL is not set and the PostgreSQL server binaries are not installed "
+    "(apt-get install postgresql)"
+)
+
+
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return "postgresql: the server FORMKIT_TEST_POSTGRES_URL names"
+    binaries = postgres_cluster.server_binaries()
+    if binaries is None:
+        return f"postgresql: none, its tests skip: {NO_POSTGRES}"
+    return f"postgresql: a throwaway cluster of {binaries}"
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
+def postgres_admin_url() -> Iterator[str]:
+    """The PostgreSQL server of this run, as its superuser."""
+    if POSTGRES_URL:
+        yield POSTGRES_URL
+        return
+    binaries = postgres_cluster.server_binaries()
+    if binaries is None:
+        pytest.skip(NO_POSTGRES)
+    cluster = postgres_cluster.start(binaries)
+    try:
+        yield cluster.url
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres_admin_url: str) -> Iterator[str]:
     """A fresh database on the test server for this run, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("FORMKIT_TEST_POSTGRES_URL is not set")
     name = f"formkit_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = sa.create_engine(_psycopg(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(_psycopg(postgres_admin_url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
         pytest.fail(f"FORMKIT_TEST_POSTGRES_URL is set but the server cannot be reached: {error}")
-    url = sa.engine.make_url(_psycopg(POSTGRES_URL)).set(database=name)
+    url = sa.engine.make_url(_psycopg(postgres_admin_url)).set(database=name)
     yield url.render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
