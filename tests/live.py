@@ -9,8 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,9 @@ from tests.conftest import ROOT, SCHEMAS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+# A server starts in about a second; on a loaded machine (2 cores, several test runs) it took
+# over 30 s.
+START_TIMEOUT = 120.0
 
 
 def free_port() -> int:
@@ -41,15 +44,7 @@ class Server:
 
     def children(self) -> list[int]:
         """The server's own processes: its filing writer (and multiprocessing's helper)."""
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if int(fields[1]) == self.process.pid and process_alive(int(stat.parent.name)):
-                found.append(int(stat.parent.name))
-        return found
+        return children_of(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -58,6 +53,19 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def children_of(pid: int) -> list[int]:
+    """The running processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid and process_alive(int(stat.parent.name)):
+            found.append(int(stat.parent.name))
+    return found
 
 
 def process_alive(pid: int) -> bool:
@@ -77,7 +85,14 @@ def wait_gone(pids: list[int], timeout: float = 10) -> None:
         time.sleep(0.02)
 
 
-def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = None) -> Server:
+def start(
+    data_dir: Path,
+    database_url: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = START_TIMEOUT,
+) -> Server:
+    """A `formkit serve` answering `/health`; stopped again if it does not within `timeout`."""
     port = free_port()
     log = data_dir / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -99,7 +114,11 @@ def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = 
             cwd=ROOT,
         )
     server = Server(process, f"http://127.0.0.1:{port}", log)
-    _wait_until_up(server)
+    try:
+        _wait_until_up(server, timeout)
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
@@ -107,26 +126,36 @@ def start(data_dir: Path, database_url: str, *, env: Mapping[str, str] | None = 
 def running(
     data_dir: Path, database_url: str, count: int = 1, *, env: Mapping[str, str] | None = None
 ) -> Iterator[list[Server]]:
-    servers = [start(data_dir, database_url, env=env) for _ in range(count)]
-    try:
+    with all_running([lambda: start(data_dir, database_url, env=env)] * count) as servers:
         yield servers
-    finally:
-        for server in servers:
-            server.stop()
 
 
-def _wait_until_up(server: Server, timeout: float = 30) -> None:
+@contextmanager
+def all_running(starters: Sequence[Callable[[], Server]]) -> Iterator[list[Server]]:
+    """The servers started in turn, all stopped at the end, or as soon as one fails to start."""
+    with ExitStack() as stack:
+        servers = []
+        for starter in starters:
+            server = starter()
+            stack.callback(server.stop)
+            servers.append(server)
+        yield servers
+
+
+def _wait_until_up(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited:\n{server.log.read_text(errors='replace')}")
         try:
-            if httpx.get(server.url + "/health", timeout=1).status_code == 200:
+            if httpx.get(server.url + "/health", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
-            time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"server did not come up:\n{server.log.read_text(errors='replace')}")
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"server did not come up in {timeout:g} s:\n{server.log.read_text(errors='replace')}"
+    )
 
 
 def api_key(data_dir: Path, database_url: str, scopes: str = "read,write") -> str:
