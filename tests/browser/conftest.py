@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from tests.conftest import NOW, ROOT, trust_folder
+from tests.live import START_TIMEOUT
 
 from formkit.eid._testcard import TestCard
 
@@ -60,7 +61,7 @@ def _free_port(address: str) -> int:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the server stopped: {log.read_text()}", pytrace=False)
