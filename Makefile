@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core, which the browser tests inject into pages for the WCAG audits.
 BROWSER_DEPS := tests/browser/node_modules/.installed
 
-.PHONY: run test lint typecheck check bench clean
+.PHONY: run test preflight lint typecheck check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ run: $(STAMP)
 	$(BIN)/formkit check schemas/
 	$(BIN)/formkit serve
 
-test: $(STAMP) $(BROWSER_DEPS) lint typecheck
+test: preflight $(STAMP) $(BROWSER_DEPS) lint typecheck
 	$(BIN)/python -m pytest
+
+# First: a missing Chromium, SoftHSM2, npm or poppler is said at once, with the command that
+# installs it, not minutes later deep inside a test.
+preflight:
+	@$(PYTHON) -m tests.preflight
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

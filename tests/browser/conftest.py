@@ -4,7 +4,7 @@ One server and one browser per session; each test gets a fresh browser context (
 no cache). A second small HTTP server on another address plays the city's site that embeds
 a form: another origin, and another site, so its iframe is a third-party one.
 
-Needs /usr/bin/chromium (`apt-get install chromium`) and axe-core in tests/browser/node_modules
+Needs chromium on PATH (`apt-get install chromium`) and axe-core in tests/browser/node_modules
 (`npm ci --prefix tests/browser`); without them these tests fail, they do not skip.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from tests.live import START_TIMEOUT
 
 from formkit.eid._testcard import TestCard
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # as tests/preflight.py
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
