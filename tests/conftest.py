@@ -130,7 +130,8 @@ def postgres_server(postgres_admin_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
-        pytest.fail(f"FORMKIT_TEST_POSTGRES_URL is set but the server cannot be reached: {error}")
+        named = "FORMKIT_TEST_POSTGRES_URL is set but the server"
+        pytest.fail(f"{named if POSTGRES_URL else 'the cluster'} cannot be reached: {error}")
     url = sa.engine.make_url(_psycopg(postgres_admin_url)).set(database=name)
     yield url.render_as_string(hide_password=False)
     with admin.connect() as connection:
