@@ -94,6 +94,7 @@ class Upload(SQLModel, table=True):
     label: str = Field(max_length=255)
     created_at: datetime = _time(index=True)
     claimed_by: int | None = Field(default=None, foreign_key="dossier.id")
+    used_at: datetime | None = _time(nullable=True)  # an API upload taken by a filing under way
 
 
 class Draft(SQLModel, table=True):

@@ -224,6 +224,8 @@ def _orphan_uploads(connection: Connection, before: datetime) -> list[tuple[str,
     query = sa.select(_upload.c.id, _upload.c.sha256).where(
         _upload.c.claimed_by.is_(None),
         _upload.c.created_at <= before,
+        # Taken by a filing under way (an API upload): not before `ttl` after that, either.
+        sa.or_(_upload.c.used_at.is_(None), _upload.c.used_at <= before),
         _upload.c.owner.not_in(live_owners),
     )
     return [(row.id, row.sha256) for row in connection.execute(query)]

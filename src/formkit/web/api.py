@@ -23,6 +23,7 @@ from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import StoredDossier
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
+from formkit.web._api_uploads import claim_uploads, document, receive
 from formkit.web.problems import TYPES, ProblemError
 from formkit.web.services import services
 from formkit.web.uploads import read_submission
@@ -54,16 +55,26 @@ async def submit(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Res
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
         raise ProblemError("malformed-request", "De Idempotency-Key moet 1 tot 255 tekens tellen.")
-    async with read_submission(request, form, found.blobs) as submission:
+    async with (
+        read_submission(request, form, found.blobs) as submission,
+        claim_uploads(found, key, form, submission.answers, submission.staged) as claim,
+    ):
+
+        async def before_commit() -> None:
+            await claim.take()
+            await submission.promote()
+            claim.committing = True
+
         result = await found.filer.file(
             form,
             submission.answers,
-            submission.blobs,
+            {**submission.blobs, **claim.blobs},
             channel=key.channel,
             idempotency_key=None if idempotency_key is None else f"{key.id}:{idempotency_key}",
-            before_commit=submission.promote,
+            before_commit=before_commit,
             signature=submission.signature,
         )
+        await claim.finish(result)
     return _filed(request, form, result)
 
 
@@ -72,9 +83,13 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
     """The digest an eID card signs for these answers and files; nothing is filed or kept."""
     found = services(request)
     form = _form(request, form_id)
-    _authorise(request, "write", form.id)
-    async with read_submission(request, form, found.blobs) as submission:
-        result = found.filer.data_to_sign(form, submission.answers, submission.blobs)
+    key = _authorise(request, "write", form.id)
+    async with (
+        read_submission(request, form, found.blobs) as submission,
+        claim_uploads(found, key, form, submission.answers, submission.staged) as claim,
+    ):
+        blobs = {**submission.blobs, **claim.blobs}
+        result = found.filer.data_to_sign(form, submission.answers, blobs)
     if isinstance(result, Refused):
         raise _refusal(result)
     return json_response(
@@ -85,6 +100,16 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
             "digest": base64.b64encode(result).decode(),
         }
     )
+
+
+@post("/uploads", status_code=201)
+async def upload(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Hand in one file ahead of a JSON filing; its answers name it `upload:<id>`."""
+    key = _authorise(request, "write", None)
+    if "write" not in key.scopes:
+        raise ProblemError("forbidden", "Deze API-sleutel mag niets indienen.")
+    received = await receive(request, services(request), key)
+    return json_response(document(received), 201)
 
 
 @get("/dossiers/{number:str}", sync_to_thread=True)
@@ -180,6 +205,7 @@ router = Router(
         show_form,
         submit,
         data_to_sign,
+        upload,
         show_dossier,
         download_attachment,
         show_receipt,

@@ -29,6 +29,7 @@ from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore, StoredReceipt
+from formkit.store.uploads import ApiUploads
 from formkit.store.webhooks import Webhooks
 from formkit.store.writer import ProcessWriter, dossier_store
 from formkit.web._limiter import RateLimits
@@ -54,6 +55,7 @@ class Services:
     outbox: Outbox  # work after a filing (webhooks), done by formkit.work
     webhooks: Webhooks  # integrators' subscriptions
     rate_limits: RateLimits  # requests per client on /verificatie and the API, in this process
+    uploads: ApiUploads  # integrators' files handed in ahead of a JSON filing
 
     @classmethod
     def build(
@@ -88,6 +90,7 @@ class Services:
             outbox=_outbox(engine, settings),
             webhooks=Webhooks(engine),
             rate_limits=RateLimits.of(settings, *(() if clock is None else (_seconds(clock),))),
+            uploads=ApiUploads(engine, settings.upload_ttl),
         )
 
     async def receipt_jws(self, stored: StoredReceipt) -> str:

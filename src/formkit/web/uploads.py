@@ -10,7 +10,7 @@ streams in too, and refused as soon as it passes `MAX_JSON_BYTES`; it is decoded
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +132,7 @@ def _json_refusal(error: _strict_json.JsonError) -> str:
 async def _multipart(
     request: Request[Any, Any, Any], form: Form, store: FileBlobStore
 ) -> Submission:
-    limits = _widest_limits(form)
+    limits = widest_limits([form])
     try:
         result = await read_multipart(
             request.stream(),
@@ -146,7 +146,7 @@ async def _multipart(
     except MultipartError as error:
         for uploaded in error.committed:
             await store.staged(uploaded.info).discard()
-        raise _refusal(error) from None
+        raise multipart_refusal(error) from None
     staged = [store.staged(f.info, label=f.label) for f in result.files]
     try:
         return _submission(form, result, staged)
@@ -205,28 +205,27 @@ def _most_files(form: Form) -> int:
     return min(most, MAX_FILES)
 
 
-def _widest_limits(form: Form) -> UploadLimits:
+def widest_limits(forms: Iterable[Form]) -> UploadLimits:
     """While streaming, a part's slot is not yet known: hold it to the widest slot's limits.
 
     Each file is checked against its own slot's limits when the answers are bound.
     """
-    rules = [slot.attachment for slot in form.attachment_slots if slot.attachment is not None]
+    rules = [
+        slot.attachment
+        for form in forms
+        for slot in form.attachment_slots
+        if slot.attachment is not None
+    ]
     return UploadLimits(
         max_bytes=max((r.max_bytes for r in rules), default=0),
         media_types=frozenset(t for r in rules for t in r.media_types),
     )
 
 
-def _refusal(error: MultipartError) -> ProblemError:
-    cause = error.__cause__
-    if isinstance(error, FileRefusedError) and isinstance(cause, UploadTooLargeError):
-        limit = cause.limit / 1_000_000
-        return ProblemError("too-large", f"Een bestand is te groot: hoogstens {limit:g} MB.")
-    if isinstance(error, FileRefusedError) and isinstance(cause, MediaTypeRefusedError):
-        return ProblemError(
-            "unsupported-media-type",
-            f"Een bestand van het type {cause.found} aanvaarden we niet.",
-        )
+def multipart_refusal(error: MultipartError) -> ProblemError:
+    refused = blob_refusal(error.reason) if isinstance(error, FileRefusedError) else None
+    if refused is not None:
+        return refused
     if isinstance(error, UnexpectedFileError):
         return ProblemError("malformed-request", "Dit formulier heeft geen bijlagen.")
     if isinstance(error, FieldTooLargeError | TooManyFieldsError):
@@ -234,6 +233,19 @@ def _refusal(error: MultipartError) -> ProblemError:
     if isinstance(error, MalformedMultipartError):
         return ProblemError("malformed-request", "De multipart-aanvraag is onvolledig of kapot.")
     return ProblemError("malformed-request", "De aanvraag kan niet gelezen worden.")
+
+
+def blob_refusal(error: BaseException) -> ProblemError | None:
+    """The problem for a file over its limits, or None for any other error."""
+    if isinstance(error, UploadTooLargeError):
+        limit = error.limit / 1_000_000
+        return ProblemError("too-large", f"Een bestand is te groot: hoogstens {limit:g} MB.")
+    if isinstance(error, MediaTypeRefusedError):
+        return ProblemError(
+            "unsupported-media-type",
+            f"Een bestand van het type {error.found} aanvaarden we niet.",
+        )
+    return None
 
 
 def _blob(staged: StagedBlob) -> Blob:
