@@ -86,6 +86,7 @@ def test_webhook_add_prints_the_secret_once_and_list_never(
         (["ftp://crm.example/hook"], "http(s)"),
         (["https://crm.example/hook", "--events", "dossier.deleted"], "events must be among"),
         (["https://crm.example/hook", "--forms", ","], "at least one form"),
+        (["https://crm.example/hook", "--forms", "evenement,nosuchform"], "no form 'nosuchform'"),
     ],
 )
 def test_webhook_add_refuses_bad_input_with_status_2(

@@ -153,12 +153,31 @@ def _count(number: int, one: str, several: str | None = None) -> str:
     return f"{number} {one if number == 1 else several or one + 's'}"
 
 
+def check_forms(arguments: argparse.Namespace, forms: list[str]) -> None:
+    """Refuse form ids the service does not offer: a typo would make a key good for nothing."""
+    from formkit._errors import FormkitError
+    from formkit.catalogue import Catalogue
+
+    settings = settings_from(arguments)
+    try:
+        offered = Catalogue.load(settings.schemas_dir)
+    except FormkitError as error:
+        raise ValueError(f"the forms cannot be read: {error}") from None
+    unknown = sorted(set(forms) - {*offered, "*"})
+    if unknown:
+        raise ValueError(
+            f"no form {', '.join(map(repr, unknown))} in {settings.schemas_dir}"
+            f" (the forms are: {', '.join(sorted(offered))}; or * for all)"
+        )
+
+
 def _apikey_create(arguments: argparse.Namespace) -> int:
     from formkit.store.apikeys import ApiKeys
 
     forms = [f.strip() for f in arguments.forms.split(",") if f.strip()]
     scopes = [s.strip() for s in arguments.scopes.split(",") if s.strip()]
     try:
+        check_forms(arguments, forms)
         with database(arguments) as engine:
             key, token = ApiKeys(engine).create(arguments.name, forms, scopes)
     except ValueError as error:

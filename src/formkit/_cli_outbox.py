@@ -20,7 +20,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from formkit._cli_ops import OK, PROBLEMS, USAGE, database, settings_from
+from formkit._cli_ops import OK, PROBLEMS, USAGE, check_forms, database, settings_from
 
 
 def add_outbox_commands(commands: Any) -> None:
@@ -79,6 +79,7 @@ def _webhook_add(arguments: argparse.Namespace) -> int:
     from formkit.store.webhooks import Webhooks
 
     try:
+        check_forms(arguments, _items(arguments.forms))
         with database(arguments) as engine:
             subscription = Webhooks(engine).subscribe(
                 arguments.url, _items(arguments.events), _items(arguments.forms)

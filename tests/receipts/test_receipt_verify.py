@@ -6,6 +6,7 @@ import base64
 import copy
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -105,7 +106,17 @@ def test_without_the_citys_root_the_seal_is_not_trusted(
     for data in (jws_receipt.encode(), pdf_receipt):
         report = verify_receipt(data)
         assert _failed(report) == ["seal-certificate"]
-        assert "--trust" in report.failures[0].message
+        assert "(--trust)" in report.failures[0].message
+        assert "https://loket.mechelen.be/log/seal.pem" in report.failures[0].message
+        assert "--trust-eid" not in report.failures[0].message  # not signed
+
+
+def test_without_any_root_a_signed_receipt_names_both_options(signed_log: Log) -> None:
+    token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
+    seal = verify_receipt(token.encode()).failures[0]
+    assert seal.id == "seal-certificate"
+    assert "/log/seal.pem" in seal.message
+    assert "(--trust-eid)" in seal.message
 
 
 def test_another_root_does_not_make_the_seal_trusted(
@@ -234,6 +245,18 @@ def test_changed_answers_are_detected(
             jws_receipt.encode(), trust_roots=[seal_root], answers=json.dumps(changed).encode()
         )
         assert _failed(report) == ["answers"], path
+
+
+def test_answers_as_sent_are_asked_for_as_stored(
+    log: Log, jws_receipt: str, seal_root: x509.Certificate
+) -> None:
+    """The receipt covers the stored answers: files as `sha256:…`, not the names sent."""
+    stored = json.dumps(log.answers[5])
+    assert "sha256:" in stored
+    sent = re.sub(r'"sha256:[0-9a-f]{64}"', '"grondplan-1"', stored)
+    report = verify_receipt(jws_receipt.encode(), trust_roots=[seal_root], answers=sent.encode())
+    assert _failed(report) == ["answers"]
+    assert "met elke bijlage als sha256:" in report.failures[0].message
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,13 @@ def answers_check(body: ReceiptBody, answers: bytes) -> Check:
     except (ValueError, TypeError, OverflowError):
         return fails("answers", "De antwoorden zijn geen leesbare JSON.")
     if hashlib.sha256(written).hexdigest() != body.answers_sha256:
-        return fails("answers", "De antwoorden verschillen van wat op het ontvangstbewijs staat.")
+        message = "De antwoorden verschillen van wat op het ontvangstbewijs staat."
+        if _sent_references(document):
+            message += (
+                " Geef de antwoorden zoals de stad ze bewaarde, met elke bijlage als"
+                " sha256:… (de answers van het dossier), niet zoals ze verstuurd werden."
+            )
+        return fails("answers", message)
     signer = body.signer
     if signer is None:
         return holds("answers", "De antwoorden komen overeen met het ontvangstbewijs.")
@@ -121,6 +127,18 @@ def answers_check(body: ReceiptBody, answers: bytes) -> Check:
         "De antwoorden komen overeen met het ontvangstbewijs, en "
         f"{signer.name} ondertekende precies deze antwoorden.",
     )
+
+
+def _sent_references(node: object) -> bool:
+    """Whether the answers name a file as it was sent (a part, an upload) and not by content."""
+    if isinstance(node, dict):
+        reference = node.get("bestand")
+        if isinstance(reference, str) and not reference.startswith("sha256:"):
+            return True
+        return any(_sent_references(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_sent_references(item) for item in node)
+    return False
 
 
 def attachment_checks(body: ReceiptBody, folder: Path) -> list[Check]:

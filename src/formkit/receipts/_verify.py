@@ -48,13 +48,15 @@ from pyhanko_certvalidator.errors import (
 from formkit import _strict_json
 from formkit._dutch import moment_text
 from formkit.receipts._contents import answers_check, attachment_checks, citizen_check, log_checks
-from formkit.receipts._document import Receipt, ReceiptError
+from formkit.receipts._document import Receipt, ReceiptBody, ReceiptError
 from formkit.receipts._jws import ParsedJws, parse_jws
 from formkit.receipts._keys import DEVELOPMENT_MARK
 from formkit.receipts._pades import PdfSeal, read_sealed_pdf_async
 from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS
 from formkit.receipts._report import Check, Kind, Report, fails, holds
 from formkit.receipts._seal import SealError, certificates_der, load_certificate
+
+SEAL_ROOT_PATH = "/log/seal.pem"  # where the service publishes its seal's root (web/log.py)
 
 Certificate = x509.Certificate | bytes
 
@@ -134,7 +136,7 @@ async def _sealed_jws(data: bytes, roots: list[bytes], at: datetime) -> _Sealed:
     checks = [
         holds("readable", f"Het bestand is ontvangstbewijs {receipt.body.number} (JWS)."),
         _seal_check(parsed.signature_holds()),
-        await _seal_certificate_check(parsed.certificates, roots, at),
+        await _seal_certificate_check(parsed.certificates, roots, at, receipt.body),
     ]
     return _Sealed(checks, receipt, parsed.certificates[0])
 
@@ -162,7 +164,7 @@ async def _sealed_pdf(data: bytes, roots: list[bytes]) -> _Sealed:
     checks = [
         holds("readable", f"Het bestand is ontvangstbewijs {receipt.body.number} (PDF)."),
         _pdf_seal_check(seal),
-        _pdf_certificate_check(seal, bool(roots)),
+        _pdf_certificate_check(seal, bool(roots), receipt.body),
         _pdf_receipt_check(parsed, shown, seal),
     ]
     if seal.timestamp is not None:
@@ -203,11 +205,11 @@ def _pdf_seal_check(seal: PdfSeal) -> Check:
 
 
 async def _seal_certificate_check(
-    certificates: Sequence[bytes], roots: list[bytes], at: datetime
+    certificates: Sequence[bytes], roots: list[bytes], at: datetime, body: ReceiptBody
 ) -> Check:
     seal_name = _name(certificates[0])
     if not roots:
-        return _no_roots(seal_name)
+        return _no_roots(seal_name, body)
     context = ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(root) for root in roots],
         other_certs=[asn1_x509.Certificate.load(other) for other in certificates[1:]],
@@ -237,10 +239,10 @@ async def _seal_certificate_check(
     )
 
 
-def _pdf_certificate_check(seal: PdfSeal, have_roots: bool) -> Check:
+def _pdf_certificate_check(seal: PdfSeal, have_roots: bool, body: ReceiptBody) -> Check:
     seal_name = _name(seal.signer_certificate)
     if not have_roots:
-        return _no_roots(seal_name)
+        return _no_roots(seal_name, body)
     if seal.trusted:
         return _trusted(seal_name)
     return fails(
@@ -258,12 +260,17 @@ def _trusted(seal_name: str) -> Check:
     return holds("seal-certificate", message)
 
 
-def _no_roots(seal_name: str) -> Check:
-    return fails(
-        "seal-certificate",
+def _no_roots(seal_name: str, body: ReceiptBody) -> Check:
+    """Say where the city publishes its root, and what else a signed receipt needs."""
+    message = (
         f"Het zegel is van {seal_name}, maar of dat de stad is, kan niet nagegaan worden: geef "
-        "het basiscertificaat van de stad op (--trust).",
+        "het basiscertificaat van de stad op (--trust). De stad publiceert het op "
+        f"{body.issuer.url.rstrip('/')}{SEAL_ROOT_PATH}."
     )
+    if body.signer is not None:
+        message += " Dit formulier is ook ondertekend met de eID: geef daarvoor de "
+        message += "basiscertificaten van de eID op (--trust-eid)."
+    return fails("seal-certificate", message)
 
 
 def _pdf_receipt_check(parsed: ParsedJws, shown: object, seal: PdfSeal) -> Check:
