@@ -399,6 +399,15 @@ def test_public_documents_may_be_cached(client: TestClient[Any], path: str) -> N
     assert "cache-control" not in response.headers
 
 
+def test_a_problem_types_page_names_it_by_the_uri_problems_carry(
+    client: TestClient[Any], token: str
+) -> None:
+    refused = problem(client.get("/api/v1/dossiers/X-1", headers=auth(token)), 404, "not-found")
+    described = client.get(refused["type"]).json()
+    assert described["type"] == refused["type"]
+    assert (described["status"], described["title"]) == (404, refused["title"])
+
+
 @pytest.mark.parametrize("path", ["/log/", "/log"])
 def test_an_empty_log_has_no_tree_head_to_show(client: TestClient[Any], path: str) -> None:
     problem(client.get(path), 404, "not-found")

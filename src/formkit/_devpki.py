@@ -11,13 +11,15 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
     PrivateFormat,
+    load_pem_private_key,
 )
 
-from formkit.eid._testpki import Authority, TestPKI
+from formkit.eid._testpki import Authority, PrivateKey, TestPKI
 
 FOLDER = "eid-test-pki"
 
@@ -28,6 +30,20 @@ def development_trust_dir(data_dir: Path) -> Path:
     if not (folder / "root.pem").exists():
         _create(folder)
     return folder
+
+
+def development_pki(data_dir: Path) -> TestPKI:
+    """The instance's TEST PKI with its keys: what `formkit test-card` certifies a card with."""
+    folder = development_trust_dir(data_dir)
+    root, citizen_ca = (_read(folder, name) for name in ("root", "citizen-ca"))
+    return TestPKI(root=root, citizen_ca=citizen_ca, now=datetime.now(UTC))
+
+
+def _read(folder: Path, name: str) -> Authority:
+    certificate = x509.load_pem_x509_certificate((folder / f"{name}.pem").read_bytes())
+    key = load_pem_private_key((folder / f"{name}.key").read_bytes(), password=None)
+    assert isinstance(key, PrivateKey)
+    return Authority(certificate, key, name)
 
 
 def _create(folder: Path) -> None:

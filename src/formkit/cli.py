@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from formkit import _strict_json
 from formkit._cli_ops import add_operator_commands
 from formkit._cli_outbox import add_outbox_commands
+from formkit._cli_testcard import add_test_card_command
 from formkit._errors import FormError
 from formkit._example import ExampleError, example, invalid
 from formkit._load import load_form
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     add_outbox_commands(commands)
     add_sign_command(commands)
     add_verify_command(commands)
+    add_test_card_command(commands)
     return parser
 
 

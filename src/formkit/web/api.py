@@ -24,7 +24,7 @@ from formkit.store.dossiers import StoredDossier
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web._api_uploads import claim_uploads, document, receive
-from formkit.web.problems import TYPES, ProblemError
+from formkit.web.problems import TYPES, ProblemError, type_uri
 from formkit.web.services import services
 from formkit.web.uploads import read_submission
 
@@ -183,12 +183,14 @@ async def _receipt(request: Request[Any, Any, Any], number: str) -> StoredReceip
 
 
 @get("/problems/{slug:str}", sync_to_thread=False)
-def describe_problem(slug: FromPath[str]) -> Response[bytes]:
+def describe_problem(request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[bytes]:
+    """A problem type described; `type` is the URI a problem carries, to compare as it is."""
     found = TYPES.get(slug)
     if found is None:
         raise ProblemError("not-found", "Dit soort probleem bestaat niet.")
+    uri = type_uri(services(request).settings.base_url, slug)
     return json_response(
-        {"type": slug, "status": found.status, "title": found.title, "meaning": found.meaning}
+        {"type": uri, "status": found.status, "title": found.title, "meaning": found.meaning}
     )
 
 
