@@ -4,6 +4,11 @@ OpenAPI 3.1 speaks JSON Schema 2020-12, so a form's bundled schema goes in as it
 no second definition of a form to keep in step. Each form gets its own concrete path. The one
 change: shared definitions become components, and `$ref`s point at them, because OpenAPI
 tools resolve references within the document rather than by embedded `$id`s.
+
+Every operation of `web/api.py` is here, with the schema of each answer (`_openapi_schemas`)
+and each refusal; what JSON Schema cannot say the service refuses (rules, check digits, files)
+is said in words. tests/test_api_fuzz.py holds the served document to all of schemathesis's
+checks, and tests/test_openapi.py checks real answers of every operation against it.
 """
 
 from __future__ import annotations
@@ -12,23 +17,42 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from formkit._model import Form
 from formkit.catalogue import Catalogue
+from formkit.web import _openapi_schemas as _schemas
 from formkit.web.problems import MEDIA_TYPE as PROBLEM
+from formkit.web.problems import TYPES
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+URI_SCHEMA = {"type": "string", "format": "uri"}
 
 
 def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
+    media_types = sorted(
+        {
+            t
+            for form in catalogue.values()
+            for slot in form.attachment_slots
+            if slot.attachment is not None
+            for t in slot.attachment.media_types
+        }
+    )
     paths: dict[str, Any] = {
         "/api/v1/forms": {"get": _list_forms()},
+        "/api/v1/uploads": {"post": _upload(media_types)},
         "/api/v1/dossiers/{number}": {"get": _dossier()},
-        "/api/v1/dossiers/{number}/attachments/{index}": {"get": _attachment()},
+        "/api/v1/dossiers/{number}/attachments/{index}": {"get": _attachment(media_types)},
+        "/api/v1/dossiers/{number}/receipt": {"get": _receipt()},
+        "/api/v1/dossiers/{number}/receipt.pdf": {"get": _receipt_pdf()},
+        "/api/v1/problems/{slug}": {"get": _problem_type()},
     }
-    schemas: dict[str, Any] = {"Problem": _problem_schema(), "Filed": _filed_schema()}
+    schemas = _schemas.components()
     for form in catalogue.values():
         schemas.update(_components(form.id, form.schema))
-        paths[f"/api/v1/forms/{form.id}"] = {"get": _show_form(form.id, form.title)}
-        paths[f"/api/v1/forms/{form.id}/submissions"] = {"post": _submit(form.id, form.title)}
+        base = f"/api/v1/forms/{form.id}"
+        paths[base] = {"get": _show_form(form.id, form.title)}
+        paths[f"{base}/submissions"] = {"post": _submit(form)}
+        paths[f"{base}/data-to-sign"] = {"post": _data_to_sign(form)}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -83,15 +107,59 @@ def _rewrite(node: Any, base: str, names: Mapping[str, str]) -> Any:
 
 
 def _problems(*statuses: int) -> dict[str, Any]:
-    content = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    return {str(s): {"description": "Refused; see `type`.", "content": content} for s in statuses}
+    """Refusals as problem details; every operation may also answer 429 (`Retry-After`)."""
+    content = {PROBLEM: {"schema": _schemas.ref("Problem")}}
+    responses: dict[str, Any] = {
+        str(s): {"description": _REFUSALS[s], "content": content} for s in statuses
+    }
+    responses["429"] = {
+        "description": "Over the rate limit of this API key or client address "
+        "(`too-many-requests`): retry after `Retry-After` seconds.",
+        "headers": {
+            "Retry-After": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+        },
+        "content": content,
+    }
+    return responses
+
+
+_REFUSALS = {
+    400: "The request cannot be read (`malformed-json`, `malformed-request`).",
+    401: "No API key, or an unknown or revoked one (`unauthenticated`).",
+    403: "The key's scope does not cover this (`forbidden`).",
+    404: "Not found; for a key, what is outside its scope does not exist (`not-found`).",
+    409: "The Idempotency-Key filed a different request before (`idempotency-conflict`).",
+    413: "Over a limit: answers 2 MB, a file its field's, the request 600 MB (`too-large`).",
+    415: "Not a content type, or a file type, this takes (`unsupported-media-type`).",
+    422: "The answers break the form (`invalid-answers`, with `problems`), or an eID "
+    "signature is refused (`signature-*`).",
+    503: "Storage is unavailable for now (`unavailable`): retry with the same Idempotency-Key.",
+}
+
+
+def _json(schema: str, description: str, **headers: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": _schemas.ref(schema)}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _bytes(description: str, *media_types: str) -> dict[str, Any]:
+    schema = {"type": "string", "format": "binary"}
+    return {"description": description, "content": {t: {"schema": schema} for t in media_types}}
 
 
 def _list_forms() -> dict[str, Any]:
     return {
         "summary": "The forms on offer",
         "operationId": "listForms",
-        "responses": {"200": {"description": "Every form with its current version."}},
+        "responses": {
+            "200": _json("FormList", "Every form with its current version."),
+            **_problems(),
+        },
     }
 
 
@@ -99,15 +167,62 @@ def _show_form(form_id: str, title: str) -> dict[str, Any]:
     return {
         "summary": f"{title}: schema and version",
         "operationId": f"showForm_{form_id}",
-        "responses": {"200": {"description": "The form's JSON Schema and version."}},
+        "responses": {"200": _json("Form", "The form's JSON Schema and version."), **_problems()},
     }
 
 
-def _submit(form_id: str, title: str) -> dict[str, Any]:
-    answers = {"$ref": f"#/components/schemas/{form_id}"}
+_BEYOND_SCHEMA = (
+    "The request body's schema is the form's own JSON Schema, but the service refuses more "
+    "than JSON Schema can say, with `422 invalid-answers` and a problem per field: the form's "
+    "rules (`x-formkit` rules: answers that must agree, dates in order, lead times counted "
+    "from the moment of filing), check digits (national register, enterprise number, IBAN), "
+    "attachments that the answers name but the request does not carry (a file part, or an "
+    "upload of this key named `upload:<id>`), files over their field's size or of a type it "
+    "refuses (sniffed from the bytes), and uploads unknown, expired or used before "
+    "(`upload-unusable`). In a multipart body every part besides `answers` (and `signature`) "
+    "is a file, sent with a file name and named by a reference in the answers; any other "
+    "part, or a part sent twice, is refused `400 malformed-request`. Answers are at most "
+    "2 MB of UTF-8 JSON, no key twice in one object, nested at most 64 deep (`400 "
+    "malformed-json`, `413 too-large`)."
+)
+
+
+def _submission_body(form: Form) -> dict[str, Any]:
+    answers = _schemas.ref(form.id)
+    parts: dict[str, Any] = {"answers": answers}
+    encoding: dict[str, Any] = {"answers": {"contentType": "application/json"}}
+    if form.signature_required:
+        parts["signature"] = {"type": "object", "description": "What `formkit sign` prints."}
+        encoding["signature"] = {"contentType": "application/json"}
     return {
-        "summary": f"File a {title}",
-        "operationId": f"submit_{form_id}",
+        "required": True,
+        "content": {
+            "application/json": {"schema": answers},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": parts,
+                    "required": ["answers"],
+                    "additionalProperties": {"type": "string", "format": "binary"},
+                },
+                "encoding": encoding,
+            },
+        },
+    }
+
+
+def _submit(form: Form) -> dict[str, Any]:
+    signed = (
+        " This form needs the citizen's eID signature: a multipart `signature` part over the "
+        "digest that `data-to-sign` gives (else `422 signature-missing`)."
+        if form.signature_required
+        else ""
+    )
+    location = {"Location": {"required": True, "schema": URI_SCHEMA}}
+    return {
+        "summary": f"File a {form.title}",
+        "description": _BEYOND_SCHEMA + signed,
+        "operationId": f"submit_{form.id}",
         "security": [{"apiKey": []}],
         "parameters": [
             {
@@ -115,35 +230,66 @@ def _submit(form_id: str, title: str) -> dict[str, Any]:
                 "in": "header",
                 "required": False,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                "description": "The same key and body file once; another body is refused (409).",
+                "description": "Scoped to the API key. The same key and request file once "
+                "(200 with the first dossier); another request is refused (409).",
             }
         ],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": answers},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"answers": answers},
-                        "required": ["answers"],
-                        "additionalProperties": {"type": "string", "format": "binary"},
-                    },
-                    "encoding": {"answers": {"contentType": "application/json"}},
-                },
-            },
-        },
+        "requestBody": _submission_body(form),
         "responses": {
-            "201": _filed_response("Filed: a new dossier."),
-            "200": _filed_response("Filed before with this Idempotency-Key: that dossier."),
-            **_problems(400, 401, 403, 404, 409, 413, 415, 422, 503),
+            "201": _json("Filed", "Filed: a new dossier.", **location),
+            "200": _json(
+                "Filed", "Filed before with this Idempotency-Key: that dossier.", **location
+            ),
+            **_problems(400, 401, 403, 409, 413, 415, 422, 503),
         },
     }
 
 
-def _filed_response(description: str) -> dict[str, Any]:
-    schema = {"$ref": "#/components/schemas/Filed"}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _data_to_sign(form: Form) -> dict[str, Any]:
+    return {
+        "summary": f"{form.title}: the digest an eID card signs for these answers",
+        "description": "The same body as the filing; nothing is filed or kept. Answers the "
+        "filing would refuse are refused here alike. " + _BEYOND_SCHEMA,
+        "operationId": f"dataToSign_{form.id}",
+        "security": [{"apiKey": []}],
+        "requestBody": _submission_body(form),
+        "responses": {
+            "200": _json("DataToSign", "The digest to sign."),
+            **_problems(400, 401, 403, 413, 415, 422),
+        },
+    }
+
+
+def _upload(media_types: list[str]) -> dict[str, Any]:
+    raw = {"type": "string", "format": "binary"}
+    return {
+        "summary": "Hand in one file ahead of a JSON filing",
+        "description": "One file: a multipart part `file`, or the raw bytes (file name in "
+        "`Content-Disposition`). Its type is sniffed from the bytes and must be one that a "
+        "form this key may file takes (" + ", ".join(media_types) + "), within the "
+        "largest size such a form takes (else 415 or 413); the field it is bound to on "
+        "filing checks its own. Usable once, by this key, until `expires`.",
+        "operationId": "upload",
+        "security": [{"apiKey": []}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": raw},
+                        "required": ["file"],
+                        "additionalProperties": False,
+                    }
+                },
+                **{t: {"schema": raw} for t in media_types},
+            },
+        },
+        "responses": {
+            "201": _json("Upload", "Stored; name it as `reference` in the answers."),
+            **_problems(400, 401, 403, 413, 415),
+        },
+    }
 
 
 def _dossier() -> dict[str, Any]:
@@ -152,11 +298,11 @@ def _dossier() -> dict[str, Any]:
         "operationId": "showDossier",
         "security": [{"apiKey": []}],
         "parameters": [_path("number", {"type": "string"})],
-        "responses": {"200": {"description": "The dossier."}, **_problems(401, 403, 404)},
+        "responses": {"200": _json("Dossier", "The dossier."), **_problems(401, 404)},
     }
 
 
-def _attachment() -> dict[str, Any]:
+def _attachment(media_types: list[str]) -> dict[str, Any]:
     return {
         "summary": "An attachment's bytes; its SHA-256 in `Repr-Digest` and `X-Content-SHA256`",
         "operationId": "downloadAttachment",
@@ -165,52 +311,62 @@ def _attachment() -> dict[str, Any]:
             _path("number", {"type": "string"}),
             _path("index", {"type": "integer", "minimum": 0}),
         ],
-        "responses": {"200": {"description": "The bytes."}, **_problems(401, 403, 404)},
+        "responses": {
+            "200": _bytes("The bytes, of the type sniffed when filed.", *media_types),
+            **_problems(400, 401, 404),
+        },
+    }
+
+
+def _receipt() -> dict[str, Any]:
+    return {
+        "summary": "The receipt as a compact JWS sealed by the city",
+        "operationId": "showReceipt",
+        "security": [{"apiKey": []}],
+        "parameters": [_path("number", {"type": "string"})],
+        "responses": {
+            "200": {
+                "description": "ES384 with `x5c`; its payload is the receipt's JSON.",
+                "content": {
+                    "application/jose": {
+                        "schema": {
+                            "type": "string",
+                            "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+){2}$",
+                        }
+                    }
+                },
+            },
+            **_problems(401, 404, 503),
+        },
+    }
+
+
+def _receipt_pdf() -> dict[str, Any]:
+    return {
+        "summary": "The receipt as a PAdES-sealed PDF",
+        "operationId": "showReceiptPdf",
+        "security": [{"apiKey": []}],
+        "parameters": [_path("number", {"type": "string"})],
+        "responses": {
+            "200": _bytes(
+                "Sealed when first asked for, if the outbox had not yet.", "application/pdf"
+            ),
+            **_problems(401, 404, 503),
+        },
+    }
+
+
+def _problem_type() -> dict[str, Any]:
+    return {
+        "summary": "What a problem type means",
+        "operationId": "describeProblem",
+        "parameters": [_path("slug", {"type": "string", "enum": sorted(TYPES)})],
+        "responses": {
+            "200": _json("ProblemType", "The type, by the URI problems carry."),
+            **_problems(404),
+        },
     }
 
 
 def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
-
-
-def _problem_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": "RFC 9457 problem details.",
-        "properties": {
-            "type": {"type": "string", "format": "uri"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "instance": {"type": "string"},
-            "problems": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "pointer": {"type": "string"},
-                        "code": {"type": "string"},
-                        "message": {"type": "string"},
-                    },
-                    "required": ["pointer", "code", "message"],
-                },
-            },
-        },
-        "required": ["type", "title", "status", "detail"],
-    }
-
-
-def _filed_schema() -> dict[str, Any]:
-    text = {"type": "string"}
-    return {
-        "type": "object",
-        "properties": {
-            "number": {"type": "string", "pattern": "^[A-Z]{2,10}-[0-9]{4}-[0-9]{6,}$"},
-            "form": text,
-            "version": text,
-            "filed_at": {"type": "string", "format": "date-time"},
-            "url": {"type": "string", "format": "uri"},
-            "receipt_url": {"type": "string", "format": "uri"},
-        },
-        "required": ["number", "form", "version", "filed_at", "url", "receipt_url"],
-    }
