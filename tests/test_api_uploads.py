@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from tests import live
 from tests.conftest import FORM_IDS, NOW, answers, service_settings, trust_folder
 from tests.test_api import SIGNED_FORMS, auth, problem, signature_part, signed_by, stored_files
+from tests.web.conftest import Clock
 
 from formkit.catalogue import Catalogue
 from formkit.eid._testcard import TestCard
@@ -22,14 +23,6 @@ from formkit.web.pages import purge_stores
 from formkit.web.services import Services
 
 UPLOADS = "/api/v1/uploads"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

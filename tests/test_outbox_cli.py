@@ -1,4 +1,5 @@
-"""`formkit webhook ...` and `formkit outbox ...`: what operators run, on both databases."""
+"""`formkit webhook ...`, `formkit outbox ...` and `formkit apikey ...`: what operators run, on
+both databases."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.conftest import SCHEMAS
 from tests.outbox_support import FAST, Receiver, file_dossier, receiver, run_worker_until
 
 from formkit._cli_outbox import add_outbox_commands
+from formkit.cli import main
+from formkit.store.apikeys import ApiKeys
 from formkit.store.database import open_database
 from formkit.store.outbox import Outbox
 from formkit.store.webhooks import Webhooks
@@ -24,6 +28,7 @@ def engine(
 ) -> Iterator[sa.Engine]:
     monkeypatch.setenv("FORMKIT_DATABASE_URL", database_url)
     monkeypatch.setenv("FORMKIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FORMKIT_SCHEMAS_DIR", str(SCHEMAS))
     engine = open_database(database_url)
     yield engine
     engine.dispose()
@@ -173,3 +178,48 @@ async def test_a_dead_delivery_replayed_from_the_cli_arrives(
     last = hook.received()[-1]
     verify(secret, last.headers, last.body, now=outbox.now())
     assert formkit(capsys, "outbox", "list", "--dead")[1] == ""
+
+
+# API keys, through the `formkit` command itself.
+
+
+def formkit_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The `formkit` command itself, run in this process."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_a_key_is_for_every_form_and_for_writing_by_default(
+    engine: sa.Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = formkit_main(capsys, "apikey", "create", "crm")
+    assert status == 0
+    key = ApiKeys(engine).authenticate(out.strip())
+    assert key is not None
+    assert (key.forms, key.scopes) == (("*",), ("write",))
+    status, out, _ = formkit_main(capsys, "apikey", "list")
+    assert json.loads(out)["forms"] == ["*"]
+
+
+def test_a_key_for_a_form_that_does_not_exist_is_refused_with_status_2(
+    engine: sa.Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = formkit_main(
+        capsys, "apikey", "create", "crm", "--forms", "evenement,nosuch"
+    )
+    assert (status, out) == (2, "")
+    assert "no form 'nosuch'" in err
+    assert "bouwaanvraag" in err  # the forms there are
+    assert ApiKeys(engine).list() == []
+
+
+def test_a_key_for_named_forms_is_made(
+    engine: sa.Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = formkit_main(capsys, "apikey", "create", "crm", "--forms", "evenement")
+    key = ApiKeys(engine).authenticate(out.strip())
+    assert status == 0
+    assert key is not None
+    assert key.forms == ("evenement",)

@@ -175,20 +175,8 @@ class DraftStore:
         self, draft_id: str, sha256: str, size: int, media_type: str, label: str, now: datetime
     ) -> UploadRecord:
         """Note a file stored for the draft; the answers refer to it by the returned `ref`."""
-        now = utc(now)
         record = UploadRecord(f"upload-{secrets.token_hex(16)}", sha256, size, media_type, label)
-        row = {
-            "id": record.ref,
-            "owner": owner_of(draft_id),
-            "sha256": sha256,
-            "size": size,
-            "media_type": media_type,
-            "label": label[:255],
-            "created_at": now,
-            "claimed_by": None,
-        }
-        with self.engine.begin() as connection:
-            connection.execute(sa.insert(_upload), row)
+        insert_upload(self.engine, record, owner_of(draft_id), now)
         return record
 
     def uploads(self, draft_id: str) -> dict[str, UploadRecord]:
@@ -217,6 +205,23 @@ class DraftStore:
                 connection.execute(_upload.delete().where(_upload.c.id.in_(ids)))
             unreferenced = tuple(sorted(h for h in hashes if not _referenced(connection, h)))
         return Purged(drafts.rowcount, len(orphans), unreferenced)
+
+
+def insert_upload(engine: Engine, record: UploadRecord, owner: str, now: datetime) -> None:
+    """Record stored bytes as an upload of `owner`, unclaimed (the drafts' and the API's)."""
+    row = {
+        "id": record.ref,
+        "owner": owner,
+        "sha256": record.sha256,
+        "size": record.size,
+        "media_type": record.media_type,
+        "label": record.label[:255],
+        "created_at": utc(now),
+        "claimed_by": None,
+        "used_at": None,
+    }
+    with engine.begin() as connection:
+        connection.execute(sa.insert(_upload), row)
 
 
 def _orphan_uploads(connection: Connection, before: datetime) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from formkit.store import _tables as t
 from formkit.store.database import utc
-from formkit.store.drafts import UploadRecord
+from formkit.store.drafts import UploadRecord, insert_upload
 
 OWNER_PREFIX = "apikey:"
 ID_PREFIX = "upl_"
@@ -51,22 +51,9 @@ class ApiUploads:
     def record(
         self, key_id: str, sha256: str, size: int, media_type: str, label: str, now: datetime
     ) -> ApiUpload:
-        now = utc(now)
-        upload_id = ID_PREFIX + secrets.token_hex(16)
-        row = {
-            "id": upload_id,
-            "owner": _owner(key_id),
-            "sha256": sha256,
-            "size": size,
-            "media_type": media_type,
-            "label": label[:255],
-            "created_at": now,
-            "claimed_by": None,
-            "used_at": None,
-        }
-        with self.engine.begin() as connection:
-            connection.execute(sa.insert(_upload), row)
-        return ApiUpload(UploadRecord(upload_id, sha256, size, media_type, label), now + self.ttl)
+        record = UploadRecord(ID_PREFIX + secrets.token_hex(16), sha256, size, media_type, label)
+        insert_upload(self.engine, record, _owner(key_id), now)
+        return ApiUpload(record, utc(now) + self.ttl)
 
     def forget(self, upload_id: str) -> None:
         """Remove a row whose blob could not be stored: it must name no bytes."""
