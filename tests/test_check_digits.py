@@ -12,6 +12,7 @@ from datetime import date
 from hypothesis import example, given
 from hypothesis import strategies as st
 from stdnum import iban
+from stdnum.be import iban as be_iban
 from stdnum.be import ssn, vat
 
 from formkit._check_digits import is_enterprise_number, is_iban, is_national_number
@@ -32,7 +33,14 @@ def reference_iban(value: str) -> bool:
     # ISO 13616 check digits are digits; stdnum also takes letters there ("BEX4...") when the
     # mod 97 sum happens to work out. formkit is strict on Belgian ones.
     strict = not value.startswith("BE") or value[2:4].isdigit()
-    return compact and strict and iban.is_valid(value)
+    if not (compact and strict):
+        return False
+    if not value.startswith("BE"):
+        return bool(iban.is_valid(value))
+    # stdnum's Belgian rules but its bank registry: any bank code with right checksums holds.
+    if not iban.is_valid(value, check_country=False) or len(value) != 16:
+        return False
+    return value[-2:] == be_iban._calc_check_digits(value[4:-2])
 
 
 @st.composite
@@ -121,3 +129,8 @@ def test_the_strategies_reach_valid_numbers() -> None:
     assert not is_national_number(NEXT_YEAR_BIRTH)
     assert is_enterprise_number("0403170701")
     assert is_iban("BE71096123456769")
+
+
+def test_a_bank_code_missing_from_a_registry_does_not_refuse_a_belgian_iban() -> None:
+    assert is_iban("BE68539007547034")  # bank code 539: right checksums, in no bank list
+    assert not is_iban("BE68539007547035")
