@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -182,3 +183,30 @@ def test_purge_removes_what_the_sweeper_would_and_says_what(
         )
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("example", "bouwaanvraag"),
+        ("meta-schema",),
+        ("validate", "evenement", str(Path(__file__).parent / "data/evenement/valid-full.json")),
+    ],
+)
+def test_a_reader_that_left_gets_no_traceback(args: tuple[str, ...]) -> None:
+    """`formkit example x | head`: the reader closes the pipe before all is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the first byte: every write meets a closed pipe
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "formkit", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=SCHEMAS.parent,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert run.stderr == ""
+    assert run.returncode == 141

@@ -31,6 +31,7 @@ from formkit.eid import add_sign_command
 from formkit.receipts import add_verify_command
 
 OK, PROBLEMS, USAGE = 0, 1, 2
+CLOSED_PIPE = 128 + 13  # as a program killed by SIGPIPE: `formkit example x | head` is fine
 DEFAULT_SCHEMAS = "schemas"
 
 
@@ -43,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     arguments = parser.parse_args(argv)
     try:
         status = arguments.command(arguments)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+    except BrokenPipeError:
+        _quiet_after_closed_pipe()
+        status = CLOSED_PIPE
     except UsageError as error:
         print(f"formkit: {error}", file=sys.stderr)
         status = USAGE
@@ -50,6 +55,16 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         print(error, file=sys.stderr)
         status = USAGE
     sys.exit(status)
+
+
+def _quiet_after_closed_pipe() -> None:
+    """The reader left (`| head`): nothing more to say, and no traceback at exit.
+
+    Python's documented way (signal module, "Note on SIGPIPE"): point stdout at devnull so that
+    the interpreter's final flush has nowhere to fail.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _parser() -> argparse.ArgumentParser:
