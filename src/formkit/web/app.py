@@ -6,11 +6,21 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from litestar import Litestar, Request, Response, get
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
+from litestar.types import (
+    HTTPScope,
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Receive,
+    Scope,
+    Send,
+)
 
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
@@ -61,7 +71,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await writer
             services.close()
 
-    app = Litestar(
+    app = _App(
         route_handlers=[
             api.router,
             log.router,
@@ -80,6 +90,35 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     return app
+
+
+class _App(Litestar):
+    """Litestar, answering HEAD wherever GET is answered (RFC 9110 §9.3.2): the same status and
+    headers, no body. Litestar routes HEAD only to handlers declared for it, so the method is
+    changed before routing, here, and the body dropped on the way out."""
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        if scope["type"] == ScopeType.HTTP and cast("HTTPScope", scope)["method"] == "HEAD":
+            as_get: Any = {**scope, "method": "GET"}
+            await super().__call__(as_get, receive, _headers_only(cast("Send", send)))
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def _headers_only(send: Send) -> Send:
+    async def send_headers_only(message: Any) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return send_headers_only
 
 
 @get("/health", sync_to_thread=False)
