@@ -11,6 +11,7 @@ from typing import Any
 
 from formkit import _pointer
 from formkit._build import choices_of
+from formkit._check_procedure import Names, check_procedure
 from formkit._engine import Engine
 from formkit._model import Condition, Field, Form, Kind
 from formkit._vocabulary import (
@@ -26,7 +27,9 @@ _DATES = {Kind.DATE, Kind.DATE_TIME}
 _MAX_ATTACHMENT_BYTES = 2 * 1024**3
 
 
-def check(form: Form, conditions: Iterable[Condition]) -> Iterator[Finding]:
+def check(
+    form: Form, conditions: Iterable[Condition], organisation: Names | None
+) -> Iterator[Finding]:
     yield from _check_steps(form)
     for each in form.walk():
         yield from _check_field(each)
@@ -34,6 +37,8 @@ def check(form: Form, conditions: Iterable[Condition]) -> Iterator[Finding]:
         yield from _check_condition(form, condition)
     yield from _check_rules(form)
     yield from _check_signature(form)
+    yield from check_procedure(form, organisation)
+    yield from _check_adviser_conditions(form)
 
 
 def _check_steps(form: Form) -> Iterator[Finding]:
@@ -188,3 +193,12 @@ def _check_signature(form: Form) -> Iterator[Finding]:
     target = form.field(signer)
     if target is None or target.format != "be-national-number":
         yield "/x-formkit/signer", f"{signer} is not a national register number field"
+
+
+def _check_adviser_conditions(form: Form) -> Iterator[Finding]:
+    procedure = form.annotations.procedure
+    advisers = procedure.advice.departments if procedure and procedure.advice else ()
+    for n, adviser in enumerate(advisers):
+        if isinstance(adviser.when, Mapping):
+            where = f"/x-formkit/procedure/advice/departments/{n}/when"
+            yield from _check_condition_schema(form, "", adviser.when, where)

@@ -26,6 +26,7 @@ from formkit._metaschema import META_URI, meta_schema
 from formkit._model import CompiledRule, Form, Kind, Step
 from formkit._sources import BASE_URI, DiskRetriever, read_json, uri_for
 from formkit._vocabulary import KEYWORD, FormAnnotations
+from formkit.handling.organisation import Organisation, load_organisation, organisation_file
 
 
 def load_form(path: str | os.PathLike[str]) -> Form:
@@ -44,7 +45,8 @@ def load_form(path: str | os.PathLike[str]) -> Form:
     except jsonschema_rs.ValidationError as error:  # what the meta-schema cannot see: a regex
         where = _pointer.from_path(error.instance_path)
         raise FormError([SchemaProblem(str(path), where, error.message)]) from None
-    findings = [*_check.check(form, builder.conditions), *builder.undeclared]
+    organisation = _organisation(form, path)
+    findings = [*_check.check(form, builder.conditions, organisation), *builder.undeclared]
     problems = [SchemaProblem(*source.locator.locate(origin), msg) for origin, msg in findings]
     if problems:
         raise FormError(dict.fromkeys(problems))  # a shared definition used twice, said once
@@ -127,6 +129,7 @@ class _Source:
             annotations=annotations,
             steps=steps,
             rules=tuple(CompiledRule(r, _compile_when(r.when)) for r in annotations.rules),
+            default_advisers=_default_advisers(annotations),
             engine=engine,
             source=str(self.path),
             resources=dict(self.documents),
@@ -140,8 +143,27 @@ class _Source:
         return form, builder
 
 
+def _organisation(form: Form, path: Path) -> Organisation | None:
+    """The organisation file beside the form, read when the form's procedure names departments.
+
+    Its own problems are the form's problems: a FormError names the file and the pointer.
+    """
+    file = organisation_file(path.parent)
+    if form.annotations.procedure is None or not file.is_file():
+        return None
+    return load_organisation(file)
+
+
 def version_of(bundled: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(rfc8785.dumps(bundled)).hexdigest()
+
+
+def _default_advisers(
+    annotations: FormAnnotations,
+) -> tuple[tuple[str, Engine | None], ...]:
+    advice = annotations.procedure.advice if annotations.procedure else None
+    advisers = advice.departments if advice else ()
+    return tuple((a.department, _compile_when(a.when)) for a in advisers)
 
 
 def _compile_when(schema: Mapping[str, Any] | bool | None) -> Engine | None:

@@ -21,9 +21,9 @@ def meta_schema() -> dict[str, Any]:
     (form, field), components = msgspec.json.schema_components(
         [FormAnnotations, FieldAnnotations], ref_template="#/$defs/{name}"
     )
-    for rule in ("LeadTimeRule", "AfterRule", "DistinctRule"):
-        # A rule's condition is a schema like any other: checked by the meta-schema itself.
-        components[rule]["properties"]["when"] = {"$dynamicRef": "#meta"}
+    for conditional in ("LeadTimeRule", "AfterRule", "DistinctRule", "DefaultAdviser"):
+        # A condition is a schema like any other: checked by the meta-schema itself.
+        components[conditional]["properties"]["when"] = {"$dynamicRef": "#meta"}
     document = {
         "$schema": DRAFT_2020_12,
         "$id": META_URI,

@@ -148,6 +148,10 @@ class Form:
     engine: Engine = field(compare=False, repr=False)
     source: str = field(default="", compare=False)
     resources: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The procedure's departments asked for advice by default, each with its condition.
+    default_advisers: tuple[tuple[str, Engine | None], ...] = field(
+        default=(), compare=False, repr=False
+    )
     _index: Mapping[str, Field] = field(default_factory=dict, compare=False, repr=False)
     _order: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     _attachment_slots: tuple[Field, ...] = field(default=(), compare=False, repr=False)

@@ -14,18 +14,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 from pydantic import TypeAdapter
 
-KEYWORD = "x-formkit"
+from formkit._procedure import Procedure
+from formkit._vocabulary_types import Duration, Identifier, Pointer, Struct, Text
 
-Pointer = Annotated[str, msgspec.Meta(pattern=r"^(/[^/]*)*$", description="A JSON Pointer.")]
-Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
-Duration = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=r"^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$",
-        description="An ISO 8601 duration such as PT48H, P10D or P6W.",
-    ),
-]
-Text = Annotated[str, msgspec.Meta(min_length=1)]
+KEYWORD = "x-formkit"
 
 _DURATION = TypeAdapter(timedelta)
 
@@ -33,10 +25,6 @@ _DURATION = TypeAdapter(timedelta)
 @cache  # a form has a handful of durations; parsing them is costly next to validating
 def parse_duration(text: str) -> timedelta:
     return _DURATION.validate_python(text)
-
-
-class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="camel"):
-    pass
 
 
 class Step(Struct, frozen=True):
@@ -94,6 +82,7 @@ class FormAnnotations(Struct, frozen=True):
     signer: Pointer | None = None
     retention: Retention | None = None
     rules: tuple[Rule, ...] = ()
+    procedure: Procedure | None = None
 
 
 class AttachmentRule(Struct, frozen=True):
@@ -109,5 +98,5 @@ class FieldAnnotations(Struct, frozen=True):
 
     widget: Widget | None = None
     help: str | None = None
-    messages: dict[str, str] = {}
+    messages: dict[str, str] = msgspec.field(default_factory=dict)
     attachment: AttachmentRule | None = None

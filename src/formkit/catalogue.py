@@ -9,6 +9,12 @@ from pathlib import Path
 from formkit._errors import FormError, FormkitError, SchemaProblem
 from formkit._load import load_form
 from formkit._model import Form
+from formkit.handling.organisation import ORGANISATION_FILE
+
+
+def form_files(folder: Path) -> list[Path]:
+    """The forms in a folder: every `*.json` but the organisation file beside them."""
+    return sorted(p for p in folder.glob("*.json") if p.name != ORGANISATION_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +25,7 @@ class Catalogue(Mapping[str, Form]):
 
     @classmethod
     def load(cls, folder: Path) -> Catalogue:
-        files = sorted(folder.glob("*.json"))
+        files = form_files(folder)
         if not files:
             raise FormkitError(f"no forms (*.json) in {folder}")
         problems: list[SchemaProblem] = []
@@ -32,7 +38,7 @@ class Catalogue(Mapping[str, Form]):
                 continue
             forms[form.id] = form
         if problems:
-            raise FormError(problems)  # a service never starts with a broken form
+            raise FormError(dict.fromkeys(problems))  # a service never starts with a broken form
         return cls(dict(sorted(forms.items(), key=lambda item: item[1].title)))
 
     def __getitem__(self, form_id: str) -> Form:

@@ -19,7 +19,7 @@ from formkit import _strict_json
 from formkit._cli_ops import add_operator_commands
 from formkit._cli_outbox import add_outbox_commands
 from formkit._cli_testcard import add_test_card_command
-from formkit._errors import FormError
+from formkit._errors import FormError, SchemaProblem
 from formkit._example import ExampleError, example, invalid
 from formkit._load import load_form
 from formkit._metaschema import meta_schema
@@ -27,7 +27,14 @@ from formkit._model import Form
 from formkit._rules import CITY_TIME_ZONE
 from formkit._scaffold import scaffold
 from formkit._validate import validate
+from formkit.catalogue import form_files
 from formkit.eid import add_sign_command
+from formkit.handling.organisation import (
+    ORGANISATION_FILE,
+    load_organisation,
+    organisation_file,
+    organisation_meta_schema,
+)
 from formkit.receipts import add_verify_command
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -91,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(command=_new)
 
     meta = commands.add_parser("meta-schema", help="print the meta-schema of formkit forms")
+    meta.add_argument(
+        "--organisation", action="store_true", help="the meta-schema of organisatie.json instead"
+    )
     meta.set_defaults(command=_meta_schema)
 
     add_operator_commands(commands)
@@ -110,25 +120,38 @@ def _form_command(commands: Any, name: str, help: str, schemas: str) -> argparse
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    files = [file for path in arguments.paths for file in _form_files(Path(path))]
+    files = [file for path in arguments.paths for file in _checked_files(Path(path))]
     status = OK
+    said: set[SchemaProblem] = set()  # a broken shared file is said once, not once per form
     for file in files:
         try:
-            form = load_form(file)
+            summary = _check_file(file)
         except FormError as error:
             status = PROBLEMS
-            print(error)
+            for problem in error.problems:
+                if problem not in said:
+                    print(problem)
+            said.update(error.problems)
         else:
-            print(f"{file}: ok ({form.version})", file=sys.stderr)
+            print(f"{file}: ok{summary}", file=sys.stderr)
     return status
 
 
-def _form_files(path: Path) -> list[Path]:
+def _check_file(file: Path) -> str:
+    if file.name == ORGANISATION_FILE:
+        organisation = load_organisation(file)
+        return f" ({len(organisation.departments)} departments)"
+    return f" ({load_form(file).version})"
+
+
+def _checked_files(path: Path) -> list[Path]:
+    """The forms in a folder and the organisation file beside them, or the one file named."""
     if path.is_dir():
-        files = sorted(path.glob("*.json"))
+        files = form_files(path)
         if not files:
             raise UsageError(f"no forms (*.json) in {path}")
-        return files
+        organisation = organisation_file(path)
+        return [organisation, *files] if organisation.is_file() else files
     if path.is_file():
         return [path]
     raise UsageError(f"{path}: no such file or folder")
@@ -167,7 +190,7 @@ def _new(arguments: argparse.Namespace) -> int:
 
 
 def _meta_schema(arguments: argparse.Namespace) -> int:
-    _print_json(meta_schema())
+    _print_json(organisation_meta_schema() if arguments.organisation else meta_schema())
     return OK
 
 

@@ -1,0 +1,63 @@
+"""A form's procedure applied to one dossier: its default advisers and its deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from formkit import _pointer
+from formkit._model import Form
+from formkit._procedure import Procedure, Term, Track
+from formkit.handling.deadlines import Deadline, local_day
+
+
+def default_advisers(form: Form, answers: Any) -> tuple[str, ...]:
+    """The departments asked for advice by default, for these answers, in declared order."""
+    return tuple(
+        department
+        for department, when in form.default_advisers
+        if when is None or when.is_valid(answers)
+    )
+
+
+def completeness_deadline(procedure: Procedure, filed: datetime) -> Deadline | None:
+    if procedure.completeness is None:
+        return None
+    return Deadline.after(filed, procedure.completeness.days)
+
+
+def advice_deadline(procedure: Procedure, asked: datetime) -> Deadline | None:
+    return None if procedure.advice is None else Deadline.after(asked, procedure.advice.days)
+
+
+def decision_deadline(
+    track: Track,
+    answers: Any,
+    *,
+    filed: datetime,
+    admissible: datetime | None,
+    extended: bool = False,
+) -> Deadline | None:
+    """When the decision is due on `track`; None while its term has not started yet (a term
+    that runs from admissibility, before the dossier was found admissible)."""
+    deadline = term_deadline(track.deadline, answers, filed=filed, admissible=admissible)
+    if deadline is None or not extended or track.extension is None:
+        return deadline
+    return deadline.extended(track.extension)
+
+
+def term_deadline(
+    term: Term, answers: Any, *, filed: datetime, admissible: datetime | None
+) -> Deadline | None:
+    if term.before is not None:
+        return Deadline.before(_answered_day(answers, term.before), term.days)
+    start = filed if term.after == "indiening" else admissible
+    return None if start is None else Deadline.after(start, term.days)
+
+
+def _answered_day(answers: Any, pointer: str) -> date:
+    """The day (in Brussels) of a date or date-time answer that `formkit check` made required."""
+    value = str(_pointer.resolve(answers, pointer))
+    if "T" not in value:
+        return date.fromisoformat(value)
+    return local_day(datetime.fromisoformat(value))
