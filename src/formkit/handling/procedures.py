@@ -50,14 +50,18 @@ def term_deadline(
     term: Term, answers: Any, *, filed: datetime, admissible: datetime | None
 ) -> Deadline | None:
     if term.before is not None:
-        return Deadline.before(_answered_day(answers, term.before), term.days)
+        day = _answered_day(answers, term.before)
+        return None if day is None else Deadline.before(day, term.days)
     start = filed if term.after == "indiening" else admissible
     return None if start is None else Deadline.after(start, term.days)
 
 
-def _answered_day(answers: Any, pointer: str) -> date:
-    """The day (in Brussels) of a date or date-time answer that `formkit check` made required."""
-    value = str(_pointer.resolve(answers, pointer))
+def _answered_day(answers: Any, pointer: str) -> date | None:
+    """The day (in Brussels) of a date or date-time answer; `formkit check` made it required,
+    so only answers that were never validated (a draft) can lack it."""
+    value = _pointer.resolve(answers, pointer)
+    if not isinstance(value, str):
+        return None
     if "T" not in value:
         return date.fromisoformat(value)
     return local_day(datetime.fromisoformat(value))
