@@ -32,7 +32,7 @@ SYSTEM = Actor(ActorKind.SYSTEM, "system", "Stad (automatisch)")
 
 
 class Kind(enum.StrEnum):
-    FILED = "filed"
+    FILED = "ingediend"  # what filing has always written: integrators already read it
     ASSIGNED = "assigned"
     FOUND_ADMISSIBLE = "found-admissible"
     FOUND_INCOMPLETE = "found-incomplete"

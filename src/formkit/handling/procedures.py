@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+
+import msgspec
 
 from formkit import _pointer
 from formkit._model import Form
 from formkit._procedure import Procedure, Term, Track
+from formkit._vocabulary import KEYWORD
 from formkit.handling.deadlines import Deadline, local_day
+
+
+def procedure_in(schema: Mapping[str, Any]) -> Procedure | None:
+    """The procedure a bundled form schema declares (a dossier's own version of its form)."""
+    declared = schema.get(KEYWORD, {}).get("procedure")
+    return None if declared is None else msgspec.convert(declared, Procedure)
 
 
 def default_advisers(form: Form, answers: Any) -> tuple[str, ...]:

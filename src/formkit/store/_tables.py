@@ -7,7 +7,7 @@ filing inserts many rows per commit and an ORM unit of work per filing halves th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +19,10 @@ JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 
 def _json(nullable: bool = False) -> Any:
     return Field(sa_column=sa.Column(JSON, nullable=nullable))
+
+
+def _day() -> Any:
+    return Field(default=None, sa_column=sa.Column(sa.Date, nullable=True, index=True))
 
 
 def _time(nullable: bool = False, index: bool = False) -> Any:
@@ -57,6 +61,13 @@ class Dossier(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=300, unique=True)
     request_digest: str = Field(max_length=64)
     signer: dict[str, Any] | None = _json(nullable=True)
+    # The handling, as its events say (formkit.handling.state): kept here to list and filter.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # events; ETag
+    handler: str | None = Field(default=None, max_length=200, index=True)
+    handler_name: str | None = Field(default=None, max_length=200)
+    track: str | None = Field(default=None, max_length=60)
+    completeness_due: date | None = _day()
+    decision_due: date | None = _day()
 
 
 class Attachment(SQLModel, table=True):
@@ -80,6 +91,19 @@ class Event(SQLModel, table=True):
     actor: str = Field(max_length=200)
     kind: str = Field(max_length=60)
     data: dict[str, Any] = _json()
+    by: dict[str, Any] | None = _json(nullable=True)  # who handled: kind, id, name, department
+
+
+class AdviceRequest(SQLModel, table=True):
+    """A department's advice on a dossier, as the events say: what advisers' lists show."""
+
+    __tablename__ = "advice_request"
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
+    department: str = Field(max_length=60, primary_key=True, index=True)
+    asked_at: datetime = _time()
+    due: date = Field(sa_column=sa.Column(sa.Date, nullable=False, index=True))
+    opinion: str | None = Field(default=None, max_length=40)
+    late: bool = False
 
 
 class Upload(SQLModel, table=True):

@@ -30,9 +30,12 @@ from formkit._filing import (
     city_year,
     dossier_number,
 )
+from formkit._procedure import Procedure
+from formkit.handling.procedures import procedure_in
 from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t
 from formkit.store.database import advance, insert_ignore, utc
+from formkit.store.handling import Opening, opening_columns
 from formkit.store.log import FilingLog
 
 PHASE_FILED = "ingediend"
@@ -93,23 +96,36 @@ class DossierStore:
         self.engine = engine
         self.receipts = receipts
         self._versions: set[str] = set()  # known to be stored: skip re-sending their schema
+        self._procedures: dict[str, Procedure | None] = {}  # by form version
 
     def file(
         self, filings: Sequence[Filing], schemas: Mapping[str, Mapping[str, Any]]
     ) -> list[Outcome]:
         """File a batch in one transaction; `schemas` maps each version to its bundled schema."""
         unseen = {f.version: schemas[f.version] for f in filings if f.version not in self._versions}
+        opening = self._opening(schemas)
         try:
             with self.engine.begin() as connection:
-                outcomes = _file_batch(connection, filings, unseen, _now(), self.receipts)
+                outcomes = _file_batch(connection, filings, unseen, _now(), self.receipts, opening)
         except sa.exc.IntegrityError:
             if len(filings) == 1:
                 # Another process filed the same key between our look-up and insert.
                 with self.engine.begin() as connection:
-                    return _file_batch(connection, filings, schemas, _now(), self.receipts)
+                    now = _now()
+                    return _file_batch(connection, filings, schemas, now, self.receipts, opening)
             return [outcome for f in filings for outcome in self.file([f], schemas)]
         self._versions.update(unseen)
         return outcomes
+
+    def _opening(self, schemas: Mapping[str, Mapping[str, Any]]) -> Opening:
+        """The handling columns of a dossier as filed: its procedure's first deadlines."""
+
+        def opening(filing: Filing, now: datetime) -> dict[str, Any]:
+            if filing.version not in self._procedures:
+                self._procedures[filing.version] = procedure_in(schemas[filing.version])
+            return opening_columns(self._procedures[filing.version], filing.answers, now)
+
+        return opening
 
     def earlier(self, key: str, request_digest: str) -> Outcome | None:
         with self.engine.connect() as connection:
@@ -154,6 +170,7 @@ def _file_batch(
     schemas: Mapping[str, Mapping[str, Any]],
     now: datetime,
     receipts: Receipts,
+    opening: Opening,
 ) -> list[Outcome]:
     earlier = _earlier(connection, [f.idempotency_key for f in filings if f.idempotency_key])
     outcomes: list[Outcome | None] = [None] * len(filings)
@@ -167,7 +184,8 @@ def _file_batch(
             fresh.append(index)
     numbers = _reserve(connection, [filings[i] for i in fresh], now)
     _remember_versions(connection, [filings[i] for i in fresh], schemas, now)
-    ids = _insert_dossiers(connection, [(filings[i], numbers[n]) for n, i in enumerate(fresh)], now)
+    fresh_filings = [(filings[i], numbers[n]) for n, i in enumerate(fresh)]
+    ids = _insert_dossiers(connection, fresh_filings, now, opening)
     _insert_children(connection, [filings[i] for i in fresh], ids, numbers, now)
     receipts.log.append(
         connection,
@@ -269,7 +287,7 @@ def _remember_versions(
 
 
 def _insert_dossiers(
-    connection: Connection, filings: Sequence[tuple[Filing, str]], now: datetime
+    connection: Connection, filings: Sequence[tuple[Filing, str]], now: datetime, opening: Opening
 ) -> list[int]:
     if not filings:
         return []
@@ -285,6 +303,7 @@ def _insert_dossiers(
             "idempotency_key": filing.idempotency_key,
             "request_digest": filing.request_digest,
             "signer": filing.signer,
+            **opening(filing, now),
         }
         for filing, number in filings
     ]

@@ -1,0 +1,213 @@
+"""Dossier handling in the database: events appended in one transaction per action.
+
+Each action locks its dossier's row, folds the dossier's events into its state, lets
+`formkit.handling.actions` decide, appends the event and rewrites the dossier's handling columns
+and advice requests from the new state: those are a projection for lists and filters, the
+events stay the truth. Two actions on one dossier queue for the lock, so parallel advisers never
+overwrite each other; an official who names the version they saw (If-Match) and is behind gets
+a `ConflictError` and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from formkit._errors import FormkitError
+from formkit._filing import Filing
+from formkit._procedure import Procedure
+from formkit.handling.actions import Command, act, due_events
+from formkit.handling.deadlines import local_day
+from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
+from formkit.handling.state import State, apply, fold, start
+from formkit.store import _tables as t
+from formkit.store.database import utc
+
+Opening = Callable[[Filing, datetime], dict[str, Any]]
+_UNHANDLED = ("handler", "handler_name", "track", "completeness_due", "decision_due")
+_dossier = t.Dossier.__table__  # type: ignore[attr-defined]
+_event = t.Event.__table__  # type: ignore[attr-defined]
+_advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
+
+Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
+
+
+_FILING = Event(Kind.FILED, datetime.min.replace(tzinfo=UTC), SYSTEM)  # counts, changes nothing
+
+
+class ConflictError(FormkitError):
+    """The dossier changed since the version the caller saw."""
+
+    def __init__(self, number: str, expected: int, current: int) -> None:
+        self.expected, self.current = expected, current
+        super().__init__(f"{number} is at version {current}, not {expected}")
+
+
+class NoProcedureError(FormkitError):
+    """The dossier's form declares no procedure: nobody handles it in formkit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    number: str
+    state: State
+    events: tuple[Event, ...]
+
+
+class HandlingStore:
+    def __init__(self, engine: Engine, procedures: Procedures, departments: Container[str]) -> None:
+        self.engine = engine
+        self.procedures = procedures
+        self.departments = departments
+
+    def get(self, number: str) -> Handled | None:
+        with self.engine.connect() as connection:
+            row = _row(connection, number, lock=False)
+            return None if row is None else self._handled(connection, row)
+
+    def act(
+        self,
+        number: str,
+        command: Command,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> Handled | None:
+        """Record `command` by `actor`; None when there is no such dossier.
+
+        Raises `RefusedError` (the procedure does not allow it now) or `ConflictError`.
+        """
+        with self.engine.begin() as connection:
+            row = _row(connection, number, lock=True)
+            if row is None:
+                return None
+            handled = self._handled(connection, row)
+            if expected_version is not None and expected_version != handled.state.version:
+                raise ConflictError(number, expected_version, handled.state.version)
+            event = act(handled.state, command, actor, now, self.departments)
+            return _record(connection, row.id, handled, (event,))
+
+    def tick(self, now: datetime) -> int:
+        """Record what the passing of time did (late advice, admissibility by silence);
+        the scheduled job calls this. Returns the number of events recorded."""
+        recorded = 0
+        for number in self._due_numbers(now):
+            with self.engine.begin() as connection:
+                row = _row(connection, number, lock=True)
+                handled = self._handled(connection, row)
+                events = due_events(handled.state, now)
+                if events:
+                    _record(connection, row.id, handled, events)
+                recorded += len(events)
+        return recorded
+
+    def _due_numbers(self, now: datetime) -> list[str]:
+        today = local_day(now)
+        late_advice = (
+            sa.select(_advice.c.dossier_id)
+            .where(_advice.c.due < today)
+            .where(_advice.c.opinion.is_(None))
+            .where(_advice.c.late.is_(False))
+        )
+        query = sa.select(_dossier.c.number).where(
+            sa.or_(
+                _dossier.c.id.in_(late_advice),
+                sa.and_(_dossier.c.phase == "ingediend", _dossier.c.completeness_due < today),
+            )
+        )
+        with self.engine.connect() as connection:
+            return list(connection.execute(query.order_by(_dossier.c.id)).scalars())
+
+    def _handled(self, connection: Connection, row: Any) -> Handled:
+        procedure = self.procedures(row.form_id)
+        if procedure is None:
+            raise NoProcedureError(f"the form {row.form_id!r} declares no procedure")
+        rows = connection.execute(
+            sa.select(_event).where(_event.c.dossier_id == row.id).order_by(_event.c.id)
+        ).all()
+        events = tuple(_event_of(e) for e in rows)
+        state = fold(procedure, row.answers, utc(row.filed_at), events)
+        return Handled(row.number, state, events)
+
+
+def _row(connection: Connection, number: str, *, lock: bool) -> Any:
+    query = sa.select(_dossier).where(_dossier.c.number == number)
+    # PostgreSQL locks the row; SQLite's BEGIN IMMEDIATE already holds the database.
+    return connection.execute(query.with_for_update() if lock else query).one_or_none()
+
+
+def _record(
+    connection: Connection, dossier_id: int, handled: Handled, events: tuple[Event, ...]
+) -> Handled:
+    state = handled.state
+    for event in events:
+        state = apply(state, event)
+    connection.execute(sa.insert(_event), [_event_row(dossier_id, e) for e in events])
+    _project(connection, dossier_id, state)
+    return Handled(handled.number, state, handled.events + events)
+
+
+def opening_columns(procedure: Procedure | None, answers: Any, filed: datetime) -> dict[str, Any]:
+    """The handling columns of a dossier as it is filed (version 1: the filing's event)."""
+    if procedure is None:  # every row of a batch has the same columns
+        return {"phase": Kind.FILED.value, "version": 1} | dict.fromkeys(_UNHANDLED)
+    return _columns(apply(start(procedure, answers, filed), _FILING))
+
+
+def _columns(state: State) -> dict[str, Any]:
+    completeness, decision = state.completeness_due, state.decision_due
+    return {
+        "phase": state.phase,
+        "version": state.version,
+        "handler": state.official.id if state.official else None,
+        "handler_name": state.official.name if state.official else None,
+        "track": state.track,
+        "completeness_due": completeness.due if completeness else None,
+        "decision_due": decision.due if decision else None,
+    }
+
+
+def _project(connection: Connection, dossier_id: int, state: State) -> None:
+    connection.execute(_dossier.update().where(_dossier.c.id == dossier_id).values(_columns(state)))
+    connection.execute(_advice.delete().where(_advice.c.dossier_id == dossier_id))
+    requests = [
+        {
+            "dossier_id": dossier_id,
+            "department": r.department,
+            "asked_at": r.asked,
+            "due": r.due.due,
+            "opinion": r.opinion,
+            "late": r.late,
+        }
+        for r in state.advice.values()
+    ]
+    if requests:
+        connection.execute(sa.insert(_advice), requests)
+
+
+def _event_row(dossier_id: int, event: Event) -> dict[str, Any]:
+    actor = event.actor
+    by = {"kind": actor.kind.value, "id": actor.id, "name": actor.name}
+    return {
+        "dossier_id": dossier_id,
+        "at": event.at,
+        "actor": actor.name[:200],
+        "kind": event.kind.value,
+        "data": dict(event.data),
+        "by": by | ({"department": actor.department} if actor.department else {}),
+    }
+
+
+def _event_of(row: Any) -> Event:
+    by = row.by
+    if by is None:  # the filing: its actor is the channel it came through
+        kind = ActorKind.INTEGRATION if row.actor.startswith("api") else ActorKind.CITIZEN
+        actor = Actor(kind, row.actor, row.actor)
+    else:
+        actor = Actor(ActorKind(by["kind"]), by["id"], by["name"], by.get("department"))
+    return Event(Kind(row.kind), utc(row.at), actor, row.data)
