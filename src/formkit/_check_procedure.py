@@ -31,6 +31,7 @@ def check_procedure(form: Form, organisation: Names | None) -> Iterator[Finding]
     yield from _check_phases(form, procedure)
     yield from _check_tracks(form, procedure)
     yield from _check_outcomes(procedure)
+    yield from _check_search(form, procedure)
     if organisation is None:
         yield _WHERE, "the procedure names departments: put organisatie.json beside the form"
         return
@@ -84,6 +85,13 @@ def _check_outcomes(procedure: Procedure) -> Iterator[Finding]:
             yield f"{_WHERE}/outcomes/{n}/id", f"outcome id {outcome.id!r} is used twice"
     if len({o.favourable for o in outcomes}) < 2:
         yield f"{_WHERE}/outcomes", "a decision can go either way: one favourable, one not"
+
+
+def _check_search(form: Form, procedure: Procedure) -> Iterator[Finding]:
+    for n, pointer in enumerate(procedure.search):
+        target = form.field(pointer)
+        if target is None or target.kind is not Kind.TEXT:
+            yield f"{_WHERE}/search/{n}", f"{pointer} is not a text field (use * for list items)"
 
 
 def _check_names(procedure: Procedure, organisation: Names) -> Iterator[Finding]:

@@ -117,7 +117,7 @@ class Procedure(Struct, frozen=True):
     next: Text  # what happens next, as the confirmation page tells the citizen
     completeness: Completeness | None = None
     advice: Advice | None = None
-    due_soon: Days = 5  # a deadline this close is shown as due soon
+    search: tuple[Pointer, ...] = ()  # text answers officials find a dossier by: names, streets
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)

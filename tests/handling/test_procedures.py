@@ -138,12 +138,19 @@ def _adviser(department: str, when: Any = None) -> Any:
         (_phases_without("onvolledig"), "'onvolledig' goes with a completeness check"),
         (_phases_without("advies"), "the phase 'advies' goes with an advice section"),
         (_reversed_phases, "/x-formkit/procedure/phases: phases are listed in the order"),
+        (
+            _set("search", ["/werken/geraamdeKosten"]),
+            "/search/0: /werken/geraamdeKosten is not a text",
+        ),
+        (
+            _set("search", ["/aanvragers/personen/0/x"]),
+            "/search/0: /aanvragers/personen/0/x is not",
+        ),
         (_set("outcomes", [{"id": "ja", "title": "Ja", "favourable": True}] * 2), "used twice"),
         (
             _set("outcomes", [{"id": i, "title": i, "favourable": True} for i in "ab"]),
             "one favourable, one not",
         ),
-        (_set("dueSoon", 0), "/x-formkit/procedure/dueSoon"),
     ],
 )
 def test_check_refuses_a_procedure_the_handling_could_not_follow(

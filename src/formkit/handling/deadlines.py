@@ -21,6 +21,7 @@ class Status(enum.StrEnum):
     OVERDUE = "overdue"
 
 
+DUE_SOON_DAYS = 5  # a deadline this close is shown as due soon
 LABELS = {Status.ON_TIME: "op tijd", Status.DUE_SOON: "bijna verlopen", Status.OVERDUE: "te laat"}
 
 
@@ -50,7 +51,7 @@ class Deadline:
         """Whole calendar days from today (Brussels) to the due day; negative when overdue."""
         return (self.due - local_day(now)).days
 
-    def status(self, now: datetime, *, due_soon: int) -> Status:
+    def status(self, now: datetime, *, due_soon: int = DUE_SOON_DAYS) -> Status:
         if now >= self.ends:
             return Status.OVERDUE
         return Status.DUE_SOON if self.days_left(now) <= due_soon else Status.ON_TIME

@@ -21,6 +21,24 @@ def procedure_in(schema: Mapping[str, Any]) -> Procedure | None:
     return None if declared is None else msgspec.convert(declared, Procedure)
 
 
+def search_text(procedure: Procedure, answers: Any) -> str:
+    """What officials find a dossier by: its searched answers, lower case, one line."""
+    values = (v for pointer in procedure.search for v in _values_at(answers, pointer))
+    return " ".join(" ".join(v.split()) for v in values if isinstance(v, str)).casefold()
+
+
+def _values_at(node: Any, pointer: str) -> list[Any]:
+    """The values at a pointer whose `*` stands for every item of a list."""
+    head, _, rest = pointer.removeprefix("/").partition("/")
+    if not pointer:
+        return [node]
+    if head == "*":
+        items = node if isinstance(node, list) else []
+        return [v for item in items for v in _values_at(item, "/" + rest if rest else "")]
+    child = _pointer.resolve(node, "/" + head)
+    return [] if child is None else _values_at(child, "/" + rest if rest else "")
+
+
 def default_advisers(form: Form, answers: Any) -> tuple[str, ...]:
     """The departments asked for advice by default, for these answers, in declared order."""
     return tuple(

@@ -48,8 +48,12 @@ class DossierSequence(SQLModel, table=True):
     last: int = 0
 
 
+NO_DUE = date(9999, 12, 31)  # sorts after every real deadline, and keeps the index whole
+
+
 class Dossier(SQLModel, table=True):
     __tablename__ = "dossier"
+    __table_args__ = (sa.Index("ix_dossier_next_due", "next_due", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=40, unique=True)
     form_id: str = Field(max_length=100, index=True)
@@ -68,6 +72,9 @@ class Dossier(SQLModel, table=True):
     track: str | None = Field(default=None, max_length=60)
     completeness_due: date | None = _day()
     decision_due: date | None = _day()
+    # The earliest of the two, NO_DUE without: worklists page through (next_due, id).
+    next_due: date = Field(default=NO_DUE, sa_column_kwargs={"server_default": NO_DUE.isoformat()})
+    search: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
 
 
 class Attachment(SQLModel, table=True):

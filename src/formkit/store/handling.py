@@ -24,6 +24,7 @@ from formkit._procedure import Procedure
 from formkit.handling.actions import Command, act, due_events
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
+from formkit.handling.procedures import search_text
 from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
 from formkit.store.database import utc
@@ -155,12 +156,14 @@ def _record(
 def opening_columns(procedure: Procedure | None, answers: Any, filed: datetime) -> dict[str, Any]:
     """The handling columns of a dossier as it is filed (version 1: the filing's event)."""
     if procedure is None:  # every row of a batch has the same columns
-        return {"phase": Kind.FILED.value, "version": 1} | dict.fromkeys(_UNHANDLED)
+        unhandled = {"phase": Kind.FILED.value, "version": 1, "next_due": t.NO_DUE, "search": ""}
+        return unhandled | dict.fromkeys(_UNHANDLED)
     return _columns(apply(start(procedure, answers, filed), _FILING))
 
 
 def _columns(state: State) -> dict[str, Any]:
     completeness, decision = state.completeness_due, state.decision_due
+    dues = [d.due for d in (completeness, decision) if d is not None]
     return {
         "phase": state.phase,
         "version": state.version,
@@ -169,6 +172,8 @@ def _columns(state: State) -> dict[str, Any]:
         "track": state.track,
         "completeness_due": completeness.due if completeness else None,
         "decision_due": decision.due if decision else None,
+        "next_due": min(dues, default=t.NO_DUE),
+        "search": search_text(state.procedure, state.answers),
     }
 
 

@@ -1,7 +1,7 @@
 """dossier handling: the dossier's handling columns, advice requests, append-only events
 
 Revision ID: handling
-Revises: receipt_verification_code
+Revises: upload_used_at
 Create Date: 2026-12-04 19:00:00.000000
 
 Events were append-only by convention; from here the database refuses to change or delete
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "handling"
-down_revision = "receipt_verification_code"
+down_revision = "upload_used_at"
 branch_labels = None
 depends_on = None
 
@@ -43,6 +43,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("track", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("completeness_due", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("decision_due", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column("next_due", sa.Date(), server_default="9999-12-31", nullable=False)
+        )
+        batch_op.add_column(sa.Column("search", sa.Text(), server_default="", nullable=False))
+        batch_op.create_index("ix_dossier_next_due", ["next_due", "id"], unique=False)
         for column in ("handler", "completeness_due", "decision_due"):
             batch_op.create_index(batch_op.f(f"ix_dossier_{column}"), [column], unique=False)
     with op.batch_alter_table("event", schema=None) as batch_op:
@@ -79,6 +84,8 @@ def downgrade() -> None:
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         for column in ("handler", "completeness_due", "decision_due"):
             batch_op.drop_index(batch_op.f(f"ix_dossier_{column}"))
-        for column in ("decision_due", "completeness_due", "track", "handler_name", "handler"):
+        batch_op.drop_index("ix_dossier_next_due")
+        for column in ("search", "next_due", "decision_due", "completeness_due", "track"):
             batch_op.drop_column(column)
-        batch_op.drop_column("version")
+        for column in ("handler_name", "handler", "version"):
+            batch_op.drop_column(column)
