@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/filing.py
 	$(BIN)/python benchmarks/receipts.py
 	$(BIN)/python benchmarks/large_bodies.py
+	$(BIN)/python benchmarks/handling.py  # needs PostgreSQL (--url)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -53,7 +53,12 @@ NO_DUE = date(9999, 12, 31)  # sorts after every real deadline, and keeps the in
 
 class Dossier(SQLModel, table=True):
     __tablename__ = "dossier"
-    __table_args__ = (sa.Index("ix_dossier_next_due", "next_due", "id"),)
+    # Worklists page through (next_due, id), alone or within a phase or an official's dossiers.
+    __table_args__ = (
+        sa.Index("ix_dossier_next_due", "next_due", "id"),
+        sa.Index("ix_dossier_phase_next_due", "phase", "next_due", "id"),
+        sa.Index("ix_dossier_handler_next_due", "handler", "next_due", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=40, unique=True)
     form_id: str = Field(max_length=100, index=True)
@@ -67,7 +72,7 @@ class Dossier(SQLModel, table=True):
     signer: dict[str, Any] | None = _json(nullable=True)
     # The handling, as its events say (formkit.handling.state): kept here to list and filter.
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # events; ETag
-    handler: str | None = Field(default=None, max_length=200, index=True)
+    handler: str | None = Field(default=None, max_length=200)
     handler_name: str | None = Field(default=None, max_length=200)
     track: str | None = Field(default=None, max_length=60)
     completeness_due: date | None = _day()
@@ -105,10 +110,21 @@ class AdviceRequest(SQLModel, table=True):
     """A department's advice on a dossier, as the events say: what advisers' lists show."""
 
     __tablename__ = "advice_request"
+    # An adviser's list: the department's open requests, earliest deadline first.
+    __table_args__ = (
+        sa.Index(
+            "ix_advice_request_open",
+            "department",
+            "due",
+            "dossier_id",
+            sqlite_where=sa.text("opinion IS NULL AND NOT late"),
+            postgresql_where=sa.text("opinion IS NULL AND NOT late"),
+        ),
+    )
     dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
-    department: str = Field(max_length=60, primary_key=True, index=True)
+    department: str = Field(max_length=60, primary_key=True)
     asked_at: datetime = _time()
-    due: date = Field(sa_column=sa.Column(sa.Date, nullable=False, index=True))
+    due: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
     opinion: str | None = Field(default=None, max_length=40)
     late: bool = False
 

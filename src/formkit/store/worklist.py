@@ -83,7 +83,7 @@ def _select(query: WorklistQuery, due: Any, today: date) -> Any:
         statement = statement.join(_advice, _advice.c.dossier_id == _dossier.c.id).where(
             _advice.c.department == query.department,
             _advice.c.opinion.is_(None),
-            _advice.c.late.is_(False),
+            sa.not_(_advice.c.late),
         )
     if query.forms is not None:
         statement = statement.where(_dossier.c.form_id.in_(sorted(query.forms)))

@@ -21,6 +21,7 @@ branch_labels = None
 depends_on = None
 
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+_OPEN = "opinion IS NULL AND NOT late"
 REFUSAL = "events are appended, never changed or deleted"
 _SQLITE_TRIGGERS = [
     f"CREATE TRIGGER event_append_only_{verb.lower()} BEFORE {verb} ON event "
@@ -48,7 +49,9 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("search", sa.Text(), server_default="", nullable=False))
         batch_op.create_index("ix_dossier_next_due", ["next_due", "id"], unique=False)
-        for column in ("handler", "completeness_due", "decision_due"):
+        for column in ("phase", "handler"):
+            batch_op.create_index(f"ix_dossier_{column}_next_due", [column, "next_due", "id"])
+        for column in ("completeness_due", "decision_due"):
             batch_op.create_index(batch_op.f(f"ix_dossier_{column}"), [column], unique=False)
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("by", JSON, nullable=True))
@@ -64,8 +67,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("dossier_id", "department"),
     )
     with op.batch_alter_table("advice_request", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_advice_request_department"), ["department"])
-        batch_op.create_index(batch_op.f("ix_advice_request_due"), ["due"])
+        batch_op.create_index(
+            "ix_advice_request_open",
+            ["department", "due", "dossier_id"],
+            sqlite_where=sa.text(_OPEN),
+            postgresql_where=sa.text(_OPEN),
+        )
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRES_TRIGGER if postgres else _SQLITE_TRIGGERS:
         op.execute(statement)
@@ -82,9 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_column("by")
     with op.batch_alter_table("dossier", schema=None) as batch_op:
-        for column in ("handler", "completeness_due", "decision_due"):
+        for column in ("completeness_due", "decision_due"):
             batch_op.drop_index(batch_op.f(f"ix_dossier_{column}"))
-        batch_op.drop_index("ix_dossier_next_due")
+        for index in ("next_due", "phase_next_due", "handler_next_due"):
+            batch_op.drop_index(f"ix_dossier_{index}")
         for column in ("search", "next_due", "decision_due", "completeness_due", "track"):
             batch_op.drop_column(column)
         for column in ("handler_name", "handler", "version"):
