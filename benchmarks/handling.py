@@ -153,8 +153,9 @@ def _fill(engine: sa.Engine, count: int) -> datetime:
             filed = now - timedelta(days=rng.randint(10, 400), minutes=rng.randint(0, 1440))
             search = f"{rng.choice(SURNAMES).lower()} {rng.choice(STREETS).lower()}"
             state, history = _history(filed, rng.choice(OFFICIALS), answers, rng.randint(6, 12))
-            columns = _columns(state) | {"search": search}
-            dossiers.append(_dossier_row(n + 1, filed, answers, columns))
+            number = _number(n + 1, filed)
+            columns = _columns(number, state) | {"search": f"{number.lower()} {search}"}
+            dossiers.append(_dossier_row(n + 1, number, filed, answers, columns))
             events.append(
                 {
                     "dossier_id": n + 1,
@@ -190,10 +191,16 @@ def _answers() -> Any:
     return json.loads((ROOT / "tests" / "data" / "bouwaanvraag" / "valid-full.json").read_text())
 
 
-def _dossier_row(n: int, filed: datetime, answers: Any, columns: dict[str, Any]) -> dict[str, Any]:
+def _number(n: int, filed: datetime) -> str:
+    return f"BAV-{filed.year}-{n:06d}"
+
+
+def _dossier_row(
+    n: int, number: str, filed: datetime, answers: Any, columns: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": n,
-        "number": f"BAV-{filed.year}-{n:06d}",
+        "number": number,
         "form_id": FORM.id,
         "form_version": FORM.version,
         "answers": answers,

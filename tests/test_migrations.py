@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from formkit.store import _tables as t
-from formkit.store._tables import metadata
+from formkit.store._tables import declared, metadata
 from formkit.store.database import MIGRATIONS, connect, migrate, open_database
 from formkit.store.receipts import ReceiptStore
 
@@ -21,7 +21,8 @@ from formkit.store.receipts import ReceiptStore
 def test_migrations_leave_nothing_to_autogenerate(database_url: str) -> None:
     engine = open_database(database_url)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": declared})
+        differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []
 
@@ -78,3 +79,15 @@ def _reflected(connection: sa.Connection, name: str) -> sa.Table:
 def _table(model: Any) -> sa.Table:
     table: sa.Table = model.__table__
     return table
+
+
+def test_search_finds_parts_of_words_through_trigrams_on_postgresql(postgres_url: str) -> None:
+    engine = open_database(postgres_url)
+    with engine.connect() as connection:
+        indexes = sa.inspect(connection).get_indexes("dossier")
+        connection.execute(sa.text("SET enable_seqscan = off"))  # an empty table: force the choice
+        query = "EXPLAIN SELECT id FROM dossier WHERE search LIKE '%oss%'"
+        uses = " ".join(connection.execute(sa.text(query)).scalars())
+    engine.dispose()
+    assert "ix_dossier_search" in {index["name"] for index in indexes}
+    assert "ix_dossier_search" in uses

@@ -209,6 +209,15 @@ class Outbox(SQLModel, table=True):
 
 metadata = SQLModel.metadata
 
+# Made by the migrations on PostgreSQL only, so not declared above: search finds any part of a
+# word through trigrams there (pg_trgm's GIN index), by a scan on SQLite.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_dossier_search"})
+
+
+def declared(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's include_object: what autogenerate compares (not the PostgreSQL-only)."""
+    return not (kind == "index" and name in POSTGRES_ONLY_INDEXES)
+
 
 class LogState(SQLModel, table=True):
     """The size of the log of filings: one row, updated (and so locked) by each batch."""

@@ -120,10 +120,11 @@ class DossierStore:
     def _opening(self, schemas: Mapping[str, Mapping[str, Any]]) -> Opening:
         """The handling columns of a dossier as filed: its procedure's first deadlines."""
 
-        def opening(filing: Filing, now: datetime) -> dict[str, Any]:
+        def opening(filing: Filing, number: str, now: datetime) -> dict[str, Any]:
             if filing.version not in self._procedures:
                 self._procedures[filing.version] = procedure_in(schemas[filing.version])
-            return opening_columns(self._procedures[filing.version], filing.answers, now)
+            procedure = self._procedures[filing.version]
+            return opening_columns(procedure, number, filing.answers, now)
 
         return opening
 
@@ -303,7 +304,7 @@ def _insert_dossiers(
             "idempotency_key": filing.idempotency_key,
             "request_digest": filing.request_digest,
             "signer": filing.signer,
-            **opening(filing, now),
+            **opening(filing, number, now),
         }
         for filing, number in filings
     ]

@@ -29,7 +29,7 @@ from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
 from formkit.store.database import utc
 
-Opening = Callable[[Filing, datetime], dict[str, Any]]
+Opening = Callable[[Filing, str, datetime], dict[str, Any]]  # filing, number, moment
 _UNHANDLED = ("handler", "handler_name", "track", "completeness_due", "decision_due")
 _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _event = t.Event.__table__  # type: ignore[attr-defined]
@@ -149,19 +149,22 @@ def _record(
     for event in events:
         state = apply(state, event)
     connection.execute(sa.insert(_event), [_event_row(dossier_id, e) for e in events])
-    _project(connection, dossier_id, state)
+    _project(connection, dossier_id, handled.number, state)
     return Handled(handled.number, state, handled.events + events)
 
 
-def opening_columns(procedure: Procedure | None, answers: Any, filed: datetime) -> dict[str, Any]:
+def opening_columns(
+    procedure: Procedure | None, number: str, answers: Any, filed: datetime
+) -> dict[str, Any]:
     """The handling columns of a dossier as it is filed (version 1: the filing's event)."""
     if procedure is None:  # every row of a batch has the same columns
-        unhandled = {"phase": Kind.FILED.value, "version": 1, "next_due": t.NO_DUE, "search": ""}
+        unhandled = {"phase": Kind.FILED.value, "version": 1, "next_due": t.NO_DUE}
+        unhandled["search"] = number.casefold()
         return unhandled | dict.fromkeys(_UNHANDLED)
-    return _columns(apply(start(procedure, answers, filed), _FILING))
+    return _columns(number, apply(start(procedure, answers, filed), _FILING))
 
 
-def _columns(state: State) -> dict[str, Any]:
+def _columns(number: str, state: State) -> dict[str, Any]:
     completeness, decision = state.completeness_due, state.decision_due
     dues = [d.due for d in (completeness, decision) if d is not None]
     return {
@@ -173,12 +176,13 @@ def _columns(state: State) -> dict[str, Any]:
         "completeness_due": completeness.due if completeness else None,
         "decision_due": decision.due if decision else None,
         "next_due": min(dues, default=t.NO_DUE),
-        "search": search_text(state.procedure, state.answers),
+        "search": f"{number.casefold()} {search_text(state.procedure, state.answers)}",
     }
 
 
-def _project(connection: Connection, dossier_id: int, state: State) -> None:
-    connection.execute(_dossier.update().where(_dossier.c.id == dossier_id).values(_columns(state)))
+def _project(connection: Connection, dossier_id: int, number: str, state: State) -> None:
+    columns = _columns(number, state)
+    connection.execute(_dossier.update().where(_dossier.c.id == dossier_id).values(columns))
     connection.execute(_advice.delete().where(_advice.c.dossier_id == dossier_id))
     requests = [
         {

@@ -94,13 +94,8 @@ def _select(query: WorklistQuery, due: Any, today: date) -> Any:
     if query.status is not None:
         statement = statement.where(*_status_bounds(due, query.status, today))
     text = " ".join(query.text.split())
-    if text:
-        statement = statement.where(
-            sa.or_(
-                _dossier.c.number.contains(text.upper(), autoescape=True),
-                _dossier.c.search.contains(text.casefold(), autoescape=True),
-            )
-        )
+    if text:  # the search line holds the number too
+        statement = statement.where(_dossier.c.search.contains(text.casefold(), autoescape=True))
     return statement
 
 

@@ -76,10 +76,20 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRES_TRIGGER if postgres else _SQLITE_TRIGGERS:
         op.execute(statement)
+    if postgres:  # pg_trgm is a trusted extension: the database's owner may create it
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            "ix_dossier_search",
+            "dossier",
+            ["search"],
+            postgresql_using="gin",
+            postgresql_ops={"search": "gin_trgm_ops"},
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_dossier_search", table_name="dossier")
         op.execute("DROP TRIGGER event_append_only ON event")
         op.execute("DROP FUNCTION event_append_only()")
     else:
