@@ -112,6 +112,7 @@ ACCEPTED = [
             "be-bnp-paribas-fortis": belgian_iban("001", "2345678"),
             "be-belfius": belgian_iban("063", "1234567"),
             "be-national-check-97": belgian_iban("734", ACCOUNT_WITH_CHECK_97),
+            "be-bank-code-in-no-registry": "BE68539007547034",
             "nl": "NL91ABNA0417164300",
             "de": "DE89370400440532013000",
         },
@@ -170,7 +171,6 @@ REFUSED = [
         {
             "wrong-iban-check": "BE37734012345681",
             "wrong-national-check": belgian_iban("734", "0123456", national_check=1),
-            "unknown-bank-code-539": belgian_iban("539", "0075470"),
             "lower-case": belgian_iban("734", "0123456").lower(),
             "too-short": belgian_iban("734", "0123456")[:-1],
             "too-long": belgian_iban("734", "0123456") + "0",
