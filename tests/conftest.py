@@ -49,8 +49,8 @@ def catalogue() -> Catalogue:
 def service_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:
     """A service under test: data in `tmp_path`, this repository's forms and templates.
 
-    Batches commit in a thread of the test process; tests/test_writer.py covers the default
-    writer process.
+    Batches commit, and the outbox works, in the test process; tests/test_writer.py and
+    tests/test_outbox_process.py cover the default processes.
     """
     values: dict[str, Any] = {
         "data_dir": tmp_path / "data",
@@ -58,6 +58,7 @@ def service_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Set
         "schemas_dir": SCHEMAS,
         "renderers_dir": ROOT / "renderers",
         "filing_writer": "thread",
+        "outbox_worker": "thread",
         **overrides,
     }
     return Settings(**values)

@@ -18,6 +18,7 @@ from formkit._vocabulary import parse_duration
 
 PREFIX = "FORMKIT_"
 WRITERS = ("process", "thread")
+OUTBOX_WORKERS = ("process", "thread", "0")
 
 
 class SettingsError(FormkitError):
@@ -46,7 +47,9 @@ class Settings:
     eid_trust_dir: Path | None = None  # unset: a TEST PKI made in data_dir (development only)
     eid_revocation_required: int = 0  # 1: refuse a signature without CRL data covering it
     seal_trust_file: Path | None = None  # PEM roots for /verificatie; unset: the seal's root
-    outbox_worker: int = 1  # 0: this process leaves the outbox to `formkit work` processes
+    # Where `formkit serve` does the outbox's work: "process" (one of its own), "thread" (the
+    # serving process itself), or "0" (nowhere: `formkit work` processes do it).
+    outbox_worker: str = "process"
     outbox_poll: timedelta = timedelta(seconds=1)  # how often a process looks for due work
     outbox_concurrency: int = 16  # outbox rows one process handles at once
     outbox_max_attempts: int = 12  # then a row is a dead letter (about 45 hours)
@@ -59,11 +62,8 @@ class Settings:
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.filing_writer not in WRITERS:
-            choices = " or ".join(WRITERS)
-            raise SettingsError(
-                f"{PREFIX}FILING_WRITER must be {choices}, not {self.filing_writer!r}"
-            )
+        _one_of("filing_writer", self.filing_writer, WRITERS)
+        _one_of("outbox_worker", self.outbox_worker, OUTBOX_WORKERS)
         for name in ("rate_limit_anonymous", "rate_limit_api_key"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be 0 (no limit) or more")
@@ -105,6 +105,12 @@ class Settings:
 
 def setting_names() -> list[str]:
     return [PREFIX + spec.name.upper() for spec in fields(Settings) if spec.name != "extra"]
+
+
+def _one_of(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        listed = ", ".join(choices[:-1]) + " or " + choices[-1]
+        raise SettingsError(f"{PREFIX}{name.upper()} must be {listed}, not {value!r}")
 
 
 def _parse(name: str, kind: str, raw: str) -> object:

@@ -25,6 +25,7 @@ from litestar.types import (
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
 from formkit.web import api, log, pages, security, verification
+from formkit.web.outbox_process import OutboxProcess
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.ratelimit import RateLimitMiddleware
 from formkit.web.services import Services
@@ -57,10 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         await services.queue.start()
         writer = asyncio.create_task(services.queue.run(), name="formkit-filing-writer")
         stop_outbox = asyncio.Event()
-        outbox = asyncio.create_task(
-            services.work(stop_outbox) if settings.outbox_worker else stop_outbox.wait(),
-            name="formkit-outbox-worker",
-        )
+        outbox = asyncio.create_task(_outbox(services, stop_outbox), name="formkit-outbox")
         try:
             yield
         finally:
@@ -119,6 +117,17 @@ def _headers_only(send: Send) -> Send:
         await send(message)
 
     return send_headers_only
+
+
+async def _outbox(services: Services, stop: asyncio.Event) -> None:
+    """The outbox's work until `stop`: in a process of its own, in this one, or elsewhere."""
+    where = services.settings.outbox_worker
+    if where == "process":
+        await OutboxProcess(services.settings).run(stop)
+    elif where == "thread":
+        await services.work(stop)
+    else:  # `formkit work` processes do it
+        await stop.wait()
 
 
 @get("/health", sync_to_thread=False)
