@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/decode.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/filing.py
+	$(BIN)/python benchmarks/latency.py
 	$(BIN)/python benchmarks/receipts.py
 	$(BIN)/python benchmarks/large_bodies.py
 	$(BIN)/python benchmarks/handling.py  # needs PostgreSQL (--url)

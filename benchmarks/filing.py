@@ -162,8 +162,8 @@ def environment(work: Path, schemas: Path, port: int) -> dict[str, str]:
         "FORMKIT_RENDERERS_DIR": str(ROOT / "renderers"),
         "FORMKIT_PORT": str(port),
         "FORMKIT_DATABASE_URL": "",
-        # The outbox's work (PDF receipts: ~45 ms of CPU each, webhooks) runs in `formkit work`
-        # processes in production; here it would take the CPU the filing path is measured on.
+        # The outbox's work (PDF receipts: ~45 ms of CPU each, webhooks) runs in a process of
+        # its own by default; here it would take the CPU the filing path is measured on.
         "FORMKIT_OUTBOX_WORKER": "0",
         # Thousands of filings from one key and one address, as fast as they go: the rate, not
         # the rate limit, is measured.

@@ -109,6 +109,12 @@ def test_the_receipt_pdf_and_webhook_are_made_by_the_outbox_process(
     assert number.encode() in delivered.body
 
 
+def test_the_outbox_process_yields_the_cores_to_the_server(server: live.Server) -> None:
+    child = the_outbox_child(server)
+    niceness = os.getpriority(os.PRIO_PROCESS, child)
+    assert niceness > os.getpriority(os.PRIO_PROCESS, server.process.pid)
+
+
 def test_the_outbox_process_stops_with_the_server(server: live.Server) -> None:
     child = the_outbox_child(server)
     server.process.send_signal(signal.SIGTERM)
@@ -141,6 +147,59 @@ def test_without_the_setting_the_server_starts_no_outbox_process(
     with live.running(tmp_path, database, env=env) as (server,):
         time.sleep(1)
         assert outbox_children(server) == []
+
+
+def test_of_several_workers_outbox_processes_one_works_and_the_others_wait(
+    tmp_path: Path, database: str
+) -> None:
+    env = {**FAST, "FORMKIT_WORKERS": "2"}
+    with live.running(tmp_path, database, env=env) as (server,):
+        token = live.api_key(tmp_path, database)
+        deadline = time.monotonic() + 60
+        while len(children := _outbox_descendants(server)) < 2:
+            assert time.monotonic() < deadline, "each worker starts an outbox process"
+            time.sleep(0.1)
+        lock = tmp_path / "outbox.lock"
+        wait_until(lambda: len(_lock_holders(lock) | _lock_waiters(lock)) == 2)
+        [working] = _lock_holders(lock)
+        assert working in children
+        assert _lock_waiters(lock) == set(children) - {working}
+        os.kill(working, signal.SIGKILL)  # the waiting one takes over
+        wait_until(lambda: _lock_holders(lock) == set(children) - {working})
+        number = file(server, token)
+        wait_until(lambda: pdf_made(database, number))
+        everyone = _outbox_descendants(server)
+    live.wait_gone(everyone, timeout=30)
+
+
+def _outbox_descendants(server: live.Server) -> list[int]:
+    workers = live.children_of(server.process.pid)
+    found = [pid for worker in workers for pid in live.children_of(worker)]
+    return [pid for pid in found if CHILD_MODULE in _command_line(pid)]
+
+
+def _lock_holders(path: Path) -> set[int]:
+    return {pid for pid, waiting in _locks(path) if not waiting}
+
+
+def _lock_waiters(path: Path) -> set[int]:
+    return {pid for pid, waiting in _locks(path) if waiting}
+
+
+def _locks(path: Path) -> list[tuple[int, bool]]:
+    """The processes holding, or waiting for, a lock on `path` (from /proc/locks)."""
+    if not path.exists():
+        return []
+    inode = path.stat().st_ino
+    found = []
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        waiting = fields[1] == "->"
+        fields = fields[2:] if waiting else fields[1:]
+        # FLOCK ADVISORY WRITE pid major:minor:inode start end
+        if fields[0] == "FLOCK" and int(fields[4].rsplit(":", 1)[1]) == inode:
+            found.append((int(fields[3]), waiting))
+    return found
 
 
 def _command_line(pid: int) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from formkit.settings import Settings
 
 LOCK = "outbox.lock"
+NICENESS = 10
 
 
 def main() -> None:
@@ -27,6 +28,8 @@ def main() -> None:
     # down in order and then closes our input, so work in hand is not cut short.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Receipts can wait; answers cannot: when the cores are busy, the server's come first.
+    os.nice(NICENESS)
     settings: Settings = pickle.load(sys.stdin.buffer)  # noqa: S301 - our server's own bytes
     on_end: list[Callable[[], object]] = [lambda: os._exit(0)]  # nothing in hand yet
     threading.Thread(target=_watch_input, args=(on_end,), daemon=True).start()

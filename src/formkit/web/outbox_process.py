@@ -1,13 +1,14 @@
 """Where `formkit serve` does the outbox's work: a process of its own, this process, or nowhere.
 
 The outbox's work is CPU-heavy: a sealed PDF receipt per filing. Done in the serving process
-(`FORMKIT_OUTBOX_WORKER=thread`) it holds the GIL against the event loop that answers
-requests: benchmarks/latency.py measured sequential JSON filings at a p95 several times that
-of a server without the work. So by default (`process`) each serving process keeps one
-outbox process beside it, as it keeps its filing writer: a fresh interpreter
-(`python -m formkit.web._outbox_child`) that reads the settings from its standard input and
-works until that input ends. Closing it is how the server stops it, and the server's death
-closes it too, so the child never outlives the server. If the child dies, it is started again.
+(`FORMKIT_OUTBOX_WORKER=thread`) it holds the GIL against the event loop that answers requests:
+benchmarks/latency.py measured sequential JSON filings at a p95 several times that of a server
+without the work. So by default (`process`) each serving process keeps one outbox process
+beside it, as it keeps its filing writer: a fresh interpreter (`python -m
+formkit.web._outbox_child`) that reads the settings from its standard input and works until
+that input ends, at a lower CPU priority than the server's. Closing it is how the server stops
+it, and the server's death closes it too, so the child never outlives the server. If the child
+dies, it is started again.
 
 Several serving processes of one instance (`--workers N`) each start one, but only one works
 at a time: the children take a lock in the data folder, and the others wait on it to take
