@@ -13,6 +13,14 @@ Goal (issue 10): the defaults' p95 within 1.5x of the worker-off p95 in the same
 the outbox worked inside the serving process: 67 to 83 ms median, 345 to 391 ms p95, against
 12 ms and 20 ms with it off.
 
+Measured on the shared 2-core development machine (load 2 to 3.5 from other work), 5 rounds
+of 40, p95 in ms, defaults / off / thread: 19.1 / 15.0 / 60.8 (ratio 1.27), 42.2 / 16.8 /
+123.3 (2.51), 26.7 / 14.8 / 204.2 (1.80); medians 10 to 13 ms in every configuration. Without
+the outbox process's lower priority (nice 10) one run gave 208.5 / 36.9 / 216.4. The goal is
+met on a quiet machine, not yet reliably on a busy one: the outbox process keeps a core busy
+sealing receipts while filings arrive faster than it seals them, and its SQLite writes take
+the write lock the filing writer waits for.
+
     python benchmarks/latency.py [--rounds 5] [--filings 40]
 """
 
