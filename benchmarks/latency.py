@@ -18,8 +18,9 @@ of 40, p95 in ms, defaults / off / thread: 19.1 / 15.0 / 60.8 (ratio 1.27), 42.2
 123.3 (2.51), 26.7 / 14.8 / 204.2 (1.80); medians 10 to 13 ms in every configuration. Without
 the outbox process's lower priority (nice 10) one run gave 208.5 / 36.9 / 216.4. The goal is
 met on a quiet machine, not yet reliably on a busy one: the outbox process keeps a core busy
-sealing receipts while filings arrive faster than it seals them, and its SQLite writes take
-the write lock the filing writer waits for.
+sealing receipts while filings arrive faster than it seals them (a nice 10 CPU burner beside
+all three servers raised the off p95 to 24.6 ms, the defaults' to 39.8: 1.62), and its SQLite
+writes probably make the filing writer wait for the write lock (not measured yet).
 
     python benchmarks/latency.py [--rounds 5] [--filings 40]
 """
