@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from formkit._errors import FormkitError
 from formkit._vocabulary import parse_duration
+from formkit.accounts._roles import RoleMapError, parse_role_map
 
 PREFIX = "FORMKIT_"
 WRITERS = ("process", "thread")
@@ -59,6 +61,16 @@ class Settings:
     rate_limit_anonymous: int = 60  # per client address, and for the API without a valid key
     rate_limit_api_key: int = 6000  # per API key: integrators file in bulk
     trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For counts
+    # Staff log in at the city's OpenID Connect provider (docs/operators.md); no issuer: on
+    # loopback a development login, elsewhere no staff login at all.
+    staff_issuer: str = ""
+    staff_client_id: str = ""
+    staff_client_secret: str = ""
+    staff_redirect_path: str = "/behandeling/terug"  # the callback registered at the provider
+    staff_groups_claim: str = "groups"  # the ID token's claim listing the person's groups
+    staff_roles: str = ""  # JSON: {"group": ["role", ...]}; a group not named gives no role
+    staff_idle_timeout: timedelta = timedelta(minutes=30)
+    staff_absolute_timeout: timedelta = timedelta(hours=10)
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +81,7 @@ class Settings:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be 0 (no limit) or more")
         if self.rate_limit_window <= timedelta(0):
             raise SettingsError(f"{PREFIX}RATE_LIMIT_WINDOW must be longer than nothing")
+        self._check_staff()
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy)
@@ -76,6 +89,30 @@ class Settings:
                 raise SettingsError(
                     f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is no IP address or network"
                 ) from None
+
+    def _check_staff(self) -> None:
+        try:
+            parse_role_map(self.staff_roles)
+        except RoleMapError as error:
+            raise SettingsError(f"{PREFIX}STAFF_ROLES: {error}") from None
+        if self.staff_issuer and not (self.staff_client_id and self.staff_client_secret):
+            needs = f"{PREFIX}STAFF_CLIENT_ID and {PREFIX}STAFF_CLIENT_SECRET"
+            raise SettingsError(f"{PREFIX}STAFF_ISSUER needs {needs}")
+        if not self.staff_redirect_path.startswith("/"):
+            raise SettingsError(f"{PREFIX}STAFF_REDIRECT_PATH must be a path starting with /")
+        for name in ("staff_idle_timeout", "staff_absolute_timeout"):
+            if getattr(self, name) <= timedelta(0):
+                raise SettingsError(f"{PREFIX}{name.upper()} must be longer than nothing")
+
+    @property
+    def staff_role_map(self) -> dict[str, tuple[str, ...]]:
+        return parse_role_map(self.staff_roles)
+
+    @property
+    def loopback_only(self) -> bool:
+        """Whether the server listens on loopback only, and says so in its public address."""
+        hosts = [self.host, urlsplit(self.base_url).hostname or ""]
+        return all(_is_loopback(host) for host in hosts)
 
     @property
     def database(self) -> str:
@@ -101,6 +138,15 @@ class Settings:
                 values[spec.name] = _parse(spec.name, str(spec.type), raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def setting_names() -> list[str]:

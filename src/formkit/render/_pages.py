@@ -24,6 +24,7 @@ from formkit._labels import display_text
 from formkit._model import Form, Kind
 from formkit._problems import Problem
 from formkit._validate import in_reading_order
+from formkit.accounts import describe_role
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
@@ -84,6 +85,7 @@ class Renderer:
             finalize=_shown,
         )
         self.environment.globals["ACTION"] = ACTION
+        self.environment.globals["describe_role"] = describe_role
         self.environment.filters["exact"] = _Exact
 
     def _render(self, template: str, ctx: PageContext, **values: Any) -> str:
@@ -149,6 +151,10 @@ class Renderer:
 
     def error_page(self, status: int, title: str, detail: str, ctx: PageContext) -> str:
         return self._render("error.html", ctx, status=status, title=title, detail=detail)
+
+    def staff_page(self, template: str, ctx: PageContext, **values: Any) -> str:
+        """A page of the staff's part, `staff/<template>`: the web layer hands in its values."""
+        return self._render(f"staff/{template}", ctx, **values)
 
 
 def _target(form: Form, pointer: str) -> str | None:

@@ -258,3 +258,17 @@ class Receipt(SQLModel, table=True):
     # The random code in the receipt's verify_url (the QR code): the public look-up's key.
     # None for receipts issued before codes existed: their link names the dossier number.
     verification_code: str | None = Field(default=None, max_length=32, unique=True, index=True)
+
+
+class StaffSession(SQLModel, table=True):
+    """A logged-in member of staff: only a hash of the session id the browser holds is kept."""
+
+    __tablename__ = "staff_session"
+    id_hash: str = Field(primary_key=True, max_length=64)
+    subject: str = Field(max_length=255)
+    name: str = Field(max_length=255)
+    roles: list[str] = _json()
+    created_at: datetime = _time()
+    last_seen: datetime = _time()
+    idle_expires: datetime = _time()
+    absolute_expires: datetime = _time(index=True)

@@ -24,7 +24,7 @@ from litestar.types import (
 
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
-from formkit.web import api, log, pages, security, verification
+from formkit.web import api, log, pages, security, staff, verification
 from formkit.web.outbox_process import OutboxProcess
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.ratelimit import RateLimitMiddleware
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             log.router,
             pages.router,
             verification.router,
+            staff.router(settings),
             pages.static_files(settings.renderers_dir),
             health,
         ],

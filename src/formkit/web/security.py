@@ -125,12 +125,13 @@ def headers_hook(settings: Settings) -> BeforeSend:
 
 
 def may_hold_personal_data(path: str) -> bool:
-    """The citizen pages, and every API answer but the public documents, refusals included.
+    """The citizen's and the staff's pages, and every API answer but the public documents,
+    refusals included.
 
     Listed the other way round, the public documents, so that a new API operation is private
     until someone decides it is not.
     """
-    if path.startswith("/formulieren"):
+    if path.startswith(("/formulieren", "/behandeling")):
         return True
     return (path == "/api" or path.startswith("/api/")) and not _PUBLIC_API.fullmatch(path)
 
