@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # axe-core, which the browser tests inject into pages for the WCAG audits.
 BROWSER_DEPS := tests/browser/node_modules/.installed
+# oidc-provider: the real OpenID Connect provider the staff login tests start on loopback.
+OIDC_DEPS := tests/oidc/node_modules/.installed
 
 .PHONY: run test preflight lint typecheck check bench clean
 
@@ -18,11 +20,15 @@ $(BROWSER_DEPS): tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
+$(OIDC_DEPS): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
+	touch $@
+
 run: $(STAMP)
 	$(BIN)/formkit check schemas/
 	$(BIN)/formkit serve
 
-test: preflight $(STAMP) $(BROWSER_DEPS) lint typecheck
+test: preflight $(STAMP) $(BROWSER_DEPS) $(OIDC_DEPS) lint typecheck
 	$(BIN)/python -m pytest
 
 # First: a missing Chromium, SoftHSM2, npm or poppler is said at once, with the command that

@@ -67,6 +67,7 @@ class Settings:
     staff_client_id: str = ""
     staff_client_secret: str = ""
     staff_redirect_path: str = "/behandeling/terug"  # the callback registered at the provider
+    staff_scope: str = "openid profile"  # asked of the provider; must release name and groups
     staff_groups_claim: str = "groups"  # the ID token's claim listing the person's groups
     staff_roles: str = ""  # JSON: {"group": ["role", ...]}; a group not named gives no role
     staff_idle_timeout: timedelta = timedelta(minutes=30)

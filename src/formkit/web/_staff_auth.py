@@ -58,6 +58,11 @@ class StaffAccess:
             party = RelyingParty(_provider_config(settings), http, clock)
         return cls(sessions, party, settings)
 
+    async def aclose(self) -> None:
+        """Close the connections to the provider: in the loop that opened them."""
+        if self.relying_party is not None:
+            await self.relying_party.http.aclose()
+
     @property
     def development_login(self) -> bool:
         """Offered only without a provider, on a server no other machine can reach."""
@@ -97,7 +102,11 @@ def _provider_config(settings: Settings) -> ProviderConfig:
         settings.base_url + settings.staff_redirect_path,
     )
     return ProviderConfig(
-        settings.staff_issuer, client, settings.staff_groups_claim, settings.staff_role_map
+        settings.staff_issuer,
+        client,
+        settings.staff_groups_claim,
+        settings.staff_role_map,
+        settings.staff_scope,
     )
 
 

@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             stop_outbox.set()
             await outbox
+            await services.staff.aclose()
             writer.cancel()
             with suppress(asyncio.CancelledError):
                 await writer
