@@ -90,9 +90,12 @@ LogIn = Callable[[str], httpx.Response]
 
 
 @pytest.fixture
-def log_in_as(client: TestClient[Any], browser: httpx.Client) -> LogIn:
+def log_in_as(client: TestClient[Any]) -> LogIn:
+    """Log in as `login` from a browser new to the provider (it would remember the last one)."""
+
     def run(login: str) -> httpx.Response:
-        return come_back(client, callback_url(client, browser, login))
+        with httpx.Client(follow_redirects=False, timeout=30) as browser:
+            return come_back(client, callback_url(client, browser, login))
 
     return run
 
