@@ -12,7 +12,7 @@ from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 from tests.conftest import service_settings
 
-from formkit.settings import Settings
+from formkit.settings import Settings, SettingsError
 from formkit.web._staff_auth import current_staff, require_role
 from formkit.web.app import create_app
 from formkit.web.pages import error_response
@@ -126,3 +126,22 @@ def test_guards_tell_who_is_logged_in_and_refuse_a_missing_role(
         guarded.post("/behandeling/aanmelden", data={"_csrf": offered(guarded), "rol": role})
         assert guarded.get("/behandeling/beslissen").status_code == status
     assert guarded.get("/behandeling/wie").text == "ontwikkelaar-beslisser"
+
+
+@pytest.mark.parametrize(
+    ("roles", "message"),
+    [
+        ("[1]", "not a JSON object"),
+        ('{"team": "beslisser"}', "give a list of roles"),
+        ('{"team": ["koning"]}', "koning is no role"),
+        ('{"team": ["behandelaar:"]}', "is no role"),
+    ],
+)
+def test_a_wrong_role_mapping_stops_the_start(roles: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"FORMKIT_STAFF_ROLES": roles})
+
+
+def test_a_provider_needs_a_client_id_and_secret() -> None:
+    with pytest.raises(SettingsError, match="FORMKIT_STAFF_CLIENT_ID"):
+        Settings.from_env({"FORMKIT_STAFF_ISSUER": "https://login.mechelen.be"})

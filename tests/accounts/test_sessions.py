@@ -12,6 +12,7 @@ from tests.accounts.conftest import APP_URL, LogIn, session_rows
 from tests.oidc.provider import CLIENT_ID, Provider
 from tests.web.conftest import Clock
 
+from formkit.accounts import Staff
 from formkit.web.services import Services
 
 LOGGED_IN = "/behandeling/"
@@ -97,3 +98,14 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="_csrf" value="([^"]+)"', html)
     assert found, html
     return found.group(1)
+
+
+def test_purging_removes_only_sessions_past_a_limit(services: Services, clock: Clock) -> None:
+    sessions = services.staff.sessions
+    gone = sessions.start(Staff("an", "An", ()))
+    clock.now += services.settings.staff_idle_timeout / 2
+    kept = sessions.start(Staff("bert", "Bert", ()))
+    clock.now += services.settings.staff_idle_timeout / 2
+    assert sessions.store.purge(clock.now) == 1
+    assert sessions.current(gone) is None
+    assert sessions.current(kept) is not None

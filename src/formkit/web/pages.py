@@ -501,7 +501,8 @@ async def purge_stores(drafts: DraftStore, blobs: BlobStore, now: datetime) -> P
 
 @asynccontextmanager
 async def draft_sweeper(app: Litestar) -> AsyncIterator[None]:
-    """A lifespan: purge at start and then every `SWEEP_EVERY` while the app runs.
+    """A lifespan: purge at start and then every `SWEEP_EVERY` while the app runs (drafts,
+    and the staff sessions past their limits that nobody came back to).
 
     Stopping waits for a purge under way rather than cancelling it: its database call runs in
     a worker thread that a cancellation would leave behind with a connection of a closed pool.
@@ -525,5 +526,9 @@ async def _sweep(found: Services, stop: asyncio.Event) -> None:
             if purged.drafts or purged.uploads:
                 counts = (purged.drafts, purged.uploads, len(purged.blobs))
                 log.info("purged %d drafts, %d uploads, %d blobs", *counts)
+        try:
+            await in_thread(found.staff.sessions.store.purge, found.filer.clock())
+        except Exception:
+            log.exception("purging staff sessions failed; trying again later")
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), SWEEP_EVERY.total_seconds())
