@@ -147,3 +147,26 @@ def test_a_token_of_an_earlier_login_is_refused_for_its_nonce(
     substitute.edit = lambda token: earlier
     response = come_back(client, callback_url(client, browser, "an"))
     assert_refused(response, "Deze aanmelding hoort niet bij deze poging", services)
+
+
+def test_a_redirect_naming_another_issuer_is_refused(
+    client: TestClient[Any], browser: httpx.Client, services: Services
+) -> None:
+    """A code from another provider, sent to ours, would be a mix-up attack (RFC 9207)."""
+    url = callback_url(client, browser, "an")
+    response = come_back(client, url.replace("iss=", "iss=x"))
+    assert_refused(response, "Deze aanmelding komt niet van onze identiteitsprovider", services)
+
+
+def test_a_token_for_several_audiences_must_be_issued_to_us(
+    client: TestClient[Any],
+    browser: httpx.Client,
+    services: Services,
+    substitute: Substitute,
+    provider: Provider,
+) -> None:
+    substitute.edit = lambda token: resigned(
+        token, provider.key, aud=["een-andere-toepassing", "formkit"], azp="een-andere-toepassing"
+    )
+    response = come_back(client, callback_url(client, browser, "an"))
+    assert_refused(response, "Deze aanmelding is niet voor ons bestemd", services)

@@ -5,6 +5,7 @@ keeps the sessions.
 """
 
 from formkit.accounts._idtoken import ALGORITHMS, Expected, verified_claims
+from formkit.accounts._pending import LIFETIME as PENDING_LIFETIME
 from formkit.accounts._pending import Pending
 from formkit.accounts._provider import Client, Jwks, Metadata, discover
 from formkit.accounts._refusals import LoginRefused
@@ -23,6 +24,7 @@ from formkit.accounts._sessions import Session, Sessions, SessionStore, hash_id
 __all__ = [
     "ALGORITHMS",
     "DEVELOPMENT_ROLES",
+    "PENDING_LIFETIME",
     "Client",
     "Expected",
     "Jwks",

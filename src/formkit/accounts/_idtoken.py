@@ -61,8 +61,12 @@ def verified_claims(token: str, key: Key, expected: Expected, now: datetime) -> 
 def _check(claims: Mapping[str, Any], expected: Expected, now: float) -> None:
     if claims.get("iss") != expected.issuer:
         raise LoginRefused("issuer", repr(claims.get("iss")))
-    if expected.audience not in _audiences(claims):
+    audiences = _audiences(claims)
+    if expected.audience not in audiences:
         raise LoginRefused("audience", repr(claims.get("aud")))
+    if len(audiences) > 1 and claims.get("azp") != expected.audience:
+        # Issued to another party that also names us (OpenID Connect Core 3.1.3.7).
+        raise LoginRefused("audience", f"azp {claims.get('azp')!r}")
     exp, iat = claims.get("exp"), claims.get("iat")
     if not isinstance(exp, int | float) or not isinstance(iat, int | float):
         raise LoginRefused("claims", "exp and iat are required")

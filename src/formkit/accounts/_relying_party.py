@@ -64,11 +64,19 @@ class RelyingParty:
         }
         return f"{metadata.authorization_endpoint}?{urlencode(query)}"
 
-    async def finish(self, pending: Pending, code: str | None, error: str | None) -> Staff:
-        """Who logged in, once the code is exchanged and the ID token checked."""
+    async def finish(
+        self, pending: Pending, code: str | None, error: str | None, iss: str | None = None
+    ) -> Staff:
+        """Who logged in, once the code is exchanged and the ID token checked.
+
+        `iss`: the issuer the redirect names (RFC 9207), when the provider sends one: a code
+        from another provider must not be taken to ours (a mix-up attack).
+        """
         if error or not code:
             raise LoginRefused("denied", error or "no code")
         metadata = await self.metadata()
+        if iss is not None and iss != metadata.issuer:
+            raise LoginRefused("issuer", f"the redirect names {iss!r}")
         token = await exchange_code(self.http, metadata, self.config.client, code, pending.verifier)
         assert self._jwks is not None  # set with the metadata
         key = await self._jwks.key(header(token).get("kid"))

@@ -19,7 +19,7 @@ from typing import Any
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.response import Redirect
 
-from formkit.accounts import DEVELOPMENT_ROLES, LoginRefused, Pending, Staff
+from formkit.accounts import DEVELOPMENT_ROLES, PENDING_LIFETIME, LoginRefused, Pending, Staff
 from formkit.render import PageContext
 from formkit.settings import Settings
 from formkit.web._flow import in_thread
@@ -38,7 +38,7 @@ log = logging.getLogger("formkit.accounts")
 LOGOUT = f"{BASE}/afmelden"
 SIGNED_OUT = f"{BASE}/afgemeld"
 _DEV_SUBJECT = "csrf:staff-development-login"
-_PENDING_SECONDS = 600
+_PENDING_SECONDS = int(PENDING_LIFETIME.total_seconds())
 
 
 @get(f"{BASE}/")
@@ -80,7 +80,9 @@ async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
             query.get("state"),
             access.sessions.clock(),
         )
-        staff = await access.relying_party.finish(pending, query.get("code"), query.get("error"))
+        staff = await access.relying_party.finish(
+            pending, query.get("code"), query.get("error"), query.get("iss")
+        )
     except LoginRefused as refusal:
         log.warning("staff login refused: %s", refusal)
         return _refused(request, refusal)
