@@ -113,7 +113,7 @@ class Settings:
     def loopback_only(self) -> bool:
         """Whether the server listens on loopback only, and says so in its public address."""
         hosts = [self.host, urlsplit(self.base_url).hostname or ""]
-        return all(_is_loopback(host) for host in hosts)
+        return all(is_loopback(host) for host in hosts)
 
     @property
     def database(self) -> str:
@@ -141,7 +141,7 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -73,6 +73,24 @@ def test_a_server_others_can_reach_offers_no_development_login(
         assert "formkit-staff" not in client.cookies
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"host": "loket.mechelen.be"}, {"x-forwarded-for": "203.0.113.9"}, {"forwarded": "for=x"}],
+    ids=["another-host", "x-forwarded-for", "forwarded"],
+)
+def test_a_request_through_a_proxy_gets_no_development_login(
+    client: TestClient[Any], headers: dict[str, str]
+) -> None:
+    """A proxy in front of a server left on its loopback defaults must not open it up."""
+    token = offered(client)
+    assert client.get("/behandeling/aanmelden", headers=headers).status_code == 503
+    posted = client.post(
+        "/behandeling/aanmelden", data={"_csrf": token, "rol": "beheerder"}, headers=headers
+    )
+    assert posted.status_code == 403
+    assert "formkit-staff" not in client.cookies
+
+
 def test_over_https_the_cookie_is_host_prefixed_and_secure(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -113,7 +131,7 @@ def guarded(services: Services) -> Iterator[TestClient[Any]]:
         exception_handlers={Exception: error_response},
     )
     app.state.services = services
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         yield client
 
 

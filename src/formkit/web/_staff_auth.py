@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from anyio import to_thread
@@ -23,12 +24,18 @@ from litestar.datastructures import Cookie
 from sqlalchemy.engine import Engine
 
 from formkit.accounts import Client, ProviderConfig, RelyingParty, Session, Sessions, Staff
-from formkit.settings import Settings
+from formkit.settings import Settings, is_loopback
 from formkit.store.staff_sessions import SqlSessionStore
 
 BASE = "/behandeling"
 LOGIN = f"{BASE}/aanmelden"
-_SESSION_KEY = "formkit_staff_session"  # where a request keeps its session once looked up
+_SESSION_KEY = "formkit_staff_session"
+_FORWARDING_HEADERS = (
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-real-ip",
+)  # where a request keeps its session once looked up
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +70,17 @@ class StaffAccess:
         if self.relying_party is not None:
             await self.relying_party.http.aclose()
 
-    @property
-    def development_login(self) -> bool:
-        """Offered only without a provider, on a server no other machine can reach."""
-        return self.relying_party is None and self.settings.loopback_only
+    def development_login(self, request: Request[Any, Any, Any]) -> bool:
+        """Offered only without a provider, on a server no other machine can reach.
+
+        The request must say so too: a reverse proxy in front of a server left on its
+        loopback defaults forwards other hosts' requests, and names them in its headers.
+        """
+        if self.relying_party is not None or not self.settings.loopback_only:
+            return False
+        host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
+        proxied = any(name in request.headers for name in _FORWARDING_HEADERS)
+        return is_loopback(host) and not proxied
 
     @property
     def session_cookie(self) -> str:

@@ -92,7 +92,7 @@ async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
 @post(LOGIN)
 async def development_login(request: Request[Any, Any, Any]) -> Response[Any]:
     access = staff_access(request)
-    if not access.development_login:
+    if not access.development_login(request):
         raise PageError(403, "Niet beschikbaar", _NO_DEVELOPMENT_LOGIN)
     form = await request.form()
     if not csrf_valid(services(request).secret, _DEV_SUBJECT, form.get(CSRF_FIELD)):
@@ -148,7 +148,7 @@ _NO_DEVELOPMENT_LOGIN = (
 
 
 def _development_page(request: Request[Any, Any, Any], access: StaffAccess) -> Response[Any]:
-    if not access.development_login:
+    if not access.development_login(request):
         raise PageError(
             503,
             "Aanmelden voor medewerkers is niet ingesteld",
