@@ -1,7 +1,7 @@
 """server-side sessions of staff logged in through OpenID Connect
 
 Revision ID: staff_session
-Revises: receipt_verification_code
+Revises: handling
 Create Date: 2026-12-04 19:00:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "staff_session"
-down_revision = "receipt_verification_code"
+down_revision = "handling"
 branch_labels = None
 depends_on = None
 
