@@ -57,4 +57,106 @@ class Services:
     outbox: Outbox  # work after a filing (webhooks), done by formkit.work
     webhooks: Webhooks  # integrators' subscriptions
     rate_limits: RateLimits  # requests per client on /verificatie and the API, in this process
+    uploads: ApiUploads  # integrators' files handed in ahead of a JSON filing
+    staff: StaffAccess  # staff sessions and the provider they log in at
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        clock: Callable[[], datetime] | None = None,
+        catalogue: Catalogue | None = None,
+        staff_http: httpx.AsyncClient | None = None,
+    ) -> Services:
+        """Open everything; tests hand in a clock (filing, rate limits, staff sessions), loaded
+        forms, and the HTTP client that reaches the staff's identity provider."""
+        catalogue = catalogue or Catalogue.load(settings.schemas_dir)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = open_database(settings.database)
+        seal = load_seal(os.environ, settings.data_dir)
+        dossiers = dossier_store(settings, engine, seal)
+        writer = ProcessWriter(settings) if settings.filing_writer == "process" else None
+        queue = FilingQueue(dossiers, settings.batch_size, writer)
+        return cls(
+            settings=settings,
+            catalogue=catalogue,
+            engine=engine,
+            dossiers=dossiers,
+            seal=seal,
+            receipts=ReceiptStore(engine),
+            receipt_layout=read_layout(settings.renderers_dir / "receipt" / "layout.json"),
+            queue=queue,
+            filer=Filer(queue, _eid_trust(settings), *(() if clock is None else (clock,))),
+            blobs=FileBlobStore(settings.data_dir / "blobs"),
+            api_keys=ApiKeys(engine),
+            secret=_secret(settings.data_dir / "secret.key"),
+            drafts=DraftStore(engine, settings.draft_ttl, settings.upload_ttl),
+            renderer=Renderer(settings.renderers_dir / "templates"),
+            outbox=_outbox(engine, settings),
+            webhooks=Webhooks(engine),
+            rate_limits=RateLimits.of(settings, *(() if clock is None else (_seconds(clock),))),
+            uploads=ApiUploads(engine, settings.upload_ttl),
             staff=StaffAccess.build(settings, engine, clock, staff_http),
+        )
+
+    async def receipt_jws(self, stored: StoredReceipt) -> str:
+        """The receipt's JWS, issued now if it never was."""
+        return await stored_jws(stored, self.receipts, self.seal)
+
+    async def receipt_pdf(self, stored: StoredReceipt) -> str:
+        """The SHA-256 of the receipt's sealed PDF in the blob store, sealed now if needed."""
+        return await issue_stored_pdf(
+            stored, self.receipts, self.seal, self.blobs, self.receipt_layout
+        )
+
+    async def work(self, stop: asyncio.Event) -> None:
+        """Do the outbox's work (webhooks, PDF receipts) until `stop` is set."""
+        receipt_pdf = ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
+        more = {RECEIPT_PDF: receipt_pdf}
+        await serve(self.outbox, self.webhooks, self.settings, stop, more)
+
+    def close(self) -> None:
+        self.queue.close()
+        self.engine.dispose()
+
+
+def services(request: Request[Any, Any, Any]) -> Services:
+    """The services of the app serving `request`."""
+    found: Services = request.app.state.services
+    return found
+
+
+def _seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
+    return lambda: clock().timestamp()
+
+
+def _eid_trust(settings: Settings) -> EidTrust:
+    folder = settings.eid_trust_dir or development_trust_dir(settings.data_dir)
+    required = bool(settings.eid_revocation_required)
+    return EidTrust.from_folder(folder, revocation_required=required)
+
+
+def _outbox(engine: Engine, settings: Settings) -> Outbox:
+    # A claimed row must not come due again while its delivery may still be running.
+    lease = max(timedelta(minutes=2), 2 * settings.webhook_timeout)
+    return Outbox(engine, Backoff(max_attempts=settings.outbox_max_attempts), lease)
+
+
+def _secret(path: Path) -> bytes:
+    """The instance's secret: made on first start, readable by the service's user only.
+
+    Several processes of one instance must share it, so it lives beside the data rather than
+    in memory. It is written whole under a temporary name and then linked into place, so a
+    process starting at the same moment never reads half of it.
+    """
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}")
+        draft.write_bytes(secrets.token_bytes(32))
+        draft.chmod(0o600)
+        try:
+            path.hardlink_to(draft)
+        except FileExistsError:  # another process of this instance made it first
+            pass
+        finally:
+            draft.unlink()
+    return path.read_bytes()
