@@ -52,8 +52,10 @@ def staff_http() -> httpx.AsyncClient | None:
 @pytest.fixture
 def services(
     settings: Settings, clock: Clock, catalogue: Catalogue, staff_http: httpx.AsyncClient | None
-) -> Services:
-    return Services.build(settings, clock=clock, catalogue=catalogue, staff_http=staff_http)
+) -> Iterator[Services]:
+    built = Services.build(settings, clock=clock, catalogue=catalogue, staff_http=staff_http)
+    yield built
+    built.engine.dispose()  # a test without the app's lifespan leaves no connection open
 
 
 @pytest.fixture
