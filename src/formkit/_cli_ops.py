@@ -43,7 +43,7 @@ def add_operator_commands(commands: Any) -> None:
     create.add_argument("name", help="who the key is for, e.g. the integrator's name")
     create.add_argument("--forms", default="*", help="comma-separated form ids, or * (default)")
     create.add_argument(
-        "--scopes", default="write", help="comma-separated: read, write (default: write)"
+        "--scopes", default="write", help="comma-separated: read, write, handle (default: write)"
     )
     create.set_defaults(command=_apikey_create)
     listing = actions.add_parser("list", help="list keys (never their secrets)")

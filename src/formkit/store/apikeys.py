@@ -1,4 +1,4 @@
-"""Integrators' API keys: shown once, kept as a hash, scoped to forms and to read or write.
+"""Integrators' API keys: shown once, kept as a hash, scoped to forms and to read, write or handle.
 
 A key reads `fk_<id>_<secret>`: the id finds the row without a scan, the secret (256 bits)
 is compared by its SHA-256 in constant time. A slow password hash buys nothing for a random
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from formkit.store import _tables as t
 
-SCOPES = ("read", "write")
+SCOPES = ("read", "write", "handle")  # handle: act on dossiers as staff do
 CACHE_SECONDS = 5.0
 ALL_FORMS = "*"
 

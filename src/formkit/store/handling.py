@@ -11,7 +11,7 @@ a `ConflictError` and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _event = t.Event.__table__  # type: ignore[attr-defined]
 _advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
 
+ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
 
 
@@ -47,6 +48,19 @@ class ConflictError(FormkitError):
     def __init__(self, number: str, expected: int, current: int) -> None:
         self.expected, self.current = expected, current
         super().__init__(f"{number} is at version {current}, not {expected}")
+
+
+class RepeatConflictError(FormkitError):
+    """The request's idempotency key was used before for a different request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Once:
+    """An integrator's Idempotency-Key (scoped to its API key) and the digest of its request:
+    kept in the event's data, so a repeat finds the event it made instead of acting twice."""
+
+    key: str
+    digest: str
 
 
 class NoProcedureError(FormkitError):
@@ -71,6 +85,12 @@ class HandlingStore:
             row = _row(connection, number, lock=False)
             return None if row is None else self._handled(connection, row)
 
+    def events(self, number: str) -> tuple[Event, ...] | None:
+        """The dossier's events, oldest first, whether or not its form has a procedure."""
+        with self.engine.connect() as connection:
+            row = _row(connection, number, lock=False)
+            return None if row is None else _events(connection, row.id)
+
     def act(
         self,
         number: str,
@@ -78,19 +98,28 @@ class HandlingStore:
         actor: Actor,
         now: datetime,
         expected_version: int | None = None,
+        once: Once | None = None,
     ) -> Handled | None:
-        """Record `command` by `actor`; None when there is no such dossier.
+        """Record `command` by `actor`; None when there is no such dossier. A repeat of `once`
+        records nothing and answers the dossier as it is.
 
-        Raises `RefusedError` (the procedure does not allow it now) or `ConflictError`.
+        Raises `RefusedError` (the procedure does not allow it now), `ConflictError` or
+        `RepeatConflictError`.
         """
         with self.engine.begin() as connection:
             row = _row(connection, number, lock=True)
             if row is None:
                 return None
             handled = self._handled(connection, row)
+            if once is not None and _repeated(handled.events, once):
+                return handled
             if expected_version is not None and expected_version != handled.state.version:
                 raise ConflictError(number, expected_version, handled.state.version)
             event = act(handled.state, command, actor, now, self.departments)
+            if once is not None:
+                event = replace(
+                    event, data={**event.data, ONCE: {"key": once.key, "digest": once.digest}}
+                )
             return _record(connection, row.id, handled, (event,))
 
     def tick(self, now: datetime) -> int:
@@ -128,12 +157,24 @@ class HandlingStore:
         procedure = self.procedures(row.form_id)
         if procedure is None:
             raise NoProcedureError(f"the form {row.form_id!r} declares no procedure")
-        rows = connection.execute(
-            sa.select(_event).where(_event.c.dossier_id == row.id).order_by(_event.c.id)
-        ).all()
-        events = tuple(_event_of(e) for e in rows)
+        events = _events(connection, row.id)
         state = fold(procedure, row.answers, utc(row.filed_at), events)
         return Handled(row.number, state, events)
+
+
+def _events(connection: Connection, dossier_id: int) -> tuple[Event, ...]:
+    query = sa.select(_event).where(_event.c.dossier_id == dossier_id).order_by(_event.c.id)
+    return tuple(_event_of(row) for row in connection.execute(query))
+
+
+def _repeated(events: tuple[Event, ...], once: Once) -> bool:
+    for event in events:
+        earlier = event.data.get(ONCE)
+        if isinstance(earlier, dict) and earlier.get("key") == once.key:
+            if earlier.get("digest") != once.digest:
+                raise RepeatConflictError(f"{once.key} was used for another request")
+            return True
+    return False
 
 
 def _row(connection: Connection, number: str, *, lock: bool) -> Any:

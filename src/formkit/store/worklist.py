@@ -134,6 +134,9 @@ def _encode(due: date, dossier_id: int) -> str:
 def _decode(cursor: str) -> tuple[date, int]:
     try:
         due, dossier_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return date.fromisoformat(due), int(dossier_id)
+        found = date.fromisoformat(due), int(dossier_id)
     except (ValueError, UnicodeError) as error:
         raise CursorError("not a cursor of this worklist") from error
+    if not 0 <= found[1] < 2**63:  # beyond a BIGINT the database would fail, not refuse
+        raise CursorError("not a cursor of this worklist")
+    return found

@@ -21,9 +21,11 @@ from formkit.filer import Refused
 from formkit.signing import HASH
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import StoredDossier
+from formkit.store.handling import Handled, NoProcedureError
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web._api_uploads import claim_uploads, document, receive
+from formkit.web._handling_documents import etag, handling_document
 from formkit.web.problems import TYPES, ProblemError, type_uri
 from formkit.web.services import services
 from formkit.web.uploads import read_submission
@@ -51,7 +53,7 @@ async def submit(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Res
     """File answers (JSON, or multipart with an `answers` part and a part per attachment)."""
     found = services(request)
     form = _form(request, form_id)
-    key = _authorise(request, "write", form.id)
+    key = authorise(request, "write", form.id)
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
         raise ProblemError("malformed-request", "De Idempotency-Key moet 1 tot 255 tekens tellen.")
@@ -83,7 +85,7 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
     """The digest an eID card signs for these answers and files; nothing is filed or kept."""
     found = services(request)
     form = _form(request, form_id)
-    key = _authorise(request, "write", form.id)
+    key = authorise(request, "write", form.id)
     async with (
         read_submission(request, form, found.blobs) as submission,
         claim_uploads(found, key, form, submission.answers, submission.staged) as claim,
@@ -105,7 +107,7 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
 @post("/uploads", status_code=201)
 async def upload(request: Request[Any, Any, Any]) -> Response[bytes]:
     """Hand in one file ahead of a JSON filing; its answers name it `upload:<id>`."""
-    key = _authorise(request, "write", None)
+    key = authorise(request, "write", None)
     if "write" not in key.scopes:
         raise ProblemError("forbidden", "Deze API-sleutel mag niets indienen.")
     received = await receive(request, services(request), key)
@@ -114,16 +116,31 @@ async def upload(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 @get("/dossiers/{number:str}", sync_to_thread=True)
 def show_dossier(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[bytes]:
-    dossier = _dossier(request, number)
-    base = services(request).settings.base_url
-    return json_response(_dossier_document(dossier, base))
+    dossier = readable_dossier(request, number)
+    try:
+        handled = services(request).handling.get(number)
+    except NoProcedureError:
+        handled = None
+    return dossier_answer(request, dossier, handled)
+
+
+def dossier_answer(
+    request: Request[Any, Any, Any], dossier: StoredDossier, handled: Handled | None
+) -> Response[bytes]:
+    """The dossier with its handling, and its version as the ETag to send back in If-Match."""
+    found = services(request)
+    document = _dossier_document(dossier, found.settings.base_url)
+    if handled is None:
+        return json_response({**document, "handling": None})
+    handling = handling_document(handled, found.clock(), document["url"])
+    return json_response({**document, "handling": handling}, headers={"ETag": etag(handled)})
 
 
 @get("/dossiers/{number:str}/attachments/{index:int}", sync_to_thread=True)
 def download_attachment(
     request: Request[Any, Any, Any], number: FromPath[str], index: FromPath[int]
 ) -> Stream:
-    dossier = _dossier(request, number)
+    dossier = readable_dossier(request, number)
     if not 0 <= index < len(dossier.attachments):
         raise ProblemError("not-found", "Deze bijlage bestaat niet.")
     attachment = dossier.attachments[index]
@@ -174,7 +191,7 @@ async def show_receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str
 
 
 async def _receipt(request: Request[Any, Any, Any], number: str) -> StoredReceipt:
-    key = _authorise(request, "read", None)
+    key = authorise(request, "read", None)
     stored = await anyio.to_thread.run_sync(services(request).receipts.get, number)
     # Outside the key's scope a receipt does not exist, as its dossier does not.
     if stored is None or not key.allows("read", stored.form_id):
@@ -251,7 +268,7 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _authorise(request: Request[Any, Any, Any], scope: str, form_id: str | None) -> ApiKey:
+def authorise(request: Request[Any, Any, Any], scope: str, form_id: str | None) -> ApiKey:
     token = bearer_token(request)
     challenge = {"WWW-Authenticate": 'Bearer realm="formkit"'}
     if not token:
@@ -266,8 +283,8 @@ def _authorise(request: Request[Any, Any, Any], scope: str, form_id: str | None)
     return key
 
 
-def _dossier(request: Request[Any, Any, Any], number: str) -> StoredDossier:
-    key = _authorise(request, "read", None)
+def readable_dossier(request: Request[Any, Any, Any], number: str) -> StoredDossier:
+    key = authorise(request, "read", None)
     dossier = services(request).dossiers.get(number)
     # Outside the key's scope a dossier does not exist: its number says nothing to that caller.
     if dossier is None or not key.allows("read", dossier.form_id):

@@ -24,7 +24,7 @@ from litestar.types import (
 
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
-from formkit.web import api, log, pages, security, staff, verification
+from formkit.web import api, api_handling, log, pages, security, staff, verification
 from formkit.web.outbox_process import OutboxProcess
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.ratelimit import RateLimitMiddleware
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = _App(
         route_handlers=[
             api.router,
+            api_handling.router,
             log.router,
             pages.router,
             verification.router,

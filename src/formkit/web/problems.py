@@ -54,6 +54,20 @@ TYPES = {
             "Sleutel al gebruikt",
             "The Idempotency-Key was used before for a different request.",
         ),
+        ProblemType(
+            "not-allowed-now",
+            409,
+            "Nu niet toegestaan",
+            "The dossier's procedure does not allow this action in its current state; `detail` "
+            "says why, in Dutch. Nothing was changed.",
+        ),
+        ProblemType(
+            "precondition-failed",
+            412,
+            "Dossier intussen gewijzigd",
+            "The dossier changed since the version named in If-Match; its ETag is the current "
+            "version. Read it again before acting. Nothing was changed.",
+        ),
         ProblemType("too-large", 413, "Te groot", "A file or the request is over its limit."),
         ProblemType(
             "unsupported-media-type",
@@ -66,6 +80,13 @@ TYPES = {
             422,
             "De antwoorden zijn niet in orde",
             "Validation against the form failed; `problems` lists each with its JSON Pointer.",
+        ),
+        ProblemType(
+            "invalid-action",
+            422,
+            "Ongeldige actie",
+            "The action's JSON does not fit its schema: an unknown `action`, a field missing, "
+            "unknown, too long or of the wrong type.",
         ),
         ProblemType(
             "too-many-requests",

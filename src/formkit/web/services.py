@@ -7,7 +7,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,11 @@ from litestar import Request
 from sqlalchemy.engine import Engine
 
 from formkit._devpki import development_trust_dir
+from formkit._procedure import Procedure
 from formkit.blobs import FileBlobStore
 from formkit.catalogue import Catalogue
 from formkit.filer import Filer
+from formkit.handling.organisation import load_organisation, organisation_file
 from formkit.receipts import ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
 from formkit.settings import Settings
@@ -28,10 +30,12 @@ from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
+from formkit.store.handling import HandlingStore
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore, StoredReceipt
 from formkit.store.uploads import ApiUploads
 from formkit.store.webhooks import Webhooks
+from formkit.store.worklist import Worklist
 from formkit.store.writer import ProcessWriter, dossier_store
 from formkit.web._limiter import RateLimits
 from formkit.web._staff_auth import StaffAccess
@@ -59,6 +63,9 @@ class Services:
     rate_limits: RateLimits  # requests per client on /verificatie and the API, in this process
     uploads: ApiUploads  # integrators' files handed in ahead of a JSON filing
     staff: StaffAccess  # staff sessions and the provider they log in at
+    handling: HandlingStore  # dossiers' events: what staff and integrators do to them
+    worklist: Worklist  # dossiers by phase, form, department and deadline, a page at a time
+    clock: Callable[[], datetime]  # the moment of an action, and the day deadlines count from
 
     @classmethod
     def build(
@@ -97,6 +104,9 @@ class Services:
             rate_limits=RateLimits.of(settings, *(() if clock is None else (_seconds(clock),))),
             uploads=ApiUploads(engine, settings.upload_ttl),
             staff=StaffAccess.build(settings, engine, clock, staff_http),
+            handling=_handling(engine, catalogue, settings.schemas_dir),
+            worklist=Worklist(engine),
+            clock=clock or _now,
         )
 
     async def receipt_jws(self, stored: StoredReceipt) -> str:
@@ -124,6 +134,27 @@ def services(request: Request[Any, Any, Any]) -> Services:
     """The services of the app serving `request`."""
     found: Services = request.app.state.services
     return found
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _handling(engine: Engine, catalogue: Catalogue, schemas: Path) -> HandlingStore:
+    """The forms' procedures and the departments of the organisation file beside them; an
+    instance without that file has no departments to ask for advice."""
+    path = organisation_file(schemas)
+    departments = (
+        frozenset(d.id for d in load_organisation(path).departments)
+        if path.exists()
+        else frozenset()
+    )
+
+    def procedure(form_id: str) -> Procedure | None:
+        form = catalogue.get(form_id)
+        return None if form is None else form.annotations.procedure
+
+    return HandlingStore(engine, procedure, departments)
 
 
 def _seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
