@@ -20,6 +20,11 @@ from formkit.web.services import Services
 
 
 @pytest.fixture
+def token(services: Services) -> str:
+    return services.api_keys.create("test", ["*"], ["read", "write", "handle"])[1]
+
+
+@pytest.fixture
 def services(database_url: str, tmp_path: Path, catalogue: Catalogue) -> Services:
     settings = service_settings(tmp_path, database_url)
     return Services.build(settings, clock=lambda: NOW, catalogue=catalogue)
@@ -58,6 +63,18 @@ def test_every_operation_answers_as_documented(client: TestClient[Any], token: s
     check("GET", dossier + "/receipt", get(f"{url}/receipt"), 200)
     check("GET", dossier + "/receipt.pdf", get(f"{url}/receipt.pdf"), 200)
     check("GET", dossier, get("/api/v1/dossiers/EVT-2026-999999"), 404)
+    check("GET", dossier + "/events", get(f"{url}/events"), 200)
+    check("GET", "/api/v1/dossiers", get("/api/v1/dossiers?limit=1"), 200)
+    check("GET", "/api/v1/dossiers", get("/api/v1/dossiers?after=x"), 400)
+    actions = dossier + "/actions"
+
+    def act(body: dict[str, Any], **headers: str) -> Any:
+        return client.post(f"{url}/actions", json=body, headers=auth(token, **headers))
+
+    check("POST", actions, act({"action": "close"}), 409)
+    check("POST", actions, act({"action": "admissible"}, **{"If-Match": '"9"'}), 412)
+    check("POST", actions, act({"action": "admit"}), 422)
+    check("POST", actions, act({"action": "admissible"}), 200)
     check("GET", "/api/v1/problems/{slug}", get("/api/v1/problems/too-many-requests"), 200)
     check("GET", "/api/v1/forms", get("/api/v1/forms"), 200)
     for form_id in FORM_IDS:

@@ -147,7 +147,7 @@ def request_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def schemas(ref_template: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The JSON Schema of an action, and its components."""
-    (root,), components = msgspec.json.schema_components([Action], ref_template=ref_template)
-    return root, components
+def components(ref_template: str) -> dict[str, Any]:
+    """The JSON Schema of an action (`Action`, one of the others by `action`), as components."""
+    (root,), named = msgspec.json.schema_components([Action], ref_template=ref_template)
+    return {"Action": root, **named}

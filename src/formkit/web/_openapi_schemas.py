@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from formkit._procedure import PHASES
+from formkit.handling.deadlines import Status
+from formkit.handling.events import Kind
 from formkit.web.problems import TYPES
 
 TEXT: dict[str, Any] = {"type": "string"}
@@ -15,6 +18,8 @@ URI: dict[str, Any] = {"type": "string", "format": "uri"}
 MOMENT: dict[str, Any] = {"type": "string", "format": "date-time"}
 SHA256: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 VERSION: dict[str, Any] = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
+DAY: dict[str, Any] = {"type": "string", "format": "date"}
+STATUS: dict[str, Any] = {"enum": [status.value for status in Status]}
 NUMBER: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{2,10}-[0-9]{4}-[0-9]{6,}$"}
 
 
@@ -38,6 +43,9 @@ def components() -> dict[str, Any]:
         "DataToSign": _data_to_sign(),
         "Upload": _upload(),
         "Dossier": _dossier(),
+        "Handling": _handling(),
+        "DossierList": _dossier_list(),
+        "EventList": _event_list(),
     }
 
 
@@ -194,5 +202,101 @@ def _dossier() -> dict[str, Any]:
             "signer": {"anyOf": [{"type": "null"}, signer]},
             "url": URI,
             "receipt_url": URI,
+            "handling": {
+                "anyOf": [{"type": "null"}, ref("Handling")],
+                "description": "Null for a form without a procedure.",
+            },
         }
     )
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [{"type": "null"}, schema]}
+
+
+def _handling() -> dict[str, Any]:
+    deadline = _object({"due": DAY, "status": STATUS})
+    official = _object(
+        {
+            "id": {**TEXT, "description": "The official's id at the identity provider."},
+            "name": TEXT,
+            "department": _nullable(TEXT),
+        }
+    )
+    advice = _object(
+        {
+            "department": TEXT,
+            "asked_at": MOMENT,
+            "due": DAY,
+            "status": {**_nullable(STATUS), "description": "Null once given or late."},
+            "opinion": {
+                **_nullable(TEXT),
+                "description": "`gunstig`, `voorwaardelijk-gunstig`, `ongunstig`; null while "
+                "open, or late without one.",
+            },
+            "late": {"type": "boolean"},
+        }
+    )
+    return _object(
+        {
+            "phase": {"enum": list(PHASES)},
+            "version": {"type": "integer", "minimum": 1, "description": "The ETag: events."},
+            "handler": _nullable(official),
+            "track": TEXT,
+            "outcome": _nullable(TEXT),
+            "deadlines": _object(
+                {"completeness": _nullable(deadline), "decision": _nullable(deadline)}
+            ),
+            "advice": {"type": "array", "items": advice},
+            "events_url": URI,
+            "actions_url": URI,
+        },
+        "Where the dossier stands in its form's procedure; days are in Brussels.",
+    )
+
+
+def _dossier_list() -> dict[str, Any]:
+    item = _object(
+        {
+            "number": NUMBER,
+            "form": TEXT,
+            "phase": TEXT,
+            "handler": {**_nullable(TEXT), "description": "The official's name."},
+            "filed_at": MOMENT,
+            "due": {
+                **_nullable(DAY),
+                "description": "The next deadline (with `department`: the advice's).",
+            },
+            "status": _nullable(STATUS),
+            "url": URI,
+        }
+    )
+    return _object(
+        {
+            "dossiers": {"type": "array", "items": item},
+            "next": {**_nullable(TEXT), "description": "The cursor of the next page (`after`)."},
+            "next_url": {**_nullable(URI), "description": "The next page; null on the last."},
+        }
+    )
+
+
+def _event_list() -> dict[str, Any]:
+    actor = _object(
+        {
+            "kind": {"enum": ["staff", "citizen", "system", "integration"]},
+            "name": TEXT,
+            "department": _nullable(TEXT),
+        }
+    )
+    event = _object(
+        {
+            "kind": {
+                "enum": [kind.value for kind in Kind],
+                "description": "`ingediend`: filed; the others as in docs/integrators.md.",
+            },
+            "at": MOMENT,
+            "actor": actor,
+            "data": {"type": "object"},
+        }
+    )
+    return _object({"events": {"type": "array", "items": event}})

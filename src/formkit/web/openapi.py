@@ -18,12 +18,16 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from formkit._model import Form
+from formkit._procedure import PHASES
 from formkit.catalogue import Catalogue
+from formkit.handling.deadlines import Status
+from formkit.store.worklist import MAX_PAGE
+from formkit.web import _actions as actions
 from formkit.web import _openapi_schemas as _schemas
 from formkit.web.problems import MEDIA_TYPE as PROBLEM
 from formkit.web.problems import TYPES
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 URI_SCHEMA = {"type": "string", "format": "uri"}
 
 
@@ -40,13 +44,17 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/v1/forms": {"get": _list_forms()},
         "/api/v1/uploads": {"post": _upload(media_types)},
+        "/api/v1/dossiers": {"get": _list_dossiers(catalogue)},
         "/api/v1/dossiers/{number}": {"get": _dossier()},
+        "/api/v1/dossiers/{number}/events": {"get": _events()},
+        "/api/v1/dossiers/{number}/actions": {"post": _act()},
         "/api/v1/dossiers/{number}/attachments/{index}": {"get": _attachment(media_types)},
         "/api/v1/dossiers/{number}/receipt": {"get": _receipt()},
         "/api/v1/dossiers/{number}/receipt.pdf": {"get": _receipt_pdf()},
         "/api/v1/problems/{slug}": {"get": _problem_type()},
     }
     schemas = _schemas.components()
+    schemas.update(actions.components(_schemas.ref("{name}")["$ref"]))
     for form in catalogue.values():
         schemas.update(_components(form.id, form.schema))
         base = f"/api/v1/forms/{form.id}"
@@ -128,11 +136,15 @@ _REFUSALS = {
     401: "No API key, or an unknown or revoked one (`unauthenticated`).",
     403: "The key's scope does not cover this (`forbidden`).",
     404: "Not found; for a key, what is outside its scope does not exist (`not-found`).",
-    409: "The Idempotency-Key filed a different request before (`idempotency-conflict`).",
+    409: "The Idempotency-Key filed a different request before (`idempotency-conflict`); for "
+    "an action, also: the procedure does not allow it now (`not-allowed-now`).",
+    412: "The dossier changed since the version in If-Match (`precondition-failed`); `ETag` "
+    "is the current version.",
     413: "Over a limit: answers 2 MB, a file its field's, the request 600 MB (`too-large`).",
     415: "Not a content type, or a file type, this takes (`unsupported-media-type`).",
-    422: "The answers break the form (`invalid-answers`, with `problems`), or an eID "
-    "signature is refused (`signature-*`).",
+    422: "The answers break the form (`invalid-answers`, with `problems`), an eID "
+    "signature is refused (`signature-*`), or an action does not fit its schema "
+    "(`invalid-action`).",
     503: "Storage is unavailable for now (`unavailable`): retry with the same Idempotency-Key.",
 }
 
@@ -298,7 +310,116 @@ def _dossier() -> dict[str, Any]:
         "operationId": "showDossier",
         "security": [{"apiKey": []}],
         "parameters": [_path("number", {"type": "string"})],
-        "responses": {"200": _json("Dossier", "The dossier."), **_problems(401, 404)},
+        "responses": {"200": _json("Dossier", "The dossier.", **_ETAG), **_problems(401, 404)},
+    }
+
+
+_ETAG = {
+    "ETag": {
+        "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+        "description": "The handling's version; send it back in If-Match. Absent for a form "
+        "without a procedure.",
+    }
+}
+
+
+def _list_dossiers(catalogue: Catalogue) -> dict[str, Any]:
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": schema,
+            "description": description,
+        }
+
+    text = {"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f]*$"}
+    return {
+        "summary": "The key's dossiers, earliest deadline first, a page at a time",
+        "description": "Narrowed to the forms the key may read. Pages follow a cursor: pass "
+        "`next` as `after` (or follow `next_url`) until it is null; a dossier filed meanwhile "
+        "never shifts a page. A cursor this service did not hand out, an unknown department, "
+        "or a form not in the catalogue is refused (`400 malformed-request`).",
+        "operationId": "listDossiers",
+        "security": [{"apiKey": []}],
+        "parameters": [
+            query(
+                "form",
+                {"enum": sorted(catalogue)},
+                "One form's dossiers (`403` outside the key's).",
+            ),
+            query("phase", {"enum": list(PHASES)}, "Dossiers in this phase."),
+            query(
+                "department",
+                {"type": "string"},
+                "The department's open advice requests, by their own deadline.",
+            ),
+            query(
+                "status",
+                {"enum": [s.value for s in Status]},
+                "By the next deadline: `overdue`, `due-soon` (within 5 days) or `on-time`.",
+            ),
+            query("q", text, "Part of a number, or a name or street the procedure names."),
+            query("after", {"type": "string"}, "The cursor `next` of the page before."),
+            query(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 50},
+                "Dossiers per page.",
+            ),
+        ],
+        "responses": {
+            "200": _json("DossierList", "A page of dossiers."),
+            **_problems(400, 401, 403),
+        },
+    }
+
+
+def _events() -> dict[str, Any]:
+    return {
+        "summary": "A dossier's events, oldest first",
+        "description": "Appended, never changed. A completion's answers are left out: read "
+        "the dossier.",
+        "operationId": "listDossierEvents",
+        "security": [{"apiKey": []}],
+        "parameters": [_path("number", {"type": "string"})],
+        "responses": {"200": _json("EventList", "The events."), **_problems(401, 404)},
+    }
+
+
+def _act() -> dict[str, Any]:
+    return {
+        "summary": "Act on a dossier as its procedure allows (scope `handle`)",
+        "description": "Recorded as an event by the key (`integration`). A refusal of the "
+        "procedure answers `409 not-allowed-now` with the Dutch reason in `detail`; nothing "
+        "changes. A dossier of a form the key may neither read nor handle does not exist (404).",
+        "operationId": "actOnDossier",
+        "security": [{"apiKey": []}],
+        "parameters": [
+            _path("number", {"type": "string"}),
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": 'The ETag read (`"3"`): behind it, nothing changes (412).',
+            },
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Scoped to the API key. The same key and action act once (200 "
+                "with the dossier as it is); another action under it is refused (409).",
+            },
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _schemas.ref("Action")}},
+        },
+        "responses": {
+            "200": _json("Dossier", "Done: the dossier, its new version as ETag.", **_ETAG),
+            **_problems(400, 401, 403, 404, 409, 412, 413, 422),
+        },
     }
 
 
