@@ -64,9 +64,7 @@ ACCEPTANCE = [
     {
         # The procedure refuses what it does not allow now; If-Match made up is behind.
         "include-path-regex": "/actions$",
-        "checks": {
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "404", "409", "412"]}
-        },
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "409", "412"]}},
     },
     {
         "include-path-regex": "/uploads$",
@@ -104,10 +102,11 @@ SCHEMATHESIS = [
 
 # Operations with something to break: a body, or a parameter of a constrained type. The others
 # take any string, so there is no invalid request to make (wrong keys are sent by the checks).
+# An action's body is one of nine by its `action`, which schemathesis cannot make invalid
+# (every attempt is filtered away); tests/test_api_handling.py sends broken ones instead.
 NEGATIVE = [
     "POST /api/v1/uploads",
     "GET /api/v1/dossiers",
-    "POST /api/v1/dossiers/{number}/actions",
     "GET /api/v1/dossiers/{number}/attachments/{index}",
     "GET /api/v1/problems/{slug}",
     *(label for label in SCHEMATHESIS if label.startswith("POST /api/v1/forms/")),

@@ -25,7 +25,7 @@ from formkit.store.outbox import Backoff, Done, Failed, Job, Outbox
 from formkit.store.webhooks import Webhooks
 from formkit.web.app import create_app
 from formkit.web.services import Services
-from formkit.webhooks import SignatureError, verify
+from formkit.webhooks import HANDLING_EVENTS, SignatureError, verify
 from formkit.work import (
     DELIVERY,
     Delivery,
@@ -475,7 +475,7 @@ async def test_every_default_handler_keeps_the_contract(
     file_dossier(engine)
     async with httpx.AsyncClient() as client:
         handlers = default_handlers(webhooks, "https://loket.example", client=client)
-        assert handlers.topics == ["dossier.created", DELIVERY]
+        assert sorted(handlers.topics) == sorted(["dossier.created", *HANDLING_EVENTS, DELIVERY])
         assert all(isinstance(handlers.get(topic), Handler) for topic in handlers.topics)
 
         (created,) = fast.claim(10)
@@ -592,3 +592,27 @@ def test_the_running_service_delivers_a_filing(
 )
 def test_retry_after_reads_seconds_or_an_http_date(header: str, wait: timedelta | None) -> None:
     assert _retry_after(header, START) == wait
+
+
+@pytest.mark.anyio
+async def test_a_handling_event_fans_out_with_its_data_under_a_message_id_of_its_own(
+    webhooks: Webhooks,
+) -> None:
+    wanting = webhooks.subscribe("https://hooks.example/in", events=["dossier.decided"])
+    webhooks.subscribe("https://hooks.example/other")  # dossier.created only
+    at = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+    payload = {"number": "EVT-2026-000001", "form": "evenement", "subject": "EVT-2026-000001@6"}
+    data = {"outcome": "toegestaan", "version": 6}
+    fan_out = FanOut(webhooks, "https://loket.example", "dossier.decided")
+    job = Job(1, "dossier.decided", {**payload, "data": data}, at, 1)
+    ((topic, delivery),) = await fan_out.handle(job)
+    assert (topic, delivery["webhook"], delivery["event"]) == (DELIVERY, wanting.id, job.topic)
+    assert json.loads(delivery["body"])["data"] == {
+        "number": "EVT-2026-000001",
+        "form": "evenement",
+        "url": "https://loket.example/api/v1/dossiers/EVT-2026-000001",
+        **data,
+    }
+    later = Job(2, job.topic, {**payload, "subject": "EVT-2026-000001@8", "data": data}, at, 1)
+    ((_, again),) = await fan_out.handle(later)
+    assert again["id"] != delivery["id"]

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from formkit._cli_ops import OK, PROBLEMS, USAGE, check_forms, database, settings_from
+from formkit.webhooks import EVENTS
 
 
 def add_outbox_commands(commands: Any) -> None:
@@ -33,7 +34,9 @@ def add_outbox_commands(commands: Any) -> None:
     actions = webhook.add_subparsers(required=True, metavar="ACTION")
     add = actions.add_parser("add", help="subscribe an address and print its secret once")
     add.add_argument("url", metavar="URL", help="the receiver's http(s) address")
-    add.add_argument("--events", default="dossier.created", help="comma-separated events")
+    add.add_argument(
+        "--events", default="dossier.created", help="comma-separated: " + ", ".join(EVENTS)
+    )
     add.add_argument("--forms", default="*", help="comma-separated form ids, or * (default)")
     add.set_defaults(command=_webhook_add)
     listing = actions.add_parser("list", help="list subscriptions (never their secrets)")

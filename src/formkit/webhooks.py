@@ -20,12 +20,18 @@ import json
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from formkit._errors import FormkitError
 
 DOSSIER_CREATED = "dossier.created"
-EVENTS = (DOSSIER_CREATED,)
+PHASE_CHANGED = "dossier.phase-changed"
+ADVICE_REQUESTED = "dossier.advice-requested"
+ADVICE_GIVEN = "dossier.advice-given"
+DECIDED = "dossier.decided"
+HANDLING_EVENTS = (PHASE_CHANGED, ADVICE_REQUESTED, ADVICE_GIVEN, DECIDED)
+EVENTS = (DOSSIER_CREATED, *HANDLING_EVENTS)
 SECRET_PREFIX = "whsec_"  # noqa: S105 - how a secret is written, not a secret
 TOLERANCE = timedelta(minutes=5)  # the receivers' window for an attempt's timestamp
 SCHEMES = ("http", "https")
@@ -57,12 +63,22 @@ def message_id(event: str, subject: str) -> str:
 
 def dossier_created(number: str, form_id: str, url: str, at: datetime) -> str:
     """The body of `dossier.created`: minified JSON, signed and sent exactly as returned."""
-    event = {
-        "type": DOSSIER_CREATED,
-        "timestamp": _iso(at),
-        "data": {"number": number, "form": form_id, "url": url},
-    }
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    return dossier_event(DOSSIER_CREATED, number, form_id, url, at)
+
+
+def dossier_event(
+    event: str,
+    number: str,
+    form_id: str,
+    url: str,
+    at: datetime,
+    more: Mapping[str, Any] | None = None,
+) -> str:
+    """The body of a dossier's event: its number, form and url, and what `more` the event says
+    (never answers); minified JSON, signed and sent exactly as returned."""
+    data = {"number": number, "form": form_id, "url": url, **(more or {})}
+    body = {"type": event, "timestamp": _iso(at), "data": data}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def signature(secret: str, message: str, timestamp: int, body: bytes) -> str:

@@ -180,3 +180,44 @@ def test_parallel_advisers_never_overwrite_each_other(stores: Stores) -> None:
         rows = connection.execute(sa.select(advice.c.department, advice.c.opinion)).all()
     assert dict(rows) == dict.fromkeys(departments, "gunstig")  # what advisers' lists read
     assert stores.column(number, "phase") == "in-behandeling"
+
+
+def _announced(stores: Stores) -> list[tuple[str, dict[str, object]]]:
+    table = t.Outbox.__table__  # type: ignore[attr-defined]
+    with stores.engine.connect() as connection:
+        rows = connection.execute(sa.select(table).order_by(table.c.id)).all()
+    return [
+        (row.topic, row.payload["data"])
+        for row in rows
+        if row.topic.startswith("dossier.") and "data" in row.payload
+    ]
+
+
+def test_phase_changes_advice_and_decisions_queue_their_webhooks_with_the_event(
+    stores: Stores,
+) -> None:
+    number = stores.file()
+    stores.handling.act(number, FindAdmissible("vereenvoudigd"), OFFICIAL, SOON)
+    stores.handling.act(number, Assign("sub-an", "An Peeters"), OFFICIAL, SOON)  # no webhook
+    stores.handling.act(number, RequestAdvice(("brandweer",)), OFFICIAL, SOON)
+    advice = GiveAdvice("brandweer", "gunstig", "In orde.")
+    stores.handling.act(number, advice, _adviser("brandweer"), SOON)
+    with pytest.raises(RefusedError):
+        stores.handling.act(number, Decide("onbekend", "Nee."), OFFICIAL, SOON)
+    stores.handling.act(number, Decide("vergund", "In orde."), OFFICIAL, SOON)
+    assert _announced(stores) == [
+        ("dossier.phase-changed", {"phase": "ontvankelijk", "from": "ingediend", "version": 2}),
+        (
+            "dossier.phase-changed",
+            {"phase": "in-behandeling", "from": "ontvankelijk", "version": 3},
+        ),
+        ("dossier.phase-changed", {"phase": "advies", "from": "in-behandeling", "version": 4}),
+        ("dossier.advice-requested", {"departments": ["brandweer"], "version": 4}),
+        ("dossier.phase-changed", {"phase": "in-behandeling", "from": "advies", "version": 5}),
+        (
+            "dossier.advice-given",
+            {"department": "brandweer", "opinion": "gunstig", "late": False, "version": 5},
+        ),
+        ("dossier.phase-changed", {"phase": "beslissing", "from": "in-behandeling", "version": 6}),
+        ("dossier.decided", {"outcome": "vergund", "version": 6}),
+    ]

@@ -28,12 +28,14 @@ from formkit.handling.procedures import search_text
 from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
 from formkit.store.database import utc
+from formkit.webhooks import ADVICE_GIVEN, ADVICE_REQUESTED, DECIDED, PHASE_CHANGED
 
 Opening = Callable[[Filing, str, datetime], dict[str, Any]]  # filing, number, moment
 _UNHANDLED = ("handler", "handler_name", "track", "completeness_due", "decision_due")
 _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _event = t.Event.__table__  # type: ignore[attr-defined]
 _advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
+_outbox = t.Outbox.__table__  # type: ignore[attr-defined]
 
 ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
@@ -120,7 +122,7 @@ class HandlingStore:
                 event = replace(
                     event, data={**event.data, ONCE: {"key": once.key, "digest": once.digest}}
                 )
-            return _record(connection, row.id, handled, (event,))
+            return _record(connection, row, handled, (event,))
 
     def tick(self, now: datetime) -> int:
         """Record what the passing of time did (late advice, admissibility by silence);
@@ -132,7 +134,7 @@ class HandlingStore:
                 handled = self._handled(connection, row)
                 events = due_events(handled.state, now)
                 if events:
-                    _record(connection, row.id, handled, events)
+                    _record(connection, row, handled, events)
                 recorded += len(events)
         return recorded
 
@@ -184,14 +186,51 @@ def _row(connection: Connection, number: str, *, lock: bool) -> Any:
 
 
 def _record(
-    connection: Connection, dossier_id: int, handled: Handled, events: tuple[Event, ...]
+    connection: Connection, row: Any, handled: Handled, events: tuple[Event, ...]
 ) -> Handled:
-    state = handled.state
+    """Append `events`, project the new state, and queue their webhooks in the same
+    transaction: a webhook is sent for what happened, and for nothing that did not."""
+    state, announced = handled.state, []
     for event in events:
-        state = apply(state, event)
-    connection.execute(sa.insert(_event), [_event_row(dossier_id, e) for e in events])
-    _project(connection, dossier_id, handled.number, state)
+        before, state = state, apply(state, event)
+        announced += _announcements(row, before, state, event)
+    connection.execute(sa.insert(_event), [_event_row(row.id, e) for e in events])
+    if announced:
+        connection.execute(sa.insert(_outbox), announced)
+    _project(connection, row.id, handled.number, state)
     return Handled(handled.number, state, handled.events + events)
+
+
+def _announcements(row: Any, before: State, after: State, event: Event) -> list[dict[str, Any]]:
+    """The outbox rows of the webhooks an event makes (`formkit.webhooks`): never answers."""
+    topics: list[tuple[str, dict[str, Any]]] = []
+    if after.phase != before.phase:
+        topics.append((PHASE_CHANGED, {"phase": after.phase, "from": before.phase}))
+    data = event.data
+    if event.kind is Kind.ADVICE_REQUESTED:
+        topics.append((ADVICE_REQUESTED, {"departments": list(data["departments"])}))
+    if event.kind in (Kind.ADVICE_GIVEN, Kind.ADVICE_LATE):
+        late = event.kind is Kind.ADVICE_LATE
+        given = {"department": data["department"], "opinion": data.get("opinion"), "late": late}
+        topics.append((ADVICE_GIVEN, given))
+    if event.kind is Kind.DECIDED:
+        topics.append((DECIDED, {"outcome": data["outcome"]}))
+    subject = f"{row.number}@{after.version}"  # one message id per event and topic
+    return [
+        {
+            "topic": topic,
+            "payload": {
+                "number": row.number,
+                "form": row.form_id,
+                "subject": subject,
+                "data": {**more, "version": after.version},
+            },
+            "created_at": event.at,
+            "available_at": event.at,
+            "attempts": 0,
+        }
+        for topic, more in topics
+    ]
 
 
 def opening_columns(

@@ -17,7 +17,7 @@ import httpx
 from formkit.settings import Settings
 from formkit.store.outbox import Outbox
 from formkit.store.webhooks import Webhooks
-from formkit.webhooks import DOSSIER_CREATED
+from formkit.webhooks import DOSSIER_CREATED, HANDLING_EVENTS
 from formkit.work._receipts import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, stored_jws
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
 from formkit.work._webhooks import DELIVERY, Delivery, FanOut
@@ -51,6 +51,7 @@ def default_handlers(
     return Handlers(
         {
             DOSSIER_CREATED: FanOut(webhooks, base_url),
+            **{event: FanOut(webhooks, base_url, event) for event in HANDLING_EVENTS},
             DELIVERY: Delivery(webhooks, client, timeout),
         }
     )

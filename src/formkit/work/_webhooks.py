@@ -1,9 +1,11 @@
-"""The webhook handlers: fan a filing out to its subscriptions, then deliver each one signed.
+"""The webhook handlers: fan a dossier's event out to its subscriptions, then deliver each one
+signed.
 
-Fan-out turns one `dossier.created` row into one `webhook.delivery` row per subscription that
-wants it, so a receiver that is down delays and retries only its own deliveries. The body and
-the message id are fixed at fan-out and kept in the row: every retry sends the same bytes under
-the same `webhook-id`, and only the timestamp and signature of the attempt change.
+Fan-out turns one `dossier.created` (or `dossier.decided`, ...) row into one
+`webhook.delivery` row per subscription that wants it, so a receiver that is down delays and
+retries only its own deliveries. The body and the message id are fixed at fan-out and kept in
+the row: every retry sends the same bytes under the same `webhook-id`, and only the timestamp
+and signature of the attempt change.
 
 A delivery follows the Standard Webhooks etiquette: 2xx is done; anything else (redirects
 included: they are not followed) is retried, after the receiver's Retry-After if it gives one;
@@ -25,7 +27,7 @@ import httpx
 
 from formkit.store.outbox import Job, Message
 from formkit.store.webhooks import Subscription, Webhooks
-from formkit.webhooks import DOSSIER_CREATED, check_url, dossier_created, message_id, sign
+from formkit.webhooks import DOSSIER_CREATED, check_url, dossier_event, message_id, sign
 from formkit.work._registry import RetryLaterError, UndeliverableError
 
 DELIVERY = "webhook.delivery"
@@ -38,21 +40,27 @@ log = logging.getLogger("formkit.outbox")
 
 
 class FanOut:
-    """`dossier.created`: one `webhook.delivery` row per subscription that wants the filing."""
+    """A dossier's event (`dossier.created` by default): one `webhook.delivery` row per
+    subscription that wants it. A handling event's row carries its `data` and a `subject`
+    (number and version) that makes its message id its own."""
 
-    def __init__(self, webhooks: Webhooks, base_url: str) -> None:
+    def __init__(self, webhooks: Webhooks, base_url: str, event: str = DOSSIER_CREATED) -> None:
         self.webhooks = webhooks
         self.base_url = base_url.rstrip("/")
+        self.event = event
 
     async def handle(self, job: Job) -> list[Message]:
         number, form_id = _text(job.payload, "number"), _text(job.payload, "form")
         url = self.base_url + DOSSIER_PATH.format(number=number)
+        more = job.payload.get("data")
         delivery = {
-            "id": message_id(DOSSIER_CREATED, number),
-            "event": DOSSIER_CREATED,
-            "body": dossier_created(number, form_id, url, job.created_at),
+            "id": message_id(self.event, str(job.payload.get("subject", number))),
+            "event": self.event,
+            "body": dossier_event(
+                self.event, number, form_id, url, job.created_at, more if more else None
+            ),
         }
-        wanting = await anyio.to_thread.run_sync(self.webhooks.matching, DOSSIER_CREATED, form_id)
+        wanting = await anyio.to_thread.run_sync(self.webhooks.matching, self.event, form_id)
         return [(DELIVERY, {**delivery, "webhook": s.id}) for s in wanting]
 
 
