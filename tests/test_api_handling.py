@@ -60,6 +60,7 @@ def test_a_dossier_carries_its_handling_and_its_version_as_etag(
     number = filed(client, token)
     response = client.get(f"/api/v1/dossiers/{number}", headers=auth(token))
     assert response.headers["etag"] == '"1"'
+    assert response.headers["cache-control"] == "no-store"
     document = response.json()
     handling = document["handling"]
     filed_on = local_day(datetime.fromisoformat(document["filed_at"]))
@@ -160,9 +161,11 @@ def test_a_key_acts_only_with_the_handle_scope_and_on_its_own_forms(
         404,
         "not-found",
     )
-    handles_only = services.api_keys.create("blind", ["evenement"], ["handle"])[1]
-    assert act(client, handles_only, number, action="admissible").status_code == 200
-    problem(act(client, handles_only, "EVT-2026-999999", action="admissible"), 404, "not-found")
+    with pytest.raises(ValueError, match="read"):
+        services.api_keys.create("blind", ["evenement"], ["handle"])
+    handles = services.api_keys.create("handles", ["evenement"], ["read", "handle"])[1]
+    assert act(client, handles, number, action="admissible").status_code == 200
+    problem(act(client, handles, "EVT-2026-999999", action="admissible"), 404, "not-found")
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ class ApiKeys:
         unknown = set(scopes) - set(SCOPES)
         if unknown or not scopes:
             raise ValueError(f"scopes must be among {', '.join(SCOPES)}")
+        if "handle" in scopes and "read" not in scopes:  # acting on a dossier unseen is blind
+            raise ValueError("the handle scope needs the read scope")
         if not forms:
             raise ValueError("name at least one form, or * for all")
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)

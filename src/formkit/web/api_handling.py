@@ -204,12 +204,9 @@ def _expected_version(value: str | None) -> int | None:
 
 
 def _handleable(request: Request[Any, Any, Any], key: ApiKey, number: str) -> None:
-    """A dossier the key may handle; one it may not even read does not exist for it."""
+    """A dossier the key may handle; one it may not read does not exist for it."""
     dossier = services(request).dossiers.get(number)
-    visible = dossier is not None and (
-        key.allows("read", dossier.form_id) or key.allows("handle", dossier.form_id)
-    )
-    if dossier is None or not visible:
+    if dossier is None or not key.allows("read", dossier.form_id):
         raise ProblemError("not-found", f"Er bestaat geen dossier {number} voor deze sleutel.")
     if not key.allows("handle", dossier.form_id):
         raise ProblemError("forbidden", "Deze API-sleutel mag dit dossier niet behandelen.")
