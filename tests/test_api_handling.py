@@ -219,6 +219,9 @@ def test_dossiers_are_listed_a_page_at_a_time_in_a_stable_order(
     assert [item["number"] for item in admitted["dossiers"]] == [numbers[0]]
     assert admitted["dossiers"][0]["status"] == "on-time"
     assert admitted["next"] is None
+    acted(client, handler, numbers[0], action="request-advice", departments=["politie"])
+    asked = client.get("/api/v1/dossiers?department=politie", headers=auth(handler)).json()
+    assert [item["number"] for item in asked["dossiers"]] == [numbers[0]]
     overdue = client.get("/api/v1/dossiers?status=overdue", headers=auth(handler)).json()
     assert overdue["dossiers"] == []
     found = client.get(f"/api/v1/dossiers?q={numbers[2][-3:]}", headers=auth(handler)).json()

@@ -146,6 +146,8 @@ def test_the_clock_marks_late_advice_and_admits_by_silence(stores: Stores) -> No
     assert stores.column(silent, "phase") == "ontvankelijk"
     assert stores.column(advised, "phase") == "in-behandeling"
     assert stores.handling.tick(now + timedelta(days=33)) == 0  # done once
+    late = {"department": "brandweer", "opinion": None, "late": True, "version": 5}
+    assert ("dossier.advice-given", late) in _announced(stores)  # the clock's events announce too
 
 
 def test_parallel_advisers_never_overwrite_each_other(stores: Stores) -> None:
