@@ -56,18 +56,13 @@ def list_dossiers(request: Request[Any, Any, Any]) -> Response[bytes]:
         raise ProblemError("malformed-request", "Deze cursor komt niet van deze lijst.") from None
     base = found.settings.base_url
     following = None
-    if page.next is not None:
+    if page.next is not None:  # the same filters, from the cursor on
         kept = {name: parameters[name] for name in _FILTERS if name in parameters}
         following = f"{base}/api/v1/dossiers?" + urlencode(
-            {**kept, "after": page.next, "limit": limit}
+            kept | {"after": page.next, "limit": limit}
         )
-    return json_response(
-        {
-            "dossiers": [_item(item, base) for item in page.items],
-            "next": page.next,
-            "next_url": following,
-        }
-    )
+    items = [_item(item, base) for item in page.items]
+    return json_response({"dossiers": items, "next": page.next, "next_url": following})
 
 
 @get("/dossiers/{number:str}/events", sync_to_thread=True)
