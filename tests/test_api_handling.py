@@ -3,6 +3,7 @@ reading their handling and events, and acting on them with a `handle` key."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from formkit.catalogue import Catalogue
 from formkit.handling.actions import Complete
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import Actor, ActorKind
+from formkit.web.app import create_app
 from formkit.web.services import Services
 
 
@@ -256,3 +258,21 @@ def test_the_listing_shows_a_key_only_its_own_forms(
 )
 def test_a_bad_cursor_or_filter_is_refused(client: TestClient[Any], token: str, query: str) -> None:
     problem(client.get(f"/api/v1/dossiers?{query}", headers=auth(token)), 400, "malformed-request")
+
+
+def test_the_running_service_records_advice_not_given_in_time(
+    client: TestClient[Any], token: str, handler: str, services: Services
+) -> None:
+    number = filed(client, token)
+    acted(client, handler, number, action="admissible", track="melding")
+    acted(client, handler, number, action="request-advice", departments=["politie"])
+    later = Services.build(services.settings, clock=lambda: NOW + timedelta(days=30))
+    with TestClient(create_app(later.settings, later)) as restarted:  # its sweep runs at start
+        for _ in range(100):  # the sweep runs beside the first requests
+            shown = restarted.get(f"/api/v1/dossiers/{number}", headers=auth(handler)).json()
+            if shown["handling"]["advice"][0]["late"]:
+                break
+            time.sleep(0.1)
+    (request,) = shown["handling"]["advice"]
+    assert request["late"] is True
+    assert shown["handling"]["phase"] == "in-behandeling"

@@ -501,8 +501,10 @@ async def purge_stores(drafts: DraftStore, blobs: BlobStore, now: datetime) -> P
 
 @asynccontextmanager
 async def draft_sweeper(app: Litestar) -> AsyncIterator[None]:
-    """A lifespan: purge at start and then every `SWEEP_EVERY` while the app runs (drafts,
-    and the staff sessions past their limits that nobody came back to).
+    """A lifespan: at start and then every `SWEEP_EVERY` while the app runs, purge drafts and
+    the staff sessions past their limits that nobody came back to, and record what passed
+    deadlines did to dossiers (late advice, admissibility by silence: days, so hourly is soon
+    enough; several processes doing it at once record each once).
 
     Stopping waits for a purge under way rather than cancelling it: its database call runs in
     a worker thread that a cancellation would leave behind with a connection of a closed pool.
@@ -530,5 +532,14 @@ async def _sweep(found: Services, stop: asyncio.Event) -> None:
             await in_thread(found.staff.sessions.store.purge, found.filer.clock())
         except Exception:
             log.exception("purging staff sessions failed; trying again later")
+        try:
+            recorded = await in_thread(found.handling.tick, found.clock())
+        except Exception:
+            log.exception("recording passed deadlines failed; trying again later")
+        else:
+            if recorded:
+                log.info(
+                    "recorded %d passed deadlines (late advice, admissible by silence)", recorded
+                )
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), SWEEP_EVERY.total_seconds())
