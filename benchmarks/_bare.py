@@ -24,6 +24,6 @@ app = Litestar(route_handlers=[bare], openapi_config=None)
 
 
 if __name__ == "__main__":
-    from formkit._cli_ops import SERVER_OPTIONS
+    from formkit.cli._ops import SERVER_OPTIONS
 
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **SERVER_OPTIONS)

@@ -4,7 +4,7 @@ For each form's full example answers (tests/data/<form>/valid-full.json, 2.5 to 
 UTF-8 JSON) prints the median time of one decode with:
 
 - `msgspec.json.decode`: what the API decoded with before (duplicate keys: the last wins);
-- `formkit._strict_json.decode`: the same, refusing duplicate keys and deep nesting;
+- `formkit.forms._strict_json.decode`: the same, refusing duplicate keys and deep nesting;
 
 and, as the rare slow path, the same answers with one more, whose colon is written `\\u003a`.
 The goal: strict decoding within 3x of msgspec's (a filing takes a few milliseconds; this is
@@ -23,7 +23,7 @@ from pathlib import Path
 import msgspec
 
 from _timing import median_us
-from formkit import _strict_json
+from formkit.forms import _strict_json
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ("evenement", "bewonersinitiatief", "bouwaanvraag")

@@ -44,7 +44,7 @@ from typing import Any
 import httpx
 
 import formkit
-from formkit._example import example
+from formkit.forms._example import example
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = "bewonersinitiatief"

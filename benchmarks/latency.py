@@ -41,7 +41,7 @@ import httpx
 
 import formkit
 from filing import FormkitServer, api_key, submission_url
-from formkit._example import example
+from formkit.forms._example import example
 from formkit.store.database import connect
 from formkit.store.outbox import Outbox
 

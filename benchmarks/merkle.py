@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 
 from _timing import median_us
-from formkit._merkle import (
+from formkit.receipts._merkle import (
     EMPTY_ROOT,
     MerkleTree,
     leaf_hash,

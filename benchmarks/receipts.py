@@ -37,8 +37,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from formkit._filing import Attachment
-from formkit._merkle import InclusionProof, MerkleTree, TreeHead
+from formkit.filing._filing import Attachment
 from formkit.receipts import (
     Issuer,
     Receipt,
@@ -53,6 +52,7 @@ from formkit.receipts import (
     sign_tree_head,
     verify_receipt,
 )
+from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 ISSUER = Issuer("Stad Mechelen", "https://loket.mechelen.be")

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import anyio
 
-from formkit._sniff import PDF
-from formkit.blobs import FileBlobStore, UploadLimits, save
+from formkit.filing._sniff import PDF
+from formkit.filing.blobs import FileBlobStore, UploadLimits, save
 from formkit.web._multipart import read_multipart
 
 CHUNK = 64 * 1024

@@ -34,8 +34,8 @@ import jsonschema
 import formkit
 from _timing import median_us
 from formkit import Form, Kind
-from formkit._engine import compile_validator
-from formkit._formats import CHECKERS
+from formkit.forms._engine import compile_validator
+from formkit.forms._formats import CHECKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ("evenement", "bewonersinitiatief", "bouwaanvraag")

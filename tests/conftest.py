@@ -17,9 +17,9 @@ from litestar.testing import TestClient
 from tests import postgres_cluster
 
 import formkit
-from formkit.catalogue import Catalogue
 from formkit.eid._testcard import SoftHsm, TestCard, find_softhsm_module, provision_card
 from formkit.eid._testpki import KeyKind, TestPKI
+from formkit.forms.catalogue import Catalogue
 from formkit.receipts import Issuer, SoftwareSeal, development_seal
 from formkit.settings import Settings
 from formkit.store._tables import metadata

@@ -22,7 +22,7 @@ import httpx
 import sqlalchemy as sa
 from tests.conftest import receipts_for_tests
 
-from formkit._filing import Filing
+from formkit.filing._filing import Filing
 from formkit.store.dossiers import DossierStore
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.webhooks import Webhooks

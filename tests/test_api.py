@@ -17,11 +17,11 @@ from litestar.testing import TestClient
 from tests import live
 from tests.conftest import FORM_IDS, NOW, answers, service_settings, trust_folder
 
-from formkit._merkle import decode_hash, verify_consistency
-from formkit.catalogue import Catalogue
 from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
+from formkit.forms.catalogue import Catalogue
 from formkit.receipts import SignedTreeHead, development_root, read_jws, verify_receipt
+from formkit.receipts._merkle import decode_hash, verify_consistency
 from formkit.web.app import _as_problem
 from formkit.web.services import Services
 

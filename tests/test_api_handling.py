@@ -14,7 +14,7 @@ from tests.conftest import NOW, answers, service_settings
 from tests.test_api import auth, problem
 from tests.test_api_uploads import evenement, file_json
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.handling.actions import Complete
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import Actor, ActorKind

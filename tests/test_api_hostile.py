@@ -15,7 +15,7 @@ from tests import live
 from tests.conftest import NOW, answers, service_settings
 from tests.test_api import assert_nothing_left, auth, problem, stored_files
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.web.app import create_app
 from formkit.web.services import Services
 from formkit.web.uploads import MAX_JSON_BYTES

@@ -17,8 +17,8 @@ from tests.conftest import FORM_IDS, NOW, answers, service_settings, trust_folde
 from tests.test_api import SIGNED_FORMS, auth, problem, signature_part, signed_by, stored_files
 from tests.web.conftest import Clock
 
-from formkit.catalogue import Catalogue
 from formkit.eid._testcard import TestCard
+from formkit.forms.catalogue import Catalogue
 from formkit.web.pages import purge_stores
 from formkit.web.services import Services
 

@@ -18,9 +18,8 @@ from typing import Any
 import anyio
 import pytest
 
-from formkit._sniff import EMPTY, JPEG, PDF, PNG
-from formkit._vocabulary import AttachmentRule
-from formkit.blobs import (
+from formkit.filing._sniff import EMPTY, JPEG, PDF, PNG
+from formkit.filing.blobs import (
     BlobInfo,
     BlobNotFoundError,
     BlobStore,
@@ -32,6 +31,7 @@ from formkit.blobs import (
     UploadTooLargeError,
     save,
 )
+from formkit.forms._vocabulary import AttachmentRule
 
 pytestmark = pytest.mark.anyio
 

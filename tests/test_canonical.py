@@ -8,7 +8,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formkit._canonical import canonical
+from formkit.filing._canonical import canonical
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 SCALARS = (

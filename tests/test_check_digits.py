@@ -15,7 +15,7 @@ from stdnum import iban
 from stdnum.be import iban as be_iban
 from stdnum.be import ssn, vat
 
-from formkit._check_digits import is_enterprise_number, is_iban, is_national_number
+from formkit.forms._check_digits import is_enterprise_number, is_iban, is_national_number
 
 DIGITS = "0123456789"
 

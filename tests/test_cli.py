@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
-from formkit.blobs import FileBlobStore
 from formkit.cli import main
+from formkit.filing.blobs import FileBlobStore
 from formkit.settings import Settings
 from formkit.store.database import open_database
 from formkit.store.drafts import DraftStore

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from tests.conftest import receipts_for_tests
 
-from formkit._filing import Attachment, Filed, Filing, IdempotencyConflict, city_year
+from formkit.filing._filing import Attachment, Filed, Filing, IdempotencyConflict, city_year
 from formkit.receipts import verification_code, verification_code_of
 from formkit.store import _tables as t
 from formkit.store.database import open_database

@@ -18,7 +18,7 @@ from tests import live
 from tests.conftest import SCHEMAS
 
 import formkit
-from formkit._example import example
+from formkit.forms._example import example
 
 FORM = "bewonersinitiatief"
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from formkit._engine import Engine
-from formkit._formats import CHECKERS, FORMATS
+from formkit.forms._engine import Engine
+from formkit.forms._formats import CHECKERS, FORMATS
 
 
 def national_number(birth: str, serial: str, *, born_after_1999: bool = False) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from tests.conftest import ROOT
 
-from formkit._engine import Engine
+from formkit.forms._engine import Engine
 
 SUITE = Path(__file__).resolve().parent / "json-schema-test-suite"
 DRAFT = SUITE / "draft2020-12"

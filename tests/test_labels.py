@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formkit._labels import FALLBACK, MAX_BYTES, display_text, sanitise_label
+from formkit.forms._labels import FALLBACK, MAX_BYTES, display_text, sanitise_label
 
 
 @pytest.mark.parametrize(

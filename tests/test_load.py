@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import FORM_IDS, SCHEMAS, write_json
 
 import formkit
-from formkit._scaffold import scaffold
+from formkit.forms._scaffold import scaffold
 
 
 def _problems(path: Path) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formkit._merkle import (
+from formkit.receipts._merkle import (
     EMPTY_ROOT,
     InclusionProof,
     MerkleTree,

@@ -7,7 +7,7 @@ import referencing.jsonschema
 from tests.conftest import FORM_IDS, SCHEMAS
 
 import formkit
-from formkit._metaschema import META_URI, meta_schema
+from formkit.forms._metaschema import META_URI, meta_schema
 
 
 def test_committed_meta_schema_is_what_the_vocabulary_says() -> None:

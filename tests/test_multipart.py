@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formkit._sniff import EMPTY, JPEG, PDF, PNG
-from formkit.blobs import (
+from formkit.filing._sniff import EMPTY, JPEG, PDF, PNG
+from formkit.filing.blobs import (
     BlobStore,
     FileBlobStore,
     MediaTypeRefusedError,

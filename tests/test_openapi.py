@@ -14,7 +14,7 @@ from tests.conftest import FORM_IDS, NOW, answers, service_settings
 from tests.test_api import auth
 from tests.test_api_uploads import evenement, file_json, with_uploads
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.web.app import create_app
 from formkit.web.services import Services
 

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 from tests.conftest import service_settings
 from tests.outbox_support import FAST, Receiver, file_dossier, receiver, run_worker_until
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.store import _tables as t
 from formkit.store.database import open_database
 from formkit.store.outbox import Backoff, Done, Failed, Job, Outbox

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from tests.conftest import SCHEMAS
 from tests.outbox_support import FAST, Receiver, file_dossier, receiver, run_worker_until
 
-from formkit._cli_outbox import add_outbox_commands
 from formkit.cli import main
+from formkit.cli._outbox import add_outbox_commands
 from formkit.store.apikeys import ApiKeys
 from formkit.store.database import open_database
 from formkit.store.outbox import Outbox

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formkit import _pointer
+from formkit.forms import _pointer
 
 TOKENS = st.one_of(
     st.text(alphabet="ab~/01²", max_size=4), st.integers(0, 120).map(str), st.integers(0, 9)

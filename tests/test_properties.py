@@ -13,7 +13,7 @@ from hypothesis_jsonschema import from_schema
 from tests.conftest import FORM_IDS, NOW, answers
 
 import formkit
-from formkit import _pointer
+from formkit.forms import _pointer
 
 # What formkit refuses beyond the schema: its rules, and numbers RFC 8785 JSON cannot hold.
 RULE_CODES = {"leadTime", "after", "distinct", "number-range"}

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formkit._sniff import EMPTY, JPEG, KNOWN, PDF, PNG, SNIFF_BYTES, UNKNOWN, sniff
+from formkit.filing._sniff import EMPTY, JPEG, KNOWN, PDF, PNG, SNIFF_BYTES, UNKNOWN, sniff
 
 
 def png_file() -> bytes:

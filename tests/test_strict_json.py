@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formkit._strict_json import (
+from formkit.forms._strict_json import (
     MAX_DEPTH,
     DuplicateKeyError,
     InvalidJsonError,

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import FORM_IDS, NOW, answers
 
 import formkit
-from formkit._rules import rule_problems
+from formkit.forms._rules import rule_problems
 
 Forms = dict[str, formkit.Form]
 

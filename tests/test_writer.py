@@ -19,7 +19,7 @@ from litestar.testing import TestClient
 from tests import live
 from tests.conftest import answers, service_settings
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.settings import Settings, SettingsError
 from formkit.store.database import connect
 from formkit.store.writer import ProcessWriter

@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from formkit._errors import FormkitError
-from formkit._vocabulary import parse_duration
 from formkit.accounts._roles import RoleMapError, parse_role_map
+from formkit.forms._vocabulary import parse_duration
 
 PREFIX = "FORMKIT_"
 WRITERS = ("process", "thread")

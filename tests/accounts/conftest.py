@@ -16,7 +16,7 @@ from tests.conftest import service_settings
 from tests.oidc.provider import Provider, log_in, running_provider
 from tests.web.conftest import Clock
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.settings import Settings
 from formkit.store import _tables as t
 from formkit.web.app import create_app

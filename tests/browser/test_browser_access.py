@@ -13,7 +13,7 @@ from tests.browser import evenement
 from tests.browser.conftest import LiveServer, axe_violations, screenshot
 from tests.conftest import FORM_IDS
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 
 # Names a control for the tab order: its id, else its name and value, else its text.
 DESCRIBE = (

@@ -18,8 +18,8 @@ from pathlib import Path
 from cryptography import x509
 from tests.conftest import ROOT
 
-from formkit._devpki import development_trust_dir
 from formkit.eid import verify_signed_digest
+from formkit.eid._devpki import development_trust_dir
 from formkit.eid._testpki import TEST_CITIZEN
 
 

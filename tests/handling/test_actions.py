@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tests.conftest import SCHEMAS, answers
 
 import formkit
-from formkit._procedure import PHASES, Procedure
+from formkit.forms._procedure import PHASES, Procedure
 from formkit.handling.actions import (
     Archive,
     Assign,

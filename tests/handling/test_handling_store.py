@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.conftest import SCHEMAS, answers, receipts_for_tests
 
 import formkit
-from formkit._filing import Filing
+from formkit.filing._filing import Filing
 from formkit.handling.actions import (
     Assign,
     Decide,

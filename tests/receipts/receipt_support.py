@@ -21,10 +21,9 @@ import zxingcpp
 from cryptography import x509
 from PIL import Image
 
-from formkit._filing import Attachment
-from formkit._merkle import InclusionProof, MerkleTree, TreeHead
 from formkit.eid import sign_digest, verify_signed_digest
 from formkit.eid._testcard import TestCard
+from formkit.filing._filing import Attachment
 from formkit.receipts import (
     CitizenSignature,
     Issuer,
@@ -36,6 +35,7 @@ from formkit.receipts import (
     receipt_body,
     sign_tree_head,
 )
+from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 """When the test PKI issues, and when the test dossiers are filed."""

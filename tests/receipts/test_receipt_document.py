@@ -12,8 +12,7 @@ import pytest
 from tests.receipts.receipt_support import ISSUER, NOW, Log, answers_of, attachments
 
 import formkit.receipts
-from formkit._filing import canonical
-from formkit._merkle import InclusionProof, TreeHead, leaf_hash
+from formkit.filing._filing import canonical
 from formkit.receipts import (
     VERIFICATION_CODE,
     Receipt,
@@ -28,6 +27,7 @@ from formkit.receipts import (
     verification_url,
     verify_tree_head,
 )
+from formkit.receipts._merkle import InclusionProof, TreeHead, leaf_hash
 
 
 def test_the_public_surface_is_what_all_names() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from joserfc import jws
 from joserfc.jwk import ECKey
 
-from formkit._filing import canonical
+from formkit.filing._filing import canonical
 from formkit.receipts import (
     JWS_TYPE,
     Receipt,

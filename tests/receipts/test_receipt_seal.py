@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from tests.receipts.receipt_support import NOW, SEAL_KEY, SEAL_TOKEN, SealToken
 
-from formkit._merkle import TreeHead
 from formkit.receipts import (
     Pkcs11Seal,
     Receipt,
@@ -34,6 +33,7 @@ from formkit.receipts import (
     signature_holds,
     verify_receipt,
 )
+from formkit.receipts._merkle import TreeHead
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 

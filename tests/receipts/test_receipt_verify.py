@@ -20,10 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.receipts.receipt_support import FILES, NOW, Log, SealToken, build_log
 
-from formkit._filing import canonical
-from formkit._merkle import InclusionProof, MerkleTree, TreeHead
 from formkit.eid._testcard import TestCard
 from formkit.eid._testpki import TestPKI
+from formkit.filing._filing import canonical
 from formkit.receipts import (
     CitizenSignature,
     Receipt,
@@ -37,6 +36,7 @@ from formkit.receipts import (
     sign_tree_head,
     verify_receipt,
 )
+from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
 
 Document = dict[str, Any]
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from tests.test_properties import FORMATS
 
 import formkit
-from formkit import _pointer
-from formkit._model import Field, Kind
+from formkit.forms import _pointer
+from formkit.forms._model import Field, Kind
 from formkit.render._guards import is_active, is_required
 from formkit.render._options import options
 from formkit.render._values import CITY_ZONE

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from tests.conftest import NOW, service_settings
 from tests.web.webforms import Page
 
-from formkit.catalogue import Catalogue
+from formkit.forms.catalogue import Catalogue
 from formkit.settings import Settings
 from formkit.web.services import Services
 

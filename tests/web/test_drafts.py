@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from tests.conftest import NOW, receipts_for_tests
 
-from formkit._filing import Attachment, Filed, Filing
+from formkit.filing._filing import Attachment, Filed, Filing
 from formkit.store import _tables as t
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore

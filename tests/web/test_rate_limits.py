@@ -18,8 +18,8 @@ from tests.conftest import service_settings
 from tests.live import start
 from tests.web.conftest import Clock, open_page
 
-from formkit._cli_ops import server_options
-from formkit.catalogue import Catalogue
+from formkit.cli._ops import server_options
+from formkit.forms.catalogue import Catalogue
 from formkit.settings import Settings, SettingsError
 from formkit.web._limiter import Limiter
 from formkit.web.app import create_app

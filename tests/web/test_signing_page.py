@@ -22,12 +22,12 @@ from tests.web.bouwaanvraag import bouwaanvraag, fill_to_review, formkit_sign
 from tests.web.conftest import draft_id, open_page
 from tests.web.webforms import Page
 
-from formkit._filing import bind_attachments
 from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
+from formkit.eid.signing import MESSAGES, digest_to_sign
+from formkit.filing._filing import bind_attachments
 from formkit.render import prune
 from formkit.settings import Settings
-from formkit.signing import MESSAGES, digest_to_sign
 from formkit.store import _tables as t
 from formkit.web._signature_post import NO_FILE, NOT_A_SIGNATURE, UNSIGNED_FILE
 from formkit.web.services import Services

@@ -32,9 +32,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from formkit import _strict_json
 from formkit.eid._digests import DigestError, check_digest, hash_for_digest_size
 from formkit.eid._pkcs11 import SIGNATURE_KEY_LABEL, SignedDigest, TokenError, sign_digest
+from formkit.forms import _strict_json
 
 OK, SIGNING_FAILED, USAGE = 0, 1, 2
 PIN_VARIABLE = "FORMKIT_PKCS11_PIN"

@@ -36,8 +36,8 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from stdnum.be import bis, nn
 
-from formkit._x509 import key_usage
 from formkit.eid._certificates import AUTHENTICATION_POLICY, SIGNATURE_POLICY, Role
+from formkit.eid._x509 import key_usage
 
 KeyKind = Literal["ec", "rsa"]
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey

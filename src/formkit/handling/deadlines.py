@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from formkit._rules import CITY_TIME_ZONE
+from formkit.forms._rules import CITY_TIME_ZONE
 
 
 class Status(enum.StrEnum):

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 import jsonschema
 import msgspec
 
-from formkit import _pointer
 from formkit._errors import FormError, SchemaProblem
-from formkit._sources import BASE_URI, read_json
-from formkit._vocabulary_types import Identifier, Struct, Text
+from formkit.forms import _pointer
+from formkit.forms._sources import BASE_URI, read_json
+from formkit.forms._vocabulary_types import Identifier, Struct, Text
 
 ORGANISATION_FILE = "organisatie.json"
 META_URI = BASE_URI + "meta/organisatie.json"

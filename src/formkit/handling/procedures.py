@@ -8,10 +8,10 @@ from typing import Any
 
 import msgspec
 
-from formkit import _pointer
-from formkit._model import Form
-from formkit._procedure import Procedure, Term, Track
-from formkit._vocabulary import KEYWORD
+from formkit.forms import _pointer
+from formkit.forms._model import Form
+from formkit.forms._procedure import Procedure, Term, Track
+from formkit.forms._vocabulary import KEYWORD
 from formkit.handling.deadlines import Deadline, local_day
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from formkit._procedure import Procedure
+from formkit.forms._procedure import Procedure
 from formkit.handling.deadlines import Deadline
 from formkit.handling.events import Actor, Event, Kind
 from formkit.handling.procedures import (

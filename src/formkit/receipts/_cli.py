@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from formkit._dutch import moment_text
+from formkit.forms._dutch import moment_text
 from formkit.receipts._report import Report
 from formkit.receipts._verify import verify_receipt
 

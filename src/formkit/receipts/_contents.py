@@ -10,10 +10,10 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from formkit import _strict_json
-from formkit._dutch import moment_text
-from formkit._filing import canonical
 from formkit.eid import SignatureRefused, verify_signed_digest_async
+from formkit.filing._filing import canonical
+from formkit.forms import _strict_json
+from formkit.forms._dutch import moment_text
 from formkit.receipts._document import Receipt, ReceiptBody, filing_digest
 from formkit.receipts._report import Check, fails, holds
 

@@ -53,9 +53,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from formkit._errors import FormkitError
-from formkit._filing import Attachment, canonical, filing_document
-from formkit._merkle import MAX_JSON_INT, InclusionProof, leaf_hash
 from formkit.eid import HASHES, SignerIdentity
+from formkit.filing._filing import Attachment, canonical, filing_document
+from formkit.receipts._merkle import MAX_JSON_INT, InclusionProof, leaf_hash
 from formkit.receipts._seal import SealError, load_certificate
 from formkit.receipts._treehead import SignedTreeHead
 

@@ -30,8 +30,8 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, RSAKey
 
-from formkit import _strict_json
-from formkit._filing import canonical
+from formkit.filing._filing import canonical
+from formkit.forms import _strict_json
 from formkit.receipts._document import ReceiptError
 from formkit.receipts._seal import HASH_NAMES, Seal, SealError, algorithm_of, load_certificate
 

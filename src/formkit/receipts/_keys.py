@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from formkit._x509 import key_usage
+from formkit.eid._x509 import key_usage
 from formkit.receipts._seal import Pkcs11Seal, Seal, SealError, SoftwareSeal, certificates_der
 
 DEVELOPMENT_MARK = "formkit DEVELOPMENT"

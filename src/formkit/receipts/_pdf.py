@@ -24,8 +24,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from formkit._dutch import moment_text, size_text
-from formkit._labels import display_text
+from formkit.forms._dutch import moment_text, size_text
+from formkit.forms._labels import display_text
 from formkit.receipts._document import Receipt
 from formkit.receipts._layout import ReceiptLayout
 

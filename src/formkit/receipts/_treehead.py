@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography import x509
 
-from formkit._merkle import TreeHead
+from formkit.receipts._merkle import TreeHead
 from formkit.receipts._seal import Seal, signature_holds
 
 

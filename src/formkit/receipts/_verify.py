@@ -45,8 +45,8 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
-from formkit import _strict_json
-from formkit._dutch import moment_text
+from formkit.forms import _strict_json
+from formkit.forms._dutch import moment_text
 from formkit.receipts._contents import answers_check, attachment_checks, citizen_check, log_checks
 from formkit.receipts._document import Receipt, ReceiptBody, ReceiptError
 from formkit.receipts._jws import ParsedJws, parse_jws

@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from formkit import _pointer
-from formkit._model import Form, Kind, Step
+from formkit.forms import _pointer
+from formkit.forms._model import Form, Kind, Step
 
 
 class Move(enum.StrEnum):

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from formkit import _pointer
-from formkit._model import Field, Form, Kind
+from formkit.forms import _pointer
+from formkit.forms._model import Field, Form, Kind
 from formkit.render._actions import Action, Move, parse_action
 from formkit.render._guards import is_required
 from formkit.render._names import ACTION, element_id, pointer_for

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from formkit._dutch import day_text, moment_text
-from formkit._model import Field, Kind
+from formkit.forms._dutch import day_text, moment_text
+from formkit.forms._model import Field, Kind
 from formkit.render._options import title_of
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from formkit._dutch import size_text
-from formkit._model import Field
+from formkit.forms._dutch import size_text
+from formkit.forms._model import Field
 
 MEDIA_NAMES = {
     "application/pdf": "PDF",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from formkit import _pointer
-from formkit._model import Condition, Field, Guard
+from formkit.forms import _pointer
+from formkit.forms._model import Condition, Field, Guard
 
 _MISSING = object()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from formkit import _pointer
+from formkit.forms import _pointer
 
 ACTION = "_actie"  # the name of the buttons that say what to do after saving the step
 ID_PREFIX = "fk"

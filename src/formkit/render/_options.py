@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from formkit._build import choices_of
-from formkit._model import Choice, Field, Kind
+from formkit.forms._build import choices_of
+from formkit.forms._model import Choice, Field, Kind
 from formkit.render._values import encode_choice
 
 YES_NO = (Choice(True, "Ja"), Choice(False, "Nee"))

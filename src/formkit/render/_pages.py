@@ -19,12 +19,12 @@ from typing import Any
 
 import jinja2
 
-from formkit import _pointer
-from formkit._labels import display_text
-from formkit._model import Form, Kind
-from formkit._problems import Problem
-from formkit._validate import in_reading_order
 from formkit.accounts import describe_role
+from formkit.forms import _pointer
+from formkit.forms._labels import display_text
+from formkit.forms._model import Form, Kind
+from formkit.forms._problems import Problem
+from formkit.forms._validate import in_reading_order
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise

@@ -12,8 +12,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from formkit import _pointer
-from formkit._model import Field, Form, Kind
+from formkit.forms import _pointer
+from formkit.forms._model import Field, Form, Kind
 from formkit.render._guards import is_active
 
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from formkit import _pointer
-from formkit._dutch import size_text
-from formkit._model import Field, Form, Kind, Step
+from formkit.forms import _pointer
+from formkit.forms._dutch import size_text
+from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
 from formkit.render._names import element_id
 

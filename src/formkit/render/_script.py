@@ -18,8 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from formkit import _pointer
-from formkit._model import Condition, Field, Step
+from formkit.forms import _pointer
+from formkit.forms._model import Condition, Field, Step
 from formkit.render._guards import concrete_scope
 from formkit.render._values import encode_choice
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from formkit import _pointer
-from formkit._model import Form, Step
-from formkit._problems import Problem
+from formkit.forms import _pointer
+from formkit.forms._model import Form, Step
+from formkit.forms._problems import Problem
 
 
 def get_step(form: Form, step_id: str) -> Step:

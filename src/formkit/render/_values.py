@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from formkit._build import field_annotations, kind_of
-from formkit._model import Field, Kind
-from formkit._rules import CITY_TIME_ZONE
+from formkit.forms._build import field_annotations, kind_of
+from formkit.forms._model import Field, Kind
+from formkit.forms._rules import CITY_TIME_ZONE
 
 CITY_ZONE = CITY_TIME_ZONE
 _MAX_NUMBER_TEXT = 100  # longer is no number a citizen means (and int() has a digit limit)

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from formkit import _pointer
-from formkit._model import Field, Kind, Step
+from formkit.forms import _pointer
+from formkit.forms._model import Field, Kind, Step
 from formkit.render._actions import Action, Move
 from formkit.render._controls import Button, Control, Option, Row, UploadedFile
 from formkit.render._files import file_hint

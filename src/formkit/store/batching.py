@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from formkit._filing import Filing, Outcome
+from formkit.filing._filing import Filing, Outcome
 from formkit.store.dossiers import DossierStore
 from formkit.store.writer import ThreadWriter, Writer
 

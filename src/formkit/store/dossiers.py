@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from formkit._filing import (
+from formkit.filing._filing import (
     Attachment,
     Filed,
     Filing,
@@ -30,7 +30,7 @@ from formkit._filing import (
     city_year,
     dossier_number,
 )
-from formkit._procedure import Procedure
+from formkit.forms._procedure import Procedure
 from formkit.handling.procedures import procedure_in
 from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t

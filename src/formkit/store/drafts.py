@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from formkit._filing import Blob
+from formkit.filing._filing import Blob
 from formkit.store import _tables as t
 from formkit.store.database import utc
 

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from formkit._errors import FormkitError
-from formkit._filing import Filing
-from formkit._procedure import Procedure
+from formkit.filing._filing import Filing
+from formkit.forms._procedure import Procedure
 from formkit.handling.actions import Command, act, due_events
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from formkit._merkle import InclusionProof, MerkleTree, TreeHead
 from formkit.receipts import (
     Receipt,
     ReceiptBody,
@@ -30,6 +29,7 @@ from formkit.receipts import (
     sign_tree_head,
     verification_code_of,
 )
+from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
 from formkit.store import _tables as t
 from formkit.store.database import advance
 

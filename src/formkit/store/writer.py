@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import anyio.to_thread
 
 from formkit._errors import FormkitError
-from formkit._filing import Filing, Outcome
+from formkit.filing._filing import Filing, Outcome
 from formkit.receipts import Issuer, Seal
 from formkit.settings import Settings
 from formkit.store.dossiers import DossierStore, Receipts

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from formkit import _strict_json
+from formkit.forms import _strict_json
 from formkit.handling import actions
 from formkit.handling.state import OPINIONS
 from formkit.web.problems import ProblemError

@@ -20,11 +20,11 @@ import anyio.to_thread
 from litestar import Request
 from python_multipart.multipart import parse_options_header
 
-from formkit._filing import Blob, Filed, attachment_refs
-from formkit._labels import FALLBACK, sanitise_label
-from formkit._model import Form
-from formkit._problems import Problem
-from formkit.blobs import BlobInfo, BlobStore, StagedBlob, UploadLimits, save
+from formkit.filing._filing import Blob, Filed, attachment_refs
+from formkit.filing.blobs import BlobInfo, BlobStore, StagedBlob, UploadLimits, save
+from formkit.forms._labels import FALLBACK, sanitise_label
+from formkit.forms._model import Form
+from formkit.forms._problems import Problem
 from formkit.store.apikeys import ApiKey
 from formkit.store.uploads import ApiUpload, Found
 from formkit.web._multipart import (

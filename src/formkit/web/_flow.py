@@ -24,10 +24,10 @@ from urllib.parse import quote
 
 import anyio.to_thread
 
-from formkit._filing import Blob, attachment_refs, bind_attachments
-from formkit._model import Form, Step
-from formkit._problems import Problem
-from formkit._validate import in_reading_order, validate
+from formkit.filing._filing import Blob, attachment_refs, bind_attachments
+from formkit.forms._model import Form, Step
+from formkit.forms._problems import Problem
+from formkit.forms._validate import in_reading_order, validate
 from formkit.render import Move, decode_step, problems_for_step, prune
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord

@@ -36,8 +36,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
 from formkit._errors import FormkitError
-from formkit._labels import sanitise_label
-from formkit.blobs import (
+from formkit.filing.blobs import (
     BlobInfo,
     BlobSink,
     BlobWriter,
@@ -46,6 +45,7 @@ from formkit.blobs import (
     UploadTooLargeError,
     abort_shielded,
 )
+from formkit.forms._labels import sanitise_label
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks

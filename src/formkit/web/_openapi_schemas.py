@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from formkit._procedure import PHASES
+from formkit.forms._procedure import PHASES
 from formkit.handling.deadlines import Status
 from formkit.handling.events import Kind
 from formkit.web.problems import TYPES

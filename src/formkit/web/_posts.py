@@ -15,10 +15,7 @@ from typing import Any
 
 from litestar import Request
 
-from formkit import _pointer
-from formkit._model import Form, Step
-from formkit._problems import Problem
-from formkit.blobs import (
+from formkit.filing.blobs import (
     BlobError,
     BlobInfo,
     BlobSink,
@@ -28,6 +25,9 @@ from formkit.blobs import (
     UploadLimits,
     UploadTooLargeError,
 )
+from formkit.forms import _pointer
+from formkit.forms._model import Form, Step
+from formkit.forms._problems import Problem
 from formkit.web._multipart import (
     FieldTooLargeError,
     MultipartError,

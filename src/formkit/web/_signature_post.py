@@ -21,9 +21,9 @@ from typing import Any
 
 from litestar import Request
 
-from formkit import _strict_json
-from formkit.blobs import BlobInfo, BlobWriter, UploadLimits
-from formkit.signing import HASH, CitizenSignature
+from formkit.eid.signing import HASH, CitizenSignature
+from formkit.filing.blobs import BlobInfo, BlobWriter, UploadLimits
+from formkit.forms import _strict_json
 from formkit.web._multipart import (
     FieldTooLargeError,
     MultipartError,

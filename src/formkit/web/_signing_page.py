@@ -27,11 +27,11 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from formkit._filing import Filed, IdempotencyConflict
-from formkit._model import Form
-from formkit.filer import Refused
+from formkit.eid.signing import HASH
+from formkit.filing._filing import Filed, IdempotencyConflict
+from formkit.filing.filer import Refused
+from formkit.forms._model import Form
 from formkit.render import PageContext
-from formkit.signing import HASH
 from formkit.store.drafts import StoredDraft
 from formkit.web._flow import BASE, Place, draft_filing, in_thread
 from formkit.web._posts import PostError

@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request
 
-from formkit.blobs import BlobInfo, BlobWriter, UploadLimits, UploadTooLargeError
+from formkit.filing.blobs import BlobInfo, BlobWriter, UploadLimits, UploadTooLargeError
 from formkit.web._multipart import (
     FieldTooLargeError,
     FileRefusedError,

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from formkit import _strict_json
-from formkit._dutch import moment_text, size_text
+from formkit.forms import _strict_json
+from formkit.forms._dutch import moment_text, size_text
 from formkit.receipts import RECEIPT_TYPE, ReceiptAttachment, Report
 from formkit.web._verification_post import HashedFile
 

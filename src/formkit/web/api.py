@@ -14,11 +14,11 @@ from litestar.connection import ASGIConnection
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from formkit._filing import Filed, IdempotencyConflict
-from formkit._labels import sanitise_label
-from formkit._model import Form
-from formkit.filer import Refused
-from formkit.signing import HASH
+from formkit.eid.signing import HASH
+from formkit.filing._filing import Filed, IdempotencyConflict
+from formkit.filing.filer import Refused
+from formkit.forms._labels import sanitise_label
+from formkit.forms._model import Form
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import StoredDossier
 from formkit.store.handling import Handled, NoProcedureError

@@ -15,7 +15,7 @@ import anyio.to_thread
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 
-from formkit._procedure import PHASES
+from formkit.forms._procedure import PHASES
 from formkit.handling.actions import RefusedError
 from formkit.handling.deadlines import Status, local_day
 from formkit.handling.events import Actor, ActorKind

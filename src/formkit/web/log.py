@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from litestar import Request, Response, Router, get
 from litestar.params import FromPath, FromQuery
 
-from formkit._merkle import MerkleTree, encode_hash
+from formkit.receipts._merkle import MerkleTree, encode_hash
 from formkit.store.log import leaf_hashes, signed_head
 from formkit.web.api import json_response
 from formkit.web.problems import ProblemError

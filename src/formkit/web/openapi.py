@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from formkit._model import Form
-from formkit._procedure import PHASES
-from formkit.catalogue import Catalogue
+from formkit.forms._model import Form
+from formkit.forms._procedure import PHASES
+from formkit.forms.catalogue import Catalogue
 from formkit.handling.deadlines import Status
 from formkit.store.worklist import MAX_PAGE
 from formkit.web import _actions as actions

@@ -36,10 +36,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
-from formkit._filing import Filed, IdempotencyConflict
-from formkit._model import Form, Step
-from formkit.blobs import BlobStore
-from formkit.filer import Refused
+from formkit.filing._filing import Filed, IdempotencyConflict
+from formkit.filing.blobs import BlobStore
+from formkit.filing.filer import Refused
+from formkit.forms._model import Form, Step
 from formkit.render import (
     PageContext,
     first_step_with_problems,

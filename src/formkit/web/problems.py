@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from formkit._problems import Problem
+from formkit.forms._problems import Problem
 
 MEDIA_TYPE = "application/problem+json"
 

@@ -15,16 +15,16 @@ import httpx
 from litestar import Request
 from sqlalchemy.engine import Engine
 
-from formkit._devpki import development_trust_dir
-from formkit._procedure import Procedure
-from formkit.blobs import FileBlobStore
-from formkit.catalogue import Catalogue
-from formkit.filer import Filer
+from formkit.eid._devpki import development_trust_dir
+from formkit.eid.signing import EidTrust
+from formkit.filing.blobs import FileBlobStore
+from formkit.filing.filer import Filer
+from formkit.forms._procedure import Procedure
+from formkit.forms.catalogue import Catalogue
 from formkit.handling.organisation import load_organisation, organisation_file
 from formkit.receipts import ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
 from formkit.settings import Settings
-from formkit.signing import EidTrust
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database

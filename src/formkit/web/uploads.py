@@ -17,17 +17,17 @@ from typing import Any
 
 from litestar import Request
 
-from formkit import _strict_json
-from formkit._filing import Blob, attachment_refs
-from formkit._model import Form
-from formkit.blobs import (
+from formkit.eid.signing import MESSAGES, CitizenSignature
+from formkit.filing._filing import Blob, attachment_refs
+from formkit.filing.blobs import (
     FileBlobStore,
     MediaTypeRefusedError,
     StagedBlob,
     UploadLimits,
     UploadTooLargeError,
 )
-from formkit.signing import MESSAGES, CitizenSignature
+from formkit.forms import _strict_json
+from formkit.forms._model import Form
 from formkit.web._multipart import (
     FieldTooLargeError,
     FileRefusedError,

@@ -33,7 +33,7 @@ import anyio.to_thread
 from cryptography import x509
 from litestar import MediaType, Request, Response, Router, get, post
 
-from formkit._dutch import moment_text, size_text
+from formkit.forms._dutch import moment_text, size_text
 from formkit.receipts import (
     VERIFICATION_CODE,
     Receipt,

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import anyio.to_thread
 
-from formkit.blobs import BlobStore, UploadLimits, save
+from formkit.filing.blobs import BlobStore, UploadLimits, save
 from formkit.receipts import Receipt, ReceiptLayout, Seal, issue_jws, issue_pdf_async
 from formkit.store.outbox import Job
 from formkit.store.receipts import ReceiptStore, StoredReceipt

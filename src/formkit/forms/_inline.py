@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
-from formkit._sources import follow_ref
+from formkit.forms._sources import follow_ref
 
 
 class Inliner:

@@ -14,8 +14,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from formkit import _pointer
-from formkit._formats import CHECKERS
+from formkit.forms import _pointer
+from formkit.forms._formats import CHECKERS
 
 # jsonschema-rs names error kinds after the keyword in CamelCase (`MaxItems`); formkit's codes
 # are the keywords themselves. These are the kinds whose name is not simply the keyword.

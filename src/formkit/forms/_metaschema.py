@@ -10,8 +10,8 @@ from typing import Any
 
 import msgspec
 
-from formkit._sources import BASE_URI
-from formkit._vocabulary import KEYWORD, FieldAnnotations, FormAnnotations
+from formkit.forms._sources import BASE_URI
+from formkit.forms._vocabulary import KEYWORD, FieldAnnotations, FormAnnotations
 
 META_URI = BASE_URI + "meta/formkit.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from formkit._model import Form, Kind
-from formkit._procedure import PHASES, REQUIRED_PHASES, Procedure, Term
+from formkit.forms._model import Form, Kind
+from formkit.forms._procedure import PHASES, REQUIRED_PHASES, Procedure, Term
 
 Finding = tuple[str, str]
 _WHERE = "/x-formkit/procedure"

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from formkit._vocabulary_types import Identifier, Pointer, Struct, Text
+from formkit.forms._vocabulary_types import Identifier, Pointer, Struct, Text
 
 # The phases the handling code knows, in the order a dossier passes them. A form lists the ones
 # its procedure uses, each with the words its citizens read.

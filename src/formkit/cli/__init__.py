@@ -15,20 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from formkit import _strict_json
-from formkit._cli_ops import add_operator_commands
-from formkit._cli_outbox import add_outbox_commands
-from formkit._cli_testcard import add_test_card_command
 from formkit._errors import FormError, SchemaProblem
-from formkit._example import ExampleError, example, invalid
-from formkit._load import load_form
-from formkit._metaschema import meta_schema
-from formkit._model import Form
-from formkit._rules import CITY_TIME_ZONE
-from formkit._scaffold import scaffold
-from formkit._validate import validate
-from formkit.catalogue import form_files
+from formkit.cli._ops import add_operator_commands
+from formkit.cli._outbox import add_outbox_commands
+from formkit.cli._testcard import add_test_card_command
 from formkit.eid import add_sign_command
+from formkit.forms import _strict_json
+from formkit.forms._example import ExampleError, example, invalid
+from formkit.forms._load import load_form
+from formkit.forms._metaschema import meta_schema
+from formkit.forms._model import Form
+from formkit.forms._rules import CITY_TIME_ZONE
+from formkit.forms._scaffold import scaffold
+from formkit.forms._validate import validate
+from formkit.forms.catalogue import form_files
 from formkit.handling.organisation import (
     ORGANISATION_FILE,
     load_organisation,

@@ -13,11 +13,11 @@ from typing import Any
 
 import msgspec
 
-from formkit import _pointer
-from formkit._engine import Violation
-from formkit._formats import FORMATS
-from formkit._model import Field, Form, Kind
-from formkit._vocabulary import KEYWORD
+from formkit.forms import _pointer
+from formkit.forms._engine import Violation
+from formkit.forms._formats import FORMATS
+from formkit.forms._model import Field, Form, Kind
+from formkit.forms._vocabulary import KEYWORD
 
 
 class Problem(msgspec.Struct, frozen=True):

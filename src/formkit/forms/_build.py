@@ -13,10 +13,10 @@ from typing import Any
 
 import msgspec
 
-from formkit import _pointer
-from formkit._engine import Engine
-from formkit._model import Choice, Condition, Field, Guard, Kind
-from formkit._vocabulary import KEYWORD, FieldAnnotations
+from formkit.forms import _pointer
+from formkit.forms._engine import Engine
+from formkit.forms._model import Choice, Condition, Field, Guard, Kind
+from formkit.forms._vocabulary import KEYWORD, FieldAnnotations
 
 Schema = Mapping[str, Any]
 _SCALAR_KINDS = {"boolean": Kind.BOOLEAN, "integer": Kind.INTEGER, "number": Kind.NUMBER}

@@ -12,13 +12,13 @@ import copy
 from datetime import datetime, timedelta
 from typing import Any
 
-from formkit import _pointer
-from formkit._build import choices_of
 from formkit._errors import FormkitError
-from formkit._model import Field, Form, Kind
-from formkit._problems import Problem
-from formkit._validate import validate
-from formkit._vocabulary import AfterRule
+from formkit.forms import _pointer
+from formkit.forms._build import choices_of
+from formkit.forms._model import Field, Form, Kind
+from formkit.forms._problems import Problem
+from formkit.forms._validate import validate
+from formkit.forms._vocabulary import AfterRule
 
 _SAMPLES = {
     "be-national-number": "85073003328",

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 import phonenumbers
 
-from formkit._check_digits import is_enterprise_number, is_iban, is_national_number
+from formkit.forms._check_digits import is_enterprise_number, is_iban, is_national_number
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from pydantic import TypeAdapter
 
-from formkit._procedure import Procedure
-from formkit._vocabulary_types import Duration, Identifier, Pointer, Struct, Text
+from formkit.forms._procedure import Procedure
+from formkit.forms._vocabulary_types import Duration, Identifier, Pointer, Struct, Text
 
 KEYWORD = "x-formkit"
 

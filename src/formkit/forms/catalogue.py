@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formkit._errors import FormError, FormkitError, SchemaProblem
-from formkit._load import load_form
-from formkit._model import Form
+from formkit.forms._load import load_form
+from formkit.forms._model import Form
 from formkit.handling.organisation import ORGANISATION_FILE
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from formkit import _pointer
 from formkit._errors import FormError, SchemaProblem
+from formkit.forms import _pointer
 
 BASE_URI = "https://formkit.invalid/schemas/"
 METASCHEMA_PREFIX = "https://json-schema.org/"

@@ -130,7 +130,7 @@ def _purge(arguments: argparse.Namespace) -> int:
     """What the service's hourly sweeper does, once: for a cron job, or before a backup."""
     import asyncio
 
-    from formkit.blobs import FileBlobStore
+    from formkit.filing.blobs import FileBlobStore
     from formkit.store.drafts import DraftStore
     from formkit.web.pages import purge_stores
 
@@ -156,7 +156,7 @@ def _count(number: int, one: str, several: str | None = None) -> str:
 def check_forms(arguments: argparse.Namespace, forms: list[str]) -> None:
     """Refuse form ids the service does not offer: a typo would make a key good for nothing."""
     from formkit._errors import FormkitError
-    from formkit.catalogue import Catalogue
+    from formkit.forms.catalogue import Catalogue
 
     settings = settings_from(arguments)
     try:

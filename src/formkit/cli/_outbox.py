@@ -20,7 +20,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from formkit._cli_ops import OK, PROBLEMS, USAGE, check_forms, database, settings_from
+from formkit.cli._ops import OK, PROBLEMS, USAGE, check_forms, database, settings_from
 from formkit.webhooks import EVENTS
 
 

@@ -40,9 +40,9 @@ import anyio
 import anyio.to_thread
 
 from formkit._errors import FormkitError
-from formkit._labels import FALLBACK
-from formkit._sniff import SNIFF_BYTES, sniff
-from formkit._vocabulary import AttachmentRule
+from formkit.filing._sniff import SNIFF_BYTES, sniff
+from formkit.forms._labels import FALLBACK
+from formkit.forms._vocabulary import AttachmentRule
 
 BATCH_BYTES = 256 * 1024  # bytes gathered before one trip to a worker thread
 READ_BYTES = 256 * 1024

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from formkit import _pointer
-from formkit._sources import follow_ref
+from formkit.forms import _pointer
+from formkit.forms._sources import follow_ref
 
 
 class Locator:

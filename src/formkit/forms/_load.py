@@ -16,16 +16,16 @@ import referencing
 import referencing.jsonschema
 import rfc8785
 
-from formkit import _check, _pointer
-from formkit._build import FieldBuilder
-from formkit._engine import Engine
 from formkit._errors import FormError, SchemaProblem
-from formkit._inline import Inliner
-from formkit._locate import Locator
-from formkit._metaschema import META_URI, meta_schema
-from formkit._model import CompiledRule, Form, Kind, Step
-from formkit._sources import BASE_URI, DiskRetriever, read_json, uri_for
-from formkit._vocabulary import KEYWORD, FormAnnotations
+from formkit.forms import _check, _pointer
+from formkit.forms._build import FieldBuilder
+from formkit.forms._engine import Engine
+from formkit.forms._inline import Inliner
+from formkit.forms._locate import Locator
+from formkit.forms._metaschema import META_URI, meta_schema
+from formkit.forms._model import CompiledRule, Form, Kind, Step
+from formkit.forms._sources import BASE_URI, DiskRetriever, read_json, uri_for
+from formkit.forms._vocabulary import KEYWORD, FormAnnotations
 from formkit.handling.organisation import Organisation, load_organisation, organisation_file
 
 

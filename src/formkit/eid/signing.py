@@ -20,11 +20,11 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from formkit import _pointer
-from formkit._filing import canonical, filing_document
-from formkit._model import Form
-from formkit._problems import Problem
 from formkit.eid import SignatureRefused, SignerIdentity, verify_signed_digest_async
+from formkit.filing._filing import canonical, filing_document
+from formkit.forms import _pointer
+from formkit.forms._model import Form
+from formkit.forms._problems import Problem
 
 HASH = "SHA-384"
 

@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from formkit import _pointer
-from formkit._model import CompiledRule
-from formkit._problems import Problem
-from formkit._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
+from formkit.forms import _pointer
+from formkit.forms._model import CompiledRule
+from formkit.forms._problems import Problem
+from formkit.forms._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
 
 # Dates without a time are days in the city's calendar: a lead time counts from midnight there.
 CITY_TIME_ZONE = ZoneInfo("Europe/Brussels")

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from formkit import _pointer
-from formkit._engine import Engine
-from formkit._model import Form
-from formkit._problems import Problem, describe
-from formkit._rules import rule_problems
+from formkit.forms import _pointer
+from formkit.forms._engine import Engine
+from formkit.forms._model import Form
+from formkit.forms._problems import Problem, describe
+from formkit.forms._rules import rule_problems
 
 
 def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:

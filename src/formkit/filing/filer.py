@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from formkit._filing import (
+from formkit.eid.signing import (
+    CitizenSignature,
+    EidTrust,
+    check_signature,
+    digest_to_sign,
+    signer_record,
+)
+from formkit.filing._filing import (
     Attachment,
     Blob,
     Filed,
@@ -21,16 +28,9 @@ from formkit._filing import (
     bind_attachments,
     filing_request_digest,
 )
-from formkit._model import Form
-from formkit._problems import Problem
-from formkit._validate import validate
-from formkit.signing import (
-    CitizenSignature,
-    EidTrust,
-    check_signature,
-    digest_to_sign,
-    signer_record,
-)
+from formkit.forms._model import Form
+from formkit.forms._problems import Problem
+from formkit.forms._validate import validate
 
 
 class Queue(Protocol):

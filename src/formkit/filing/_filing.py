@@ -17,11 +17,11 @@ from typing import Any
 
 import msgspec
 
-from formkit import _pointer
-from formkit._canonical import canonical
-from formkit._model import Field, Form
-from formkit._problems import Problem
-from formkit._rules import CITY_TIME_ZONE
+from formkit.filing._canonical import canonical
+from formkit.forms import _pointer
+from formkit.forms._model import Field, Form
+from formkit.forms._problems import Problem
+from formkit.forms._rules import CITY_TIME_ZONE
 
 CONTENT_PREFIX = "sha256:"
 

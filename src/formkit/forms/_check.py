@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from formkit import _pointer
-from formkit._build import choices_of
-from formkit._check_procedure import Names, check_procedure
-from formkit._engine import Engine
-from formkit._model import Condition, Field, Form, Kind
-from formkit._vocabulary import (
+from formkit.forms import _pointer
+from formkit.forms._build import choices_of
+from formkit.forms._check_procedure import Names, check_procedure
+from formkit.forms._engine import Engine
+from formkit.forms._model import Condition, Field, Form, Kind
+from formkit.forms._vocabulary import (
     AfterRule,
     AttachmentRule,
     DistinctRule,

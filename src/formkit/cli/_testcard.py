@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from formkit._cli_ops import OK, PROBLEMS, settings_from
+from formkit.cli._ops import OK, PROBLEMS, settings_from
 from formkit.eid._testcard import TEST_PIN, SoftHsm, find_softhsm_module
 from formkit.eid._testpki import TEST_CITIZEN
 
@@ -71,7 +71,7 @@ def _test_card(arguments: argparse.Namespace) -> int:
 
 def _make(folder: Path, module: str, data_dir: Path) -> None:
     """Made in a folder of its own and renamed whole: a failed attempt leaves no half card."""
-    from formkit._devpki import development_pki
+    from formkit.eid._devpki import development_pki
     from formkit.eid._testcard import provision_card
 
     draft = folder.with_name(f"{folder.name}.{secrets.token_hex(4)}")

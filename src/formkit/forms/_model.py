@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from formkit import _pointer
-from formkit._engine import Engine
-from formkit._vocabulary import AttachmentRule, FieldAnnotations, FormAnnotations, Rule
+from formkit.forms import _pointer
+from formkit.forms._engine import Engine
+from formkit.forms._vocabulary import AttachmentRule, FieldAnnotations, FormAnnotations, Rule
 
 
 class Kind(enum.StrEnum):

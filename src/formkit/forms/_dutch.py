@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from formkit._rules import CITY_TIME_ZONE
+from formkit.forms._rules import CITY_TIME_ZONE
 
 MONTHS = (
     "januari",
