@@ -46,7 +46,7 @@ from formkit.handling.organisation import load_organisation
 from formkit.handling.state import State, apply, start
 from formkit.store import _tables as t
 from formkit.store.database import open_database
-from formkit.store.handling import HandlingStore, _columns, _event_row
+from formkit.store.handling import HandlingStore, _columns, _event_row, advice_rows
 from formkit.store.worklist import Worklist, WorklistQuery
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,17 +167,7 @@ def _fill(engine: sa.Engine, count: int) -> datetime:
                 }
             )
             events += [_event_row(n + 1, e) for e in history]
-            advice += [
-                {
-                    "dossier_id": n + 1,
-                    "department": r.department,
-                    "asked_at": r.asked,
-                    "due": r.due.due,
-                    "opinion": r.opinion,
-                    "late": r.late,
-                }
-                for r in state.advice.values()
-            ]
+            advice += advice_rows(n + 1, state)
         with engine.begin() as connection:
             connection.execute(sa.insert(t.Dossier.__table__), dossiers)  # type: ignore[attr-defined]
             connection.execute(sa.insert(t.Event.__table__), events)  # type: ignore[attr-defined]

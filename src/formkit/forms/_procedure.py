@@ -8,7 +8,7 @@ nothing about a form's procedure is written in Python.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 
@@ -16,17 +16,6 @@ from formkit.forms._vocabulary_types import Identifier, Pointer, Struct, Text
 
 # The phases the handling code knows, in the order a dossier passes them. A form lists the ones
 # its procedure uses, each with the words its citizens read.
-PHASES = (
-    "ingediend",
-    "onvolledig",
-    "ontvankelijk",
-    "in-behandeling",
-    "advies",
-    "beslissing",
-    "afgesloten",
-    "gearchiveerd",
-)
-REQUIRED_PHASES = ("ingediend", "beslissing", "afgesloten")
 PhaseId = Literal[
     "ingediend",
     "onvolledig",
@@ -37,6 +26,8 @@ PhaseId = Literal[
     "afgesloten",
     "gearchiveerd",
 ]
+PHASES: tuple[str, ...] = get_args(PhaseId)
+REQUIRED_PHASES = ("ingediend", "beslissing", "afgesloten")
 Days = Annotated[int, msgspec.Meta(ge=1, le=3650, description="Calendar days in Brussels.")]
 
 

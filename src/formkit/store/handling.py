@@ -264,7 +264,14 @@ def _project(connection: Connection, dossier_id: int, number: str, state: State)
     columns = _columns(number, state)
     connection.execute(_dossier.update().where(_dossier.c.id == dossier_id).values(columns))
     connection.execute(_advice.delete().where(_advice.c.dossier_id == dossier_id))
-    requests = [
+    requests = advice_rows(dossier_id, state)
+    if requests:
+        connection.execute(sa.insert(_advice), requests)
+
+
+def advice_rows(dossier_id: int, state: State) -> list[dict[str, Any]]:
+    """The dossier's advice requests as the table keeps them for advisers' lists."""
+    return [
         {
             "dossier_id": dossier_id,
             "department": r.department,
@@ -275,8 +282,6 @@ def _project(connection: Connection, dossier_id: int, number: str, state: State)
         }
         for r in state.advice.values()
     ]
-    if requests:
-        connection.execute(sa.insert(_advice), requests)
 
 
 def _event_row(dossier_id: int, event: Event) -> dict[str, Any]:
