@@ -22,6 +22,11 @@ sealing receipts while filings arrive faster than it seals them (a nice 10 CPU b
 all three servers raised the off p95 to 24.6 ms, the defaults' to 39.8: 1.62), and its SQLite
 writes probably make the filing writer wait for the write lock (not measured yet).
 
+Again on 2026-12-04 with the machine otherwise idle (load 1.2), the whole service merged:
+71.9 / 18.2 / 330.1 (3.95); and with the outbox process's SQLite commits not synced
+(`synchronous=NORMAL`, an experiment not kept): 119.5 / 17.2 / 25.5 (6.94). The tail moves
+from run to run by more than any change measured here; the goal stays open.
+
     python benchmarks/latency.py [--rounds 5] [--filings 40]
 """
 
