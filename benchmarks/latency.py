@@ -25,7 +25,11 @@ writes probably make the filing writer wait for the write lock (not measured yet
 Again on 2026-12-04 with the machine otherwise idle (load 1.2), the whole service merged:
 71.9 / 18.2 / 330.1 (3.95); and with the outbox process's SQLite commits not synced
 (`synchronous=NORMAL`, an experiment not kept): 119.5 / 17.2 / 25.5 (6.94). The tail moves
-from run to run by more than any change measured here; the goal stays open.
+from run to run by more than any change measured here. Sealing one receipt at a time in the
+outbox process (`ReceiptPdf`) then gave 36.2 / 15.0 / 77.9 (2.41); with the whole outbox at
+concurrency 1 (`FORMKIT_OUTBOX_CONCURRENCY=1`, 3 rounds) 18.5 / 12.7 / 81.0 (1.45). The goal
+stays open: what else the outbox process's sixteen concurrent jobs contend for is not yet
+measured.
 
     python benchmarks/latency.py [--rounds 5] [--filings 40]
 """
