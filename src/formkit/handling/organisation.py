@@ -60,7 +60,16 @@ def organisation_file(schemas: Path) -> Path:
 
 
 def load_organisation(path: Path) -> Organisation:
-    """The organisation in `path`, or a FormError listing every problem with its pointer."""
+    """The organisation in `path`, or a FormError listing every problem with its pointer.
+
+    Read once while the file is unchanged: every form with a procedure checks against it, and
+    the service asks for it again at start.
+    """
+    return _organisation_at(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _organisation_at(path: Path, modified: int) -> Organisation:
     document = read_json(path)
     problems = [SchemaProblem(str(path), *finding) for finding in _meta_findings(document)]
     if problems:

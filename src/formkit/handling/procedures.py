@@ -27,16 +27,15 @@ def search_text(procedure: Procedure, answers: Any) -> str:
     return " ".join(" ".join(v.split()) for v in values if isinstance(v, str)).casefold()
 
 
-def _values_at(node: Any, pointer: str) -> list[Any]:
+def _values_at(document: Any, pointer: str) -> list[Any]:
     """The values at a pointer whose `*` stands for every item of a list."""
-    head, _, rest = pointer.removeprefix("/").partition("/")
-    if not pointer:
-        return [node]
-    if head == "*":
-        items = node if isinstance(node, list) else []
-        return [v for item in items for v in _values_at(item, "/" + rest if rest else "")]
-    child = _pointer.resolve(node, "/" + head)
-    return [] if child is None else _values_at(child, "/" + rest if rest else "")
+    nodes = [document]
+    for step in _pointer.tokens(pointer):
+        if step == "*":
+            nodes = [item for node in nodes if isinstance(node, list) for item in node]
+        else:
+            nodes = [_pointer.child(node, step) for node in nodes]
+    return [node for node in nodes if node is not None]
 
 
 def default_advisers(form: Form, answers: Any) -> tuple[str, ...]:

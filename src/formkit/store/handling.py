@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from formkit.filing._filing import Filing
 from formkit.forms._procedure import Procedure
 from formkit.handling.actions import Command, act, due_events
 from formkit.handling.deadlines import local_day
-from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
+from formkit.handling.events import Actor, ActorKind, Event, Kind
 from formkit.handling.procedures import search_text
 from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
@@ -35,13 +35,12 @@ _UNHANDLED = ("handler", "handler_name", "track", "completeness_due", "decision_
 _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _event = t.Event.__table__  # type: ignore[attr-defined]
 _advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
+# An advice request still waiting for its department (the partial index ix_advice_request_open).
+OPEN_ADVICE = (_advice.c.opinion.is_(None), sa.not_(_advice.c.late))
 _outbox = t.Outbox.__table__  # type: ignore[attr-defined]
 
 ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
-
-
-_FILING = Event(Kind.FILED, datetime.min.replace(tzinfo=UTC), SYSTEM)  # counts, changes nothing
 
 
 class ConflictError(FormkitError):
@@ -141,10 +140,7 @@ class HandlingStore:
     def _due_numbers(self, now: datetime) -> list[str]:
         today = local_day(now)
         late_advice = (
-            sa.select(_advice.c.dossier_id)
-            .where(_advice.c.due < today)
-            .where(_advice.c.opinion.is_(None))
-            .where(_advice.c.late.is_(False))
+            sa.select(_advice.c.dossier_id).where(_advice.c.due < today).where(*OPEN_ADVICE)
         )
         query = sa.select(_dossier.c.number).where(
             sa.or_(
@@ -241,7 +237,7 @@ def opening_columns(
         unhandled = {"phase": Kind.FILED.value, "version": 1, "next_due": t.NO_DUE}
         unhandled["search"] = number.casefold()
         return unhandled | dict.fromkeys(_UNHANDLED)
-    return _columns(number, apply(start(procedure, answers, filed), _FILING))
+    return _columns(number, replace(start(procedure, answers, filed), version=1))
 
 
 def _columns(number: str, state: State) -> dict[str, Any]:

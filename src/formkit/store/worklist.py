@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from formkit.handling.deadlines import DUE_SOON_DAYS, Status
 from formkit.store import _tables as t
 from formkit.store.database import utc
+from formkit.store.handling import OPEN_ADVICE
 
 _dossier = t.Dossier.__table__  # type: ignore[attr-defined]
 _advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
@@ -82,8 +83,7 @@ def _select(query: WorklistQuery, due: Any, today: date) -> Any:
     if query.department:
         statement = statement.join(_advice, _advice.c.dossier_id == _dossier.c.id).where(
             _advice.c.department == query.department,
-            _advice.c.opinion.is_(None),
-            sa.not_(_advice.c.late),
+            *OPEN_ADVICE,
         )
     if query.forms is not None:
         statement = statement.where(_dossier.c.form_id.in_(sorted(query.forms)))
