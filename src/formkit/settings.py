@@ -11,8 +11,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from formkit._errors import FormkitError
 from formkit.accounts._roles import RoleMapError, parse_role_map
@@ -21,6 +22,7 @@ from formkit.forms._vocabulary import parse_duration
 PREFIX = "FORMKIT_"
 WRITERS = ("process", "thread")
 OUTBOX_WORKERS = ("process", "thread", "0")
+SMTP_SECURITY = ("starttls", "tls", "none")
 
 
 class SettingsError(FormkitError):
@@ -72,6 +74,16 @@ class Settings:
     staff_roles: str = ""  # JSON: {"group": ["role", ...]}; a group not named gives no role
     staff_idle_timeout: timedelta = timedelta(minutes=30)
     staff_absolute_timeout: timedelta = timedelta(hours=10)
+    # The citizen's e-mails go to an SMTP server: FORMKIT_SMTP_URL, or the host and the rest
+    # one by one. None (the default): written as .eml files under data_dir/mail.
+    # smtp://user:password@host:587 (STARTTLS), or smtps://host (TLS from the start, 465)
+    smtp_url: str = field(default="", repr=False)
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0: 465 with tls, else 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_security: str = ""  # starttls, tls or none; empty: tls for smtps://, else starttls
+    mail_from: str = ""  # empty: the city's name at noreply@ the public URL's host
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -83,6 +95,8 @@ class Settings:
         if self.rate_limit_window <= timedelta(0):
             raise SettingsError(f"{PREFIX}RATE_LIMIT_WINDOW must be longer than nothing")
         self._check_staff()
+        self.smtp  # noqa: B018 - refuses a server formkit cannot use
+        self.mail_sender  # noqa: B018
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy)
@@ -104,6 +118,34 @@ class Settings:
         for name in ("staff_idle_timeout", "staff_absolute_timeout"):
             if getattr(self, name) <= timedelta(0):
                 raise SettingsError(f"{PREFIX}{name.upper()} must be longer than nothing")
+
+    @property
+    def smtp(self) -> SmtpServer | None:
+        """The SMTP server the citizen's mails go to; None: none (.eml files instead)."""
+        if self.smtp_url and self.smtp_host:
+            raise SettingsError(f"set {PREFIX}SMTP_URL or {PREFIX}SMTP_HOST, not both")
+        if self.smtp_security:
+            _one_of("smtp_security", self.smtp_security, SMTP_SECURITY)
+        server = _smtp_url(self.smtp_url, self.smtp_security) if self.smtp_url else None
+        if self.smtp_host:
+            security = self.smtp_security or "starttls"
+            port = self.smtp_port or (465 if security == "tls" else 587)
+            server = SmtpServer(self.smtp_host, port, self.smtp_user, self.smtp_password, security)
+        if server and server.user and server.security == "none" and not is_loopback(server.host):
+            raise SettingsError(f"{PREFIX}SMTP_SECURITY=none would send the password in clear")
+        return server
+
+    @property
+    def mail_sender(self) -> str:
+        """Who the citizen's mails are from: `FORMKIT_MAIL_FROM` or the city at noreply@."""
+        if self.mail_from:
+            address = parseaddr(self.mail_from)[1]
+            if "@" not in address or address.startswith("@") or address.endswith("@"):
+                raise SettingsError(f"{PREFIX}MAIL_FROM: {self.mail_from!r} is no e-mail address")
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname or ""
+        domain = host if "." in host and not _is_ip(host) else "localhost"
+        return formataddr((self.city_name, f"noreply@{domain}"))
 
     @property
     def staff_role_map(self) -> dict[str, tuple[str, ...]]:
@@ -139,6 +181,36 @@ class Settings:
                 values[spec.name] = _parse(spec.name, str(spec.type), raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    host: str
+    port: int
+    user: str = ""
+    password: str = field(default="", repr=False)
+    security: str = "starttls"  # starttls, tls (from the first byte) or none
+
+
+def _smtp_url(url: str, security: str) -> SmtpServer:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise SettingsError(f"{PREFIX}SMTP_URL must be smtp://host:port or smtps://host:port")
+    security = security or ("tls" if parts.scheme == "smtps" else "starttls")
+    try:
+        port = parts.port or (465 if security == "tls" else 587)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}SMTP_URL has no valid port") from None
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    return SmtpServer(parts.hostname, port, user, password, security)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

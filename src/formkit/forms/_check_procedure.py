@@ -15,6 +15,7 @@ from formkit.forms._procedure import PHASES, REQUIRED_PHASES, Procedure, Term
 Finding = tuple[str, str]
 _WHERE = "/x-formkit/procedure"
 _DATES = {Kind.DATE, Kind.DATE_TIME}
+_ONE_ANSWER = "{}: name one answer, an item of a list by its index (0), not *"
 
 
 class Names(Protocol):
@@ -32,6 +33,7 @@ def check_procedure(form: Form, organisation: Names | None) -> Iterator[Finding]
     yield from _check_tracks(form, procedure)
     yield from _check_outcomes(procedure)
     yield from _check_search(form, procedure)
+    yield from _check_contact(form, procedure)
     if organisation is None:
         yield _WHERE, "the procedure names departments: put organisatie.json beside the form"
         return
@@ -92,6 +94,30 @@ def _check_search(form: Form, procedure: Procedure) -> Iterator[Finding]:
         target = form.field(pointer)
         if target is None or target.kind is not Kind.TEXT:
             yield f"{_WHERE}/search/{n}", f"{pointer} is not a text field (use * for list items)"
+
+
+def _check_contact(form: Form, procedure: Procedure) -> Iterator[Finding]:
+    """The address must be an e-mail answer, the name plain text: never a national number."""
+    contact = procedure.contact
+    if contact is None:
+        return
+    where = f"{_WHERE}/contact"
+    emails = contact.emails
+    if not emails:
+        yield where + "/email", "name the answer that holds the citizen's e-mail address"
+    for n, pointer in enumerate(emails):
+        at = where + "/email" + ("" if isinstance(contact.email, str) else f"/{n}")
+        target = form.field(pointer)
+        if "*" in pointer.split("/"):
+            yield at, _ONE_ANSWER.format(pointer)
+        elif target is None or target.kind is not Kind.TEXT or target.format != "email":
+            yield at, f"{pointer} is not an e-mail field (a string with format email)"
+    for n, pointer in enumerate(contact.name):
+        target = form.field(pointer)
+        if "*" in pointer.split("/"):
+            yield f"{where}/name/{n}", _ONE_ANSWER.format(pointer)
+        elif target is None or target.kind is not Kind.TEXT or target.format is not None:
+            yield f"{where}/name/{n}", f"{pointer} is not a plain text field (a name)"
 
 
 def _check_names(procedure: Procedure, organisation: Names) -> Iterator[Finding]:

@@ -101,6 +101,13 @@ class Field:
         return self.schema.get("type") == "array"
 
     @property
+    def item_title(self) -> str:
+        """What one item of a list is called (`Initiatiefnemer`), or the field's own title."""
+        items = self.schema.get("items")
+        title = items.get("title") if isinstance(items, Mapping) else None
+        return str(title or self.title)
+
+    @property
     def min_items(self) -> int:
         return int(self.schema.get("minItems", 0))
 

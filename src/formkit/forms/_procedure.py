@@ -98,6 +98,23 @@ class Outcome(Struct, frozen=True):
     favourable: bool
 
 
+class Contact(Struct, frozen=True):
+    """Where the city writes to the citizen about the dossier: JSON Pointers into the answers.
+
+    `email`: the e-mail answer, or several (a form whose applicant is a person or a company
+    names both): the first one answered is used. `name`: the answers that make up the name the
+    mail is addressed to, joined by spaces; the ones left unanswered are skipped. Each pointer
+    names one answer: an item of a list by its index (`/aanvragers/personen/0/email`).
+    """
+
+    email: Pointer | tuple[Pointer, ...]
+    name: tuple[Pointer, ...] = ()
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return (self.email,) if isinstance(self.email, str) else self.email
+
+
 class Procedure(Struct, frozen=True):
     """`x-formkit.procedure`: how a dossier of this form is handled."""
 
@@ -109,6 +126,7 @@ class Procedure(Struct, frozen=True):
     completeness: Completeness | None = None
     advice: Advice | None = None
     search: tuple[Pointer, ...] = ()  # text answers officials find a dossier by: names, streets
+    contact: Contact | None = None  # none: the citizen gets no e-mail about the dossier
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)

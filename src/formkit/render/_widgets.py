@@ -142,7 +142,7 @@ class StepControls:
         )
 
     def _group(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
-        item = _item_title(field)
+        item = field.item_title
         values = value if isinstance(value, list) else []
         count = self._row_count(field, pointer, value)
         removable = count > field.min_items
@@ -173,7 +173,7 @@ class StepControls:
         )
 
     def _list(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
-        item = _item_title(field)
+        item = field.item_title
         values = value if isinstance(value, list) else []
         kind = item_kind(field)[0]
         count = self._row_count(field, pointer, value)
@@ -211,7 +211,7 @@ class StepControls:
         if field.multiple:
             items = value if isinstance(value, list) else []
             places = [_pointer.join(pointer, i) for i in range(len(items))]
-            names = [f"{_lower(_item_title(field))} {i + 1}" for i in range(len(items))]
+            names = [f"{_lower(field.item_title)} {i + 1}" for i in range(len(items))]
         else:
             items, places, names = [value], [pointer], [_lower(field.title)]
         files = tuple(
@@ -257,12 +257,6 @@ def _add_button(field: Field, pointer: str, item: str, count: int) -> Button | N
         return None
     more = "nog een" if count else "een"
     return Button(Action(Move.ADD, pointer).value, f"Voeg {more} {_lower(item)} toe")
-
-
-def _item_title(field: Field) -> str:
-    items = field.schema.get("items")
-    title = items.get("title") if isinstance(items, Mapping) else None
-    return str(title or field.title)
 
 
 def _lower(title: str) -> str:

@@ -24,6 +24,8 @@ from formkit.forms._procedure import Procedure
 from formkit.handling.actions import Command, act, due_events
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import Actor, ActorKind, Event, Kind
+from formkit.handling.notices import TOPIC as CITIZEN_MAIL
+from formkit.handling.notices import job_payload, notice_kind
 from formkit.handling.procedures import search_text
 from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
@@ -85,6 +87,16 @@ class HandlingStore:
         with self.engine.connect() as connection:
             row = _row(connection, number, lock=False)
             return None if row is None else self._handled(connection, row)
+
+    def at(self, number: str, version: int) -> Handled | None:
+        """The dossier as it was just after its event number `version` (1: as filed), with
+        the events up to there; None when there is no such dossier or no such version yet."""
+        with self.engine.connect() as connection:
+            row = _row(connection, number, lock=False)
+            if row is None or version < 1:
+                return None
+            handled = self._handled(connection, row, upto=version)
+            return handled if handled.state.version == version else None
 
     def events(self, number: str) -> tuple[Event, ...] | None:
         """The dossier's events, oldest first, whether or not its form has a procedure."""
@@ -151,11 +163,12 @@ class HandlingStore:
         with self.engine.connect() as connection:
             return list(connection.execute(query.order_by(_dossier.c.id)).scalars())
 
-    def _handled(self, connection: Connection, row: Any) -> Handled:
+    def _handled(self, connection: Connection, row: Any, upto: int | None = None) -> Handled:
+        """The dossier after all its events, or after the first `upto` of them."""
         procedure = self.procedures(row.form_id)
         if procedure is None:
             raise NoProcedureError(f"the form {row.form_id!r} declares no procedure")
-        events = _events(connection, row.id)
+        events = _events(connection, row.id)[:upto]
         state = fold(procedure, row.answers, utc(row.filed_at), events)
         return Handled(row.number, state, events)
 
@@ -184,12 +197,13 @@ def _row(connection: Connection, number: str, *, lock: bool) -> Any:
 def _record(
     connection: Connection, row: Any, handled: Handled, events: tuple[Event, ...]
 ) -> Handled:
-    """Append `events`, project the new state, and queue their webhooks in the same
-    transaction: a webhook is sent for what happened, and for nothing that did not."""
+    """Append `events`, project the new state, and queue their webhooks and the citizen's
+    mails in the same transaction: they are sent for what happened, and for nothing else."""
     state, announced = handled.state, []
     for event in events:
         before, state = state, apply(state, event)
         announced += _announcements(row, before, state, event)
+        announced += _mails(row, before, state, event)
     connection.execute(sa.insert(_event), [_event_row(row.id, e) for e in events])
     if announced:
         connection.execute(sa.insert(_outbox), announced)
@@ -226,6 +240,24 @@ def _announcements(row: Any, before: State, after: State, event: Event) -> list[
             "attempts": 0,
         }
         for topic, more in topics
+    ]
+
+
+def _mails(row: Any, before: State, after: State, event: Event) -> list[dict[str, Any]]:
+    """The citizen's mail about a phase change or a completion request: its job names the
+    dossier and the version to read, never an answer (`formkit.handling.notices`)."""
+    kind = notice_kind(before, after, event)
+    if kind is None:
+        return []
+    payload = job_payload(row.number, row.form_id, kind, after)
+    return [
+        {
+            "topic": CITIZEN_MAIL,
+            "payload": payload,
+            "created_at": event.at,
+            "available_at": event.at,
+            "attempts": 0,
+        }
     ]
 
 

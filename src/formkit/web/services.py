@@ -39,7 +39,16 @@ from formkit.store.worklist import Worklist
 from formkit.store.writer import ProcessWriter, dossier_store
 from formkit.web._limiter import RateLimits
 from formkit.web._staff_auth import StaffAccess
-from formkit.work import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, serve, stored_jws
+from formkit.work import (
+    CITIZEN_MAIL,
+    RECEIPT_PDF,
+    Handler,
+    ReceiptPdf,
+    citizen_mail,
+    issue_stored_pdf,
+    serve,
+    stored_jws,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +129,10 @@ class Services:
         )
 
     async def work(self, stop: asyncio.Event) -> None:
-        """Do the outbox's work (webhooks, PDF receipts) until `stop` is set."""
+        """Do the outbox's work (webhooks, PDF receipts, the citizen's mails) until `stop`."""
         receipt_pdf = ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
-        more = {RECEIPT_PDF: receipt_pdf}
+        mail = citizen_mail(self.settings, self.handling, self.catalogue.get, self.secret)
+        more: dict[str, Handler] = {RECEIPT_PDF: receipt_pdf, CITIZEN_MAIL: mail}
         await serve(self.outbox, self.webhooks, self.settings, stop, more)
 
     def close(self) -> None:

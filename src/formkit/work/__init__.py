@@ -14,18 +14,22 @@ from datetime import timedelta
 
 import httpx
 
+from formkit.handling.notices import TOPIC as CITIZEN_MAIL
 from formkit.settings import Settings
 from formkit.store.outbox import Outbox
 from formkit.store.webhooks import Webhooks
 from formkit.webhooks import DOSSIER_CREATED, HANDLING_EVENTS
+from formkit.work._mail import CitizenMail, citizen_mail, mail_transport
 from formkit.work._receipts import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, stored_jws
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
 from formkit.work._webhooks import DELIVERY, Delivery, FanOut
 from formkit.work._worker import OutboxWorker
 
 __all__ = [
+    "CITIZEN_MAIL",
     "DELIVERY",
     "RECEIPT_PDF",
+    "CitizenMail",
     "Delivery",
     "FanOut",
     "Handler",
@@ -34,8 +38,10 @@ __all__ = [
     "ReceiptPdf",
     "RetryLaterError",
     "UndeliverableError",
+    "citizen_mail",
     "default_handlers",
     "issue_stored_pdf",
+    "mail_transport",
     "serve",
     "stored_jws",
 ]
