@@ -146,6 +146,26 @@ def _adviser(department: str, when: Any = None) -> Any:
             _set("search", ["/aanvragers/personen/0/x"]),
             "/search/0: /aanvragers/personen/0/x is not",
         ),
+        (
+            _set("contact", {"email": "/werken/omschrijving"}),
+            "/contact/email: /werken/omschrijving is not an e-mail field",
+        ),
+        (_set("contact", {"email": "/nergens"}), "/contact/email: /nergens is not an e-mail"),
+        (
+            _set("contact", {"email": ["/architect/email", "/aanvragers/personen/*/email"]}),
+            "/contact/email/1: /aanvragers/personen/*/email: name one answer",
+        ),
+        (_set("contact", {"email": []}), "/contact/email: name the answer that holds"),
+        (
+            _set(
+                "contact",
+                {
+                    "email": "/architect/email",
+                    "name": ["/aanvragers/personen/0/rijksregisternummer"],
+                },
+            ),
+            "/contact/name/0: /aanvragers/personen/0/rijksregisternummer is not a plain text",
+        ),
         (_set("outcomes", [{"id": "ja", "title": "Ja", "favourable": True}] * 2), "used twice"),
         (
             _set("outcomes", [{"id": i, "title": i, "favourable": True} for i in "ab"]),
