@@ -291,6 +291,21 @@ async def test_answers_without_an_address_get_no_mail_and_the_job_is_done(
     assert "Lotte" not in caplog.text
 
 
+@pytest.mark.parametrize("address", ["@voorbeeld.be", "tom@voorbeeld.be\r\nBcc: x@y.be", "t p@x"])
+@pytest.mark.anyio
+async def test_an_address_no_mail_can_carry_is_a_dead_letter_that_does_not_repeat_it(
+    office: Office, inbox: Inbox, address: str
+) -> None:
+    filed = answers("evenement", "valid-minimal")
+    filed["verantwoordelijke"]["email"] = address  # filed as it stands: the store checks nothing
+    number = office.file("evenement", filed)
+    office.act(number, FindAdmissible())
+    await office.work(smtp(inbox))
+    assert inbox.messages() == []
+    (dead,) = office.outbox.dead()
+    assert dead.last_error == f"the e-mail address answered in {number} cannot carry a mail"
+
+
 @pytest.mark.anyio
 async def test_without_a_server_the_mails_are_eml_files_written_once_whole(
     office: Office, tmp_path: Path

@@ -10,6 +10,7 @@ phase `Beëindigd` is encoded as RFC 2047 words and no header can be broken by w
 from __future__ import annotations
 
 from datetime import datetime
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -63,7 +64,10 @@ def compose(
     """The mail; raises ValueError when the recipient's address cannot carry one."""
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
-    message["To"] = Address(display_name=recipient.name, addr_spec=recipient.address)
+    try:
+        message["To"] = Address(display_name=recipient.name, addr_spec=recipient.address)
+    except HeaderParseError as error:  # not a ValueError, as the other refusals are
+        raise ValueError(str(error)) from None
     message["Subject"] = subject
     message["Date"] = format_datetime(moment)
     message["Message-ID"] = identifier
