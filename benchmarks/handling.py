@@ -10,7 +10,10 @@ dossier page's handling state, folded from its events. Goals (issue 11): p95 und
 worklist page, 20 ms for a dossier page.
 
     python benchmarks/handling.py [--url postgresql://postgres@127.0.0.1:5432/postgres]
-        [--dossiers 100000] [--samples 200]
+        [--dossiers 100000] [--samples 200] [--database formkit_bench_handling] [--reuse]
+
+`--reuse` times the database a run before filled, as it is: the same rows before and after a
+change to the queries.
 """
 
 from __future__ import annotations
@@ -66,29 +69,45 @@ def main() -> None:
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--database", default="formkit_bench_handling")
+    parser.add_argument("--reuse", action="store_true", help="time the rows a run before left")
     arguments = parser.parse_args()
-    url = _fresh_database(arguments.url)
+    url = _database(arguments.url, arguments.database, fresh=not arguments.reuse)
     engine = open_database(url)
-    started = time.perf_counter()
-    now = _fill(engine, arguments.dossiers)
-    with engine.connect() as connection:
-        events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
-        connection.execute(sa.text("ANALYZE"))
-    took = time.perf_counter() - started
-    print(f"{arguments.dossiers:,} dossiers, {events:,} events in {took:.0f} s")
+    if arguments.reuse:
+        now = _filled_at(engine)
+    else:
+        started = time.perf_counter()
+        now = _fill(engine, arguments.dossiers)
+        with engine.connect() as connection:
+            events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+            connection.execute(sa.text("ANALYZE"))
+        took = time.perf_counter() - started
+        print(f"{arguments.dossiers:,} dossiers, {events:,} events in {took:.0f} s")
     _report(engine, now, arguments.dossiers, arguments.samples)
     engine.dispose()
 
 
-def _fresh_database(url: str) -> str:
-    admin = sa.create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(sa.text('DROP DATABASE IF EXISTS "formkit_bench_handling" WITH (FORCE)'))
-        connection.execute(sa.text('CREATE DATABASE "formkit_bench_handling"'))
-    admin.dispose()
-    return sa.engine.make_url(url).set(database="formkit_bench_handling").render_as_string(False)
+def _database(url: str, name: str, *, fresh: bool) -> str:
+    if fresh:
+        admin = sa.create_engine(
+            url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    return sa.engine.make_url(url).set(database=name).render_as_string(False)
+
+
+def _filled_at(engine: sa.Engine) -> datetime:
+    """When the reused database was filled: its form version's first filing."""
+    with engine.connect() as connection:
+        query = sa.text("SELECT first_filed_at FROM form_version")
+        filled: datetime | None = connection.execute(query).scalar()
+    if filled is None:
+        raise SystemExit("--reuse: this database holds no dossiers; run once without it")
+    return filled
 
 
 def _history(
