@@ -120,6 +120,8 @@ class AdviceRequest(SQLModel, table=True):
             sqlite_where=sa.text("opinion IS NULL AND NOT late"),
             postgresql_where=sa.text("opinion IS NULL AND NOT late"),
         ),
+        # An adviser's scope: every dossier that ever asked their department, open or answered.
+        sa.Index("ix_advice_request_department", "department", "dossier_id"),
     )
     dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
     department: str = Field(max_length=60, primary_key=True)

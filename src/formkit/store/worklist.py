@@ -4,6 +4,12 @@ time in a stable order (the earliest deadline first), found by number, name or s
 Pages follow a keyset cursor over (deadline, id), so the hundredth page costs what the first
 does and a dossier filed meanwhile never shifts one under the reader. An adviser's list is the
 department's open advice requests, by their own deadline.
+
+A member of staff's list is narrowed to their `Scope` (`formkit.handling.permissions`): the
+union of their forms' dossiers, those that asked their departments for advice, and those past
+the completeness check. Each part is a page of its own, in the order of its index, and the
+union is one page again: an OR across the three would have the database read the whole
+deadline index for a department asked only now and then.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from formkit.handling.deadlines import DUE_SOON_DAYS, Status
+from formkit.handling.permissions import UNADMITTED, Scope
 from formkit.store import _tables as t
 from formkit.store.database import utc
 from formkit.store.handling import OPEN_ADVICE
@@ -39,6 +46,7 @@ class WorklistQuery:
     status: Status | None = None
     handler: str | None = None  # "assigned to me"
     text: str = ""  # part of a number, a name or a street
+    scope: Scope | None = None  # a member of staff's dossiers; None: not narrowed (the API)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +73,16 @@ class Worklist:
     def page(
         self, query: WorklistQuery, *, today: date, after: str | None = None, limit: int = 50
     ) -> WorkPage:
+        limit = min(limit, MAX_PAGE)
+        keyset = None if after is None else _decode(after)
+        if query.scope is not None and query.scope.empty:
+            return WorkPage((), None)
         due = _advice.c.due if query.department else _dossier.c.next_due
-        statement = _select(query, due, today)
-        if after is not None:
-            statement = statement.where(sa.tuple_(due, _dossier.c.id) > _decode(after))
-        statement = statement.order_by(due, _dossier.c.id).limit(min(limit, MAX_PAGE) + 1)
+        parts = [
+            _page_of(_select(query, due, today).where(*part), due, keyset, limit + 1)
+            for part in _scope_parts(query.scope)
+        ]
+        statement = parts[0] if len(parts) == 1 else _union(parts, limit + 1)
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()
         items = tuple(_item(row, today) for row in rows[:limit])
@@ -97,6 +110,40 @@ def _select(query: WorklistQuery, due: Any, today: date) -> Any:
     if text:  # the search line holds the number too
         statement = statement.where(_dossier.c.search.contains(text.casefold(), autoescape=True))
     return statement
+
+
+def _page_of(statement: Any, due: Any, keyset: tuple[date, int] | None, size: int) -> Any:
+    if keyset is not None:
+        statement = statement.where(sa.tuple_(due, _dossier.c.id) > keyset)
+    return statement.order_by(due, _dossier.c.id).limit(size)
+
+
+def _scope_parts(scope: Scope | None) -> list[tuple[Any, ...]]:
+    """The conditions of each part of the scope's union; one without conditions for none."""
+    if scope is None:
+        return [()]
+    parts: list[tuple[Any, ...]] = []
+    if scope.forms:
+        parts.append((_dossier.c.form_id.in_(sorted(scope.forms)),))
+    if scope.departments:
+        asked = _advice.alias("asked")  # any state: asked once, the dossier stays theirs
+        parts.append(
+            (
+                sa.exists().where(
+                    asked.c.dossier_id == _dossier.c.id,
+                    asked.c.department.in_(sorted(scope.departments)),
+                ),
+            )
+        )
+    if scope.admitted:
+        parts.append((_dossier.c.phase.not_in(sorted(UNADMITTED)),))
+    return parts
+
+
+def _union(parts: list[Any], size: int) -> Any:
+    """One page of the parts' pages; a dossier in two parts is one row (UNION, not ALL)."""
+    union = sa.union(*(sa.select(part.subquery()) for part in parts)).subquery("scoped")
+    return sa.select(union).order_by(union.c.due, union.c.id).limit(size)
 
 
 def _status_bounds(due: Any, status: Status, today: date) -> tuple[Any, ...]:
