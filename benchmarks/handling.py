@@ -8,8 +8,7 @@ that every dossier folds as it would in service. Then times worklist pages (no f
 department's open advice, overdue, mine, a name searched, the tenth page by cursor; then as a
 handler, advisers of a department asked for every dossier and of one asked for none, a decider
 and one holding three roles see theirs) and the dossier page's handling state, folded from its
-events. Goals (issue 11): p95 under 50 ms for a
-worklist page, 20 ms for a dossier page.
+events. Goals (issue 11): p95 under 50 ms for a worklist page, 20 ms for a dossier page.
 
     python benchmarks/handling.py [--url postgresql://postgres@127.0.0.1:5432/postgres]
         [--dossiers 100000] [--samples 200] [--database formkit_bench_handling] [--reuse]
