@@ -24,7 +24,16 @@ from litestar.types import (
 
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
-from formkit.web import api, api_handling, log, pages, security, staff, verification
+from formkit.web import (
+    api,
+    api_handling,
+    log,
+    pages,
+    security,
+    staff,
+    staff_worklist,
+    verification,
+)
 from formkit.web.outbox_process import OutboxProcess
 from formkit.web.problems import MEDIA_TYPE, ProblemError, body
 from formkit.web.ratelimit import RateLimitMiddleware
@@ -78,6 +87,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             pages.router,
             verification.router,
             staff.router(settings),
+            staff_worklist.worklist,
             pages.static_files(settings.renderers_dir),
             health,
         ],
