@@ -274,3 +274,18 @@ class StaffSession(SQLModel, table=True):
     last_seen: datetime = _time()
     idle_expires: datetime = _time()
     absolute_expires: datetime = _time(index=True)
+
+
+class StaffRead(SQLModel, table=True):
+    """Who of the staff read which dossier, and when: appended to, never updated or deleted."""
+
+    __tablename__ = "staff_read"
+    # A dossier's readers, newest first.
+    __table_args__ = (sa.Index("ix_staff_read_dossier_at", "dossier_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id")
+    at: datetime = _time()
+    subject: str = Field(max_length=255)  # the identity provider's subject
+    name: str = Field(max_length=255)
+    what: str = Field(max_length=20)  # "dossier": the page; "bijlage": an attachment
+    pointer: str | None = Field(default=None, max_length=500)  # the attachment's place
