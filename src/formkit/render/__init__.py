@@ -30,6 +30,7 @@ from formkit.render._decode import Decoded, Files, decode_step
 from formkit.render._names import ACTION, element_id
 from formkit.render._pages import PageContext, Renderer
 from formkit.render._prune import prune
+from formkit.render._review import Answer, StepAnswers, summarise
 from formkit.render._steps import (
     first_step_with_problems,
     next_step,
@@ -42,11 +43,13 @@ from formkit.render._steps import (
 __all__ = [
     "ACTION",
     "Action",
+    "Answer",
     "Decoded",
     "Files",
     "Move",
     "PageContext",
     "Renderer",
+    "StepAnswers",
     "decode_step",
     "element_id",
     "first_step_with_problems",
@@ -56,4 +59,5 @@ __all__ = [
     "problems_reached",
     "prune",
     "step_of",
+    "summarise",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 import anyio.to_thread
 import msgspec
@@ -17,7 +16,6 @@ from litestar.response import Stream
 from formkit.eid.signing import HASH
 from formkit.filing._filing import Filed, IdempotencyConflict
 from formkit.filing.filer import Refused
-from formkit.forms._labels import sanitise_label
 from formkit.forms._model import Form
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import StoredDossier
@@ -25,6 +23,7 @@ from formkit.store.handling import Handled, NoProcedureError
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web._api_uploads import claim_uploads, document, receive
+from formkit.web._disposition import content_disposition
 from formkit.web._handling_documents import etag, handling_document
 from formkit.web.problems import TYPES, ProblemError, type_uri
 from formkit.web.services import services
@@ -152,17 +151,9 @@ def download_attachment(
             "Content-Length": str(attachment.size),
             "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530
             "X-Content-SHA256": attachment.sha256,
-            "Content-Disposition": _disposition(attachment.label),
+            "Content-Disposition": content_disposition(attachment.label),
         },
     )
-
-
-def _disposition(label: str) -> str:
-    """A download of the file under its name (RFC 6266), made safe: no path, no control or bidi
-    character, no quote; in ASCII for old clients, in UTF-8 for the others."""
-    name = sanitise_label(label)
-    fallback = "".join(char if char.isascii() else "_" for char in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @get("/dossiers/{number:str}/receipt")

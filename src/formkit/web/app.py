@@ -31,6 +31,7 @@ from formkit.web import (
     pages,
     security,
     staff,
+    staff_dossier,
     staff_worklist,
     verification,
 )
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             verification.router,
             staff.router(settings),
             staff_worklist.worklist,
+            staff_dossier.router,
             pages.static_files(settings.renderers_dir),
             health,
         ],
