@@ -133,4 +133,3 @@ def hidden_fields(page: str) -> dict[str, list[str]]:
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page):
         found.setdefault(name, []).append(html.unescape(value))
     return found
-
