@@ -15,7 +15,7 @@ from typing import Any
 from formkit.filing._filing import Attachment
 from formkit.forms._dutch import day_text, moment_text, size_text
 from formkit.forms._model import Form, Kind
-from formkit.handling.deadlines import LABELS, Deadline
+from formkit.handling.deadlines import LABELS, Deadline, local_day
 from formkit.handling.events import ActorKind, Event
 from formkit.handling.events import Kind as EventKind
 from formkit.handling.organisation import Organisation
@@ -102,7 +102,7 @@ def advice_rows(state: State, names: Names, now: datetime) -> tuple[AdviceRow, .
         else:
             text = f"gegeven: {OPINION_TITLES.get(request.opinion or '', request.opinion)}"
         deadline = due("Termijn", request.due, now) if request.open else None
-        asked = day_text(request.asked.astimezone(request.due.ends.tzinfo).date())
+        asked = day_text(local_day(request.asked))
         rows.append(AdviceRow(names.department(request.department), asked, text, deadline))
     return tuple(rows)
 

@@ -143,25 +143,39 @@ async def act(
         raise PageError(403, "Geen toegang", "U mag dit niet doen met dit dossier.")
     if expected != seen.handled.state.version:
         return await _conflict(request, seen, action, values, expected)
-    doing = actor(seen.staff, wanted)
     if _field(posted, STEP_FIELD) != CONFIRMED:
-        try:  # what the store would say now: a refusal before the confirmation, not after
-            departments = found.handling.departments
-            actions.act(seen.handled.state, wanted, doing, found.clock(), departments)
-        except RefusedError as refusal:
-            return await _dossier(
-                request, seen, 409, errors=(str(refusal),), typed=(action, values)
-            )
-        return _confirmation(request, seen, action, values, wanted)
+        return await _confirm(request, seen, action, values, wanted)
+    return await _do(request, seen, action, values, wanted)
+
+
+async def _confirm(
+    request: Request[Any, Any, Any], seen: Seen, action: Action, values: Typed, wanted: Command
+) -> Response[Any]:
+    """The confirmation page; a refusal the procedure would give now is said before it."""
+    found = services(request)
+    doing = actor(seen.staff, wanted)
     try:
-        await in_thread(found.handling.act, number, wanted, doing, found.clock(), expected)
+        actions.act(seen.handled.state, wanted, doing, found.clock(), found.handling.departments)
     except RefusedError as refusal:
-        fresh = await _seen(request, number)
+        return await _dossier(request, seen, 409, errors=(str(refusal),), typed=(action, values))
+    return _confirmation(request, seen, action, values, wanted)
+
+
+async def _do(
+    request: Request[Any, Any, Any], seen: Seen, action: Action, values: Typed, wanted: Command
+) -> Response[Any]:
+    """Record the action on the version seen, then back to the dossier (post-redirect-get)."""
+    found = services(request)
+    doing, expected = actor(seen.staff, wanted), seen.handled.state.version
+    try:
+        await in_thread(found.handling.act, seen.number, wanted, doing, found.clock(), expected)
+    except RefusedError as refusal:
+        fresh = await _seen(request, seen.number)
         return await _dossier(request, fresh, 409, errors=(str(refusal),), typed=(action, values))
     except ConflictError:
-        fresh = await _seen(request, number)
+        fresh = await _seen(request, seen.number)
         return await _conflict(request, fresh, action, values, expected)
-    return Redirect(f"{_url(number)}?gedaan={action.slug}", status_code=303)
+    return Redirect(f"{_url(seen.number)}?gedaan={action.slug}", status_code=303)
 
 
 @get(AUDIT)
