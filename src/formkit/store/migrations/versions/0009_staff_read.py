@@ -1,7 +1,7 @@
 """staff_read: who of the staff read which dossier and when, append-only
 
 Revision ID: staff_read
-Revises: staff_session
+Revises: advice_department
 Create Date: 2026-12-05 10:00:00.000000
 
 Like the events, the database refuses to change or delete a row (a trigger), on SQLite and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "staff_read"
-down_revision = "staff_session"
+down_revision = "advice_department"
 branch_labels = None
 depends_on = None
 
