@@ -68,6 +68,16 @@ def test_a_burst_of_look_ups_beyond_the_limit_gets_a_page_that_says_when_to_retr
     assert '<html lang="nl"' in page.html
 
 
+def test_guessing_completion_links_is_as_slow_as_looking_up_receipts(
+    client: TestClient[Any],
+) -> None:
+    spend(client, "/aanvullen/BAV-2026-000001/geraden", ANONYMOUS)
+    page = open_page(client, "/aanvullen/BAV-2026-000001/nog-eens-geraden")
+    assert page.status == 429
+    assert page.response.headers["retry-after"] == "20"
+    assert page.title == "Te veel aanvragen"
+
+
 def test_checking_receipts_counts_with_the_look_ups(client: TestClient[Any]) -> None:
     spend(client, "/verificatie", ANONYMOUS)
     response = client.post("/verificatie", files={"ontvangstbewijs": ("x.pdf", b"%PDF")})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from formkit.filing._filing import Attachment
 from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
 from formkit.handling.state import OPINIONS, State
 
@@ -46,6 +47,9 @@ class FindIncomplete:
 @dataclass(frozen=True, slots=True)
 class Complete:
     answers: Any  # the citizen's new version, validated against the form by the caller
+    # The files this version hands in, stored in the blob store and named in `answers` by
+    # their content address as a filing's are: the dossier keeps them beside the first ones.
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

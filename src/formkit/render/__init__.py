@@ -26,7 +26,8 @@ gives the media types and size allowed.
 """
 
 from formkit.render._actions import Action, Move
-from formkit.render._decode import Decoded, Files, decode_step
+from formkit.render._completion import asked_places
+from formkit.render._decode import Decoded, Files, decode_fields, decode_step
 from formkit.render._names import ACTION, element_id
 from formkit.render._pages import PageContext, Renderer
 from formkit.render._prune import prune
@@ -50,6 +51,8 @@ __all__ = [
     "PageContext",
     "Renderer",
     "StepAnswers",
+    "asked_places",
+    "decode_fields",
     "decode_step",
     "element_id",
     "first_step_with_problems",

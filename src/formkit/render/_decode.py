@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from formkit.forms import _pointer
-from formkit.forms._model import Field, Form, Kind
-from formkit.render._actions import Action, Move, parse_action
+from formkit.forms._model import Field, Form, Kind, Step
+from formkit.render._actions import NEXT, Action, Move, parse_action
 from formkit.render._guards import is_required
 from formkit.render._names import ACTION, element_id, pointer_for
 from formkit.render._options import by_control_value
@@ -60,13 +60,49 @@ def decode_step(
     added or removed.
     """
     step = get_step(form, step_id)
+    places = [(field, _pointer.join("", field.name)) for field in step.fields]
+    return _decode(form, step, places, posted, answers, files)
+
+
+def decode_fields(
+    form: Form,
+    pointers: Sequence[str],
+    posted: Sequence[tuple[str, str]],
+    answers: Mapping[str, Any],
+    files: Files | None = None,
+) -> Decoded:
+    """`answers` with the answers at `pointers` (concrete pointers of fields, none inside
+    another) replaced by what was posted: a page that asks for some answers only, as a
+    completion does. Rows are added and removed only within those answers."""
+    places = [(field, p) for p in pointers if (field := form.field(p)) is not None]
+    return _decode(form, pointers_step(form, pointers), places, posted, answers, files, pointers)
+
+
+def pointers_step(form: Form, pointers: Sequence[str]) -> Step:
+    """A step of the top-level sections that hold `pointers`: what row buttons, page scripts
+    and blank objects are judged within on a page of those answers."""
+    names = {_pointer.tokens(p)[0] for p in pointers if p}
+    return Step("", "", tuple(f for f in form.fields if f.name in names))
+
+
+def _decode(
+    form: Form,
+    step: Step,
+    places: Sequence[tuple[Field, str]],
+    posted: Sequence[tuple[str, str]],
+    answers: Mapping[str, Any],
+    files: Files | None,
+    within: Sequence[str] | None = None,
+) -> Decoded:
     fields = _Posted(posted, files or {})
     action = parse_action(form, step, fields.first(ACTION))
+    if within is not None and action.target and not _inside(action.target, within):
+        action = NEXT
     removed = action.target if action.move is Move.REMOVE else None
     reader = _Reader(fields, removed)
     document: dict[str, Any] = copy.deepcopy(dict(answers))
-    for field in step.fields:
-        _put(document, field.name, reader.value(field, _pointer.join("", field.name)))
+    for field, pointer in places:
+        _put_at(document, pointer, reader.value(field, pointer))
     anchor = None
     if action.move is Move.ADD:
         anchor = _add_row(form, document, action.target)
@@ -198,11 +234,28 @@ def _line(raw: str | None) -> str:
     return (raw or "").replace("\r\n", "\n")
 
 
-def _put(node: dict[str, Any], name: str, value: Any) -> None:
+def _put_at(document: dict[str, Any], pointer: str, value: Any) -> None:
+    """Place `value` at `pointer` (None: remove what is there), making the objects on the way
+    that are missing; a row on the way that is missing leaves the document as it is."""
+    *parents, name = _pointer.tokens(pointer)
+    node: Any = document
+    for token in parents:
+        below = _pointer.child(node, token)
+        if below is None and isinstance(node, dict) and value is not None:
+            below = node[token] = {}
+        if not isinstance(below, dict | list):
+            return
+        node = below
+    if not isinstance(node, dict):
+        return
     if value is None:
         node.pop(name, None)
     else:
         node[name] = value
+
+
+def _inside(pointer: str, places: Sequence[str]) -> bool:
+    return any(pointer == p or pointer.startswith(p + "/") for p in places)
 
 
 def _add_row(form: Form, document: dict[str, Any], pointer: str) -> str | None:

@@ -12,7 +12,7 @@ what they typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from formkit.forms._labels import display_text
 from formkit.forms._model import Form, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
+from formkit.render._decode import pointers_step
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
@@ -109,14 +110,9 @@ class Renderer:
         """
         step = get_step(form, step_id)
         index = step_index(form, step_id)
-        errors: dict[str, str] = {}
-        summary = []
-        for problem in in_reading_order(form, problems):
-            target = _target(form, problem.pointer)
-            on_page = step_of(form, problem.pointer).id == step_id
-            if target is not None and on_page:
-                errors.setdefault(target, problem.message)
-            summary.append(SummaryItem(problem.message, _href(form, ctx, target, on_page)))
+        errors, summary = _summarise(
+            form, ctx, problems, lambda pointer: step_of(form, pointer).id == step_id
+        )
         controls = StepControls(step, answers, errors).build()
         return self._render(
             "step.html",
@@ -145,6 +141,38 @@ class Renderer:
         )
         return self._render("review.html", ctx, form=form, steps=steps)
 
+    def completion(
+        self,
+        form: Form,
+        places: Sequence[str],
+        answers: Mapping[str, Any],
+        problems: Sequence[Problem],
+        ctx: PageContext,
+        **values: Any,
+    ) -> str:
+        """Aanvullen: the answers at `places` only (`asked_places`), filled in with `answers`,
+        with `problems` summarised; a problem elsewhere in the answers is listed without a
+        link, since this page cannot change it. `values` go to the template as they are."""
+        inside = [p for p in places if form.field(p) is not None]
+        errors, summary = _summarise(
+            form,
+            ctx,
+            problems,
+            lambda pointer: any(_within(pointer, p) for p in inside),
+            steps=False,
+        )
+        # The page script may judge conditions only in sections wholly on the page.
+        step = pointers_step(form, [p for p in inside if len(_pointer.tokens(p)) == 1])
+        fields = [(field, p) for p in inside if (field := form.field(p)) is not None]
+        controls = StepControls(step, answers, errors).at(fields)
+        return self._render(
+            "completion.html", ctx, form=form, controls=controls, summary=summary, **values
+        )
+
+    def completion_page(self, template: str, ctx: PageContext, **values: Any) -> str:
+        """A page around the completion (`completion_<template>`): received, closed."""
+        return self._render(f"completion_{template}", ctx, **values)
+
     def confirmation(self, form: Form, ctx: PageContext, number: str | None) -> str:
         """Bevestiging: the dossier number once filed; without one, a not-yet-filed page."""
         return self._render("confirmation.html", ctx, form=form, number=number)
@@ -155,6 +183,32 @@ class Renderer:
     def staff_page(self, template: str, ctx: PageContext, **values: Any) -> str:
         """A page of the staff's part, `staff/<template>`: the web layer hands in its values."""
         return self._render(f"staff/{template}", ctx, **values)
+
+
+def _summarise(
+    form: Form,
+    ctx: PageContext,
+    problems: Sequence[Problem],
+    on_page: Callable[[str], bool],
+    steps: bool = True,
+) -> tuple[dict[str, str], list[SummaryItem]]:
+    """The messages by the control they show at, and the summary above the page: a problem
+    `on_page` links to its control, one elsewhere to the step that asks for it (with
+    `steps`; else to nothing)."""
+    errors: dict[str, str] = {}
+    summary = []
+    for problem in in_reading_order(form, problems):
+        target = _target(form, problem.pointer)
+        shown = on_page(problem.pointer)
+        if target is not None and shown:
+            errors.setdefault(target, problem.message)
+        href = _href(form, ctx, target, shown) if shown or steps else ""
+        summary.append(SummaryItem(problem.message, href))
+    return errors, summary
+
+
+def _within(pointer: str, place: str) -> bool:
+    return pointer == place or pointer.startswith(place + "/")
 
 
 def _target(form: Form, pointer: str) -> str | None:

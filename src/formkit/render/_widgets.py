@@ -16,7 +16,7 @@ lists are a text input per row; attachments are file inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -64,6 +64,18 @@ class StepControls:
             section = self._object(field, pointer, self.answers.get(field.name), depth=0)
             return (replace(section, template="fields/section.html"),)
         return self._controls(fields, "", self.answers, depth=1, parent=None)
+
+    def at(self, places: Sequence[tuple[Field, str]]) -> tuple[Control, ...]:
+        """The controls of the fields at these places (concrete pointers) only, as this step
+        would show them: for a page that asks for some answers, as a completion does. `step`
+        holds the sections they lie in (`pointers_step`)."""
+        controls = []
+        for field, pointer in places:
+            value = _pointer.resolve(self.answers, pointer)
+            control = self._by_kind(field, pointer, value, depth=1)
+            when = when_attribute(field, pointer, self.step)
+            controls.append(replace(control, when=when) if when else control)
+        return tuple(controls)
 
     def _controls(
         self, fields: tuple[Field, ...], pointer: str, node: Any, depth: int, parent: Field | None

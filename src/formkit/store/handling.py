@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from formkit._errors import FormkitError
-from formkit.filing._filing import Filing
+from formkit.filing._filing import Attachment, Filing
 from formkit.forms._procedure import Procedure
-from formkit.handling.actions import Command, act, due_events
+from formkit.handling.actions import Command, Complete, act, due_events
 from formkit.handling.deadlines import local_day
 from formkit.handling.events import Actor, ActorKind, Event, Kind
 from formkit.handling.notices import TOPIC as CITIZEN_MAIL
@@ -40,6 +40,7 @@ _advice = t.AdviceRequest.__table__  # type: ignore[attr-defined]
 # An advice request still waiting for its department (the partial index ix_advice_request_open).
 OPEN_ADVICE = (_advice.c.opinion.is_(None), sa.not_(_advice.c.late))
 _outbox = t.Outbox.__table__  # type: ignore[attr-defined]
+_attachment = t.Attachment.__table__  # type: ignore[attr-defined]
 
 ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
@@ -77,6 +78,15 @@ class Handled:
     events: tuple[Event, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class AnswersVersion:
+    """One version of a dossier's answers: 1 as filed, then one per completion."""
+
+    version: int
+    at: datetime  # filed, or completed
+    answers: Any  # each file as `sha256:<hex>`, as the dossier's attachments list them
+
+
 class HandlingStore:
     def __init__(self, engine: Engine, procedures: Procedures, departments: Container[str]) -> None:
         self.engine = engine
@@ -103,6 +113,29 @@ class HandlingStore:
         with self.engine.connect() as connection:
             row = _row(connection, number, lock=False)
             return None if row is None else _events(connection, row.id)
+
+    def versions(self, number: str) -> tuple[AnswersVersion, ...] | None:
+        """Every version of the dossier's answers, oldest first: the filed answers (kept in
+        the dossier's row) and each completion's (kept in its event). None: no such dossier."""
+        with self.engine.connect() as connection:
+            row = _row(connection, number, lock=False)
+            if row is None:
+                return None
+            events = _events(connection, row.id)
+        first = AnswersVersion(1, utc(row.filed_at), row.answers)
+        later = (
+            AnswersVersion(e.data["answersVersion"], e.at, e.data["answers"])
+            for e in events
+            if e.kind is Kind.COMPLETED
+        )
+        return (first, *later)
+
+    def answers(self, number: str, version: int) -> Any | None:
+        """The answers of `version` (1: as filed); None when the dossier has no such version."""
+        for found in self.versions(number) or ():
+            if found.version == version:
+                return found.answers
+        return None
 
     def act(
         self,
@@ -133,6 +166,8 @@ class HandlingStore:
                 event = replace(
                     event, data={**event.data, ONCE: {"key": once.key, "digest": once.digest}}
                 )
+            if isinstance(command, Complete):
+                _keep_attachments(connection, row.id, command.attachments)
             return _record(connection, row, handled, (event,))
 
     def tick(self, now: datetime) -> int:
@@ -176,6 +211,32 @@ class HandlingStore:
 def _events(connection: Connection, dossier_id: int) -> tuple[Event, ...]:
     query = sa.select(_event).where(_event.c.dossier_id == dossier_id).order_by(_event.c.id)
     return tuple(_event_of(row) for row in connection.execute(query))
+
+
+def _keep_attachments(
+    connection: Connection, dossier_id: int, attachments: tuple[Attachment, ...]
+) -> None:
+    """A completion's new files join the dossier's attachments, as a filing's do: listed,
+    downloadable, and their blobs referenced, so no purge takes them. A file the dossier
+    already keeps at the same place is not listed twice."""
+    query = sa.select(_attachment.c.pointer, _attachment.c.sha256).where(
+        _attachment.c.dossier_id == dossier_id
+    )
+    kept = {(r.pointer, r.sha256) for r in connection.execute(query)}
+    rows = [
+        {
+            "dossier_id": dossier_id,
+            "pointer": a.pointer,
+            "sha256": a.sha256,
+            "size": a.size,
+            "media_type": a.media_type,
+            "label": a.label[:255],
+        }
+        for a in attachments
+        if (a.pointer, a.sha256) not in kept
+    ]
+    if rows:
+        connection.execute(sa.insert(_attachment), rows)
 
 
 def _repeated(events: tuple[Event, ...], once: Once) -> bool:

@@ -10,6 +10,7 @@ file's field, with everything else kept.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,9 +68,10 @@ class Post:
 
 
 async def read_post(
-    request: Request[Any, Any, Any], form: Form, step: Step | None, store: BlobStore
+    request: Request[Any, Any, Any], form: Form, places: Collection[str], store: BlobStore
 ) -> Post:
-    """The fields and files of a page's post: files only for the attachment slots of `step`.
+    """The fields and files of a page's post: files only for the attachment slots at or below
+    `places` (the pointers of the answers the page asks for: a step's sections, `step_places`).
 
     The files are staged: `keep` or `discard` them.
     """
@@ -78,7 +80,7 @@ async def read_post(
         result = await read_multipart(
             request.stream(),
             request.headers.get("content-type", ""),
-            file_limits=lambda name: _limits(form, step, name),
+            file_limits=lambda name: _limits(form, places, name),
             store=tolerant,
             max_field_bytes=MAX_FIELD_BYTES,
             max_fields=MAX_FIELDS,
@@ -95,16 +97,20 @@ async def read_post(
     return Post(result.fields, tuple(stored), tuple(refusals))
 
 
-def _limits(form: Form, step: Step | None, name: str) -> UploadLimits | None:
+def step_places(step: Step | None) -> tuple[str, ...]:
+    """The pointers of a step's sections: where its post may carry files."""
+    return () if step is None else tuple(_pointer.join("", f.name) for f in step.fields)
+
+
+def _limits(form: Form, places: Collection[str], name: str) -> UploadLimits | None:
     """The limits of the attachment slot a file input is named after; None: no file allowed."""
-    if step is None or not name.startswith("/"):
+    if not name.startswith("/"):
+        return None
+    if not any(name == place or name.startswith(place + "/") for place in places):
         return None
     try:
         found = form.field(name)
-        top = _pointer.tokens(name)[0]
     except (ValueError, KeyError):
-        return None
-    if all(f.name != top for f in step.fields):
         return None
     if found is None or found.attachment is None:
         return None

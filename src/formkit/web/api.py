@@ -19,12 +19,12 @@ from formkit.filing.filer import Refused
 from formkit.forms._model import Form
 from formkit.store.apikeys import ApiKey
 from formkit.store.dossiers import StoredDossier
-from formkit.store.handling import Handled, NoProcedureError
+from formkit.store.handling import ONCE, Handled, NoProcedureError
 from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web._api_uploads import claim_uploads, document, receive
 from formkit.web._disposition import content_disposition
-from formkit.web._handling_documents import etag, handling_document
+from formkit.web._handling_documents import PRIVATE, etag, handling_document
 from formkit.web.problems import TYPES, ProblemError, type_uri
 from formkit.web.services import services
 from formkit.web.uploads import read_submission
@@ -126,11 +126,16 @@ def show_dossier(request: Request[Any, Any, Any], number: FromPath[str]) -> Resp
 def dossier_answer(
     request: Request[Any, Any, Any], dossier: StoredDossier, handled: Handled | None
 ) -> Response[bytes]:
-    """The dossier with its handling, and its version as the ETag to send back in If-Match."""
+    """The dossier with its handling, and its version as the ETag to send back in If-Match.
+
+    Its answers are the latest version: as filed, or as the citizen's last completion left
+    them (`HandlingStore.versions` keeps every one)."""
     found = services(request)
     document = _dossier_document(dossier, found.settings.base_url)
     if handled is None:
         return json_response({**document, "handling": None})
+    latest = {"answers": handled.state.answers, "answers_version": handled.state.answers_version}
+    document = {**document, **latest}
     handling = handling_document(handled, found.clock(), document["url"])
     return json_response({**document, "handling": handling}, headers={"ETag": etag(handled)})
 
@@ -327,6 +332,7 @@ def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:
         "filed_at": dossier.filed_at.isoformat(),
         "channel": dossier.channel,
         "answers": dossier.answers,
+        "answers_version": 1,
         "attachments": [
             {
                 "pointer": a.pointer,
@@ -338,11 +344,19 @@ def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:
             }
             for index, a in enumerate(dossier.attachments)
         ],
-        "events": list(dossier.events),
+        "events": [_event(event) for event in dossier.events],
         "signer": _signer(dossier.signer),
         "url": url,
         "receipt_url": f"{url}/receipt",
     }
+
+
+def _event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """An event as the dossier lists it, without what the events' own list leaves out too (a
+    completion's answers: the dossier's answers are the latest; other keys' idempotency)."""
+    hidden = {ONCE, *PRIVATE.get(event["kind"], ())}  # a Kind is the str it stands for
+    data = {name: value for name, value in event["data"].items() if name not in hidden}
+    return {**event, "data": data}
 
 
 def _signer(record: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from formkit.store.writer import WriterUnavailableError
 from formkit.web import (
     api,
     api_handling,
+    completion,
     log,
     pages,
     security,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             log.router,
             pages.router,
             verification.router,
+            completion.router,
             staff.router(settings),
             staff_worklist.worklist,
             staff_dossier.router,

@@ -48,7 +48,7 @@ from formkit.render import (
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
 from formkit.web import _flow, _signing_page
 from formkit.web._flow import Place, in_thread
-from formkit.web._posts import Post, PostError, read_post
+from formkit.web._posts import Post, PostError, read_post, step_places
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
 from formkit.web.services import Services, services
@@ -321,10 +321,9 @@ async def _post_step(
 
 async def _read(request: Request[Any, Any, Any], form: Form, step: Step | None) -> Post:
     try:
-        return await read_post(request, form, step, services(request).blobs)
+        return await read_post(request, form, step_places(step), services(request).blobs)
     except PostError as error:
-        title, detail = _GENERIC_ERRORS[error.status]
-        raise PageError(error.status, title, detail) from None
+        raise generic_error(error.status) from None
 
 
 def _check_csrf(request: Request[Any, Any, Any], subject: str, fields: Any) -> None:
@@ -333,8 +332,13 @@ def _check_csrf(request: Request[Any, Any, Any], subject: str, fields: Any) -> N
 
 
 def _refuse_forgery() -> None:
-    title, detail = _GENERIC_ERRORS[403]
-    raise PageError(403, title, detail)
+    raise generic_error(403)
+
+
+def generic_error(status: int) -> PageError:
+    """The page for a post that cannot be read (400, 413) or was not sent by our page (403)."""
+    title, detail = _GENERIC_ERRORS[status]
+    return PageError(status, title, detail)
 
 
 # Rendering -------------------------------------------------------------------------------

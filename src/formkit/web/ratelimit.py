@@ -1,9 +1,10 @@
-"""How fast one client may ask: 429 with `Retry-After` on /verificatie and on the API.
+"""How fast one client may ask: 429 with `Retry-After` on /verificatie, /aanvullen and the API.
 
 Requests with a valid API key count per key, under a generous limit: an integrator filing in
 bulk is not stopped by a limit meant for scrapers. Every other request on those paths counts
-per client address: the look-ups and checks of /verificatie, and API calls without a key or
-with a wrong one. An IPv6 client counts per /64 network, since one machine may hold a whole
+per client address: the look-ups and checks of /verificatie, the completion pages (whose
+address holds a token: guessing one must be slow), and API calls without a key or with a
+wrong one. An IPv6 client counts per /64 network, since one machine may hold a whole
 /64 and take a fresh address for every request. The client address is the connection's peer;
 behind a reverse proxy it is the one the proxy names in `X-Forwarded-For`, but only for the
 proxies in `FORMKIT_TRUSTED_PROXIES` (`formkit serve` hands them to uvicorn).
@@ -34,7 +35,7 @@ from formkit.web._limiter import RateLimits
 from formkit.web.api import bearer_token
 from formkit.web.problems import ProblemError
 
-LIMITED_PATHS = ("/verificatie", "/api")
+LIMITED_PATHS = ("/verificatie", "/aanvullen", "/api")
 
 
 class RateLimitMiddleware(ASGIMiddleware):

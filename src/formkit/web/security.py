@@ -35,6 +35,8 @@ CSRF_FIELD = "_csrf"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _SAME_ORIGIN = {"same-origin", "none"}  # "none": the citizen typed the address or a bookmark
 # The API's documents anyone may read: the forms, the OpenAPI document, the problem types.
+_REFERRER = b"referrer-policy"
+CAPABILITY_ROOT = "/aanvullen"  # formkit.handling.completion.PATH
 _PUBLIC_API = re.compile(r"/api/v1/(forms(/[^/]+)?|openapi\.json|problems/[^/]+)")
 
 
@@ -110,18 +112,26 @@ def headers_hook(settings: Settings) -> BeforeSend:
     handler says otherwise: see `may_hold_personal_data`.
     """
     extra = [(k.lower().encode(), v.encode()) for k, v in security_headers(settings).items()]
+    capability = [(k, b"no-referrer" if k == _REFERRER else v) for k, v in extra]
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
         headers = list(message.get("headers", ()))
         present = {bytes(name).lower() for name, _ in headers}
-        headers.extend((k, v) for k, v in extra if k not in present)
+        chosen = capability if capability_in_path(scope["path"]) else extra
+        headers.extend((k, v) for k, v in chosen if k not in present)
         if may_hold_personal_data(scope["path"]) and b"cache-control" not in present:
             headers.append((b"cache-control", b"no-store"))
         message["headers"] = headers
 
     return add_headers
+
+
+def capability_in_path(path: str) -> bool:
+    """Pages whose address is itself the key (the completion link's token): no Referer at
+    all, not even to this site's own style sheet, so the address is never sent anywhere."""
+    return path == CAPABILITY_ROOT or path.startswith(CAPABILITY_ROOT + "/")
 
 
 def may_hold_personal_data(path: str) -> bool:
@@ -131,7 +141,7 @@ def may_hold_personal_data(path: str) -> bool:
     Listed the other way round, the public documents, so that a new API operation is private
     until someone decides it is not.
     """
-    if path.startswith(("/formulieren", "/behandeling")):
+    if path.startswith(("/formulieren", "/behandeling")) or capability_in_path(path):
         return True
     return (path == "/api" or path.startswith("/api/")) and not _PUBLIC_API.fullmatch(path)
 
