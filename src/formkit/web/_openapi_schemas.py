@@ -168,7 +168,10 @@ def _upload() -> dict[str, Any]:
 def _dossier() -> dict[str, Any]:
     attachment = _object(
         {
-            "pointer": {**TEXT, "description": "The attachment object in `answers`."},
+            "pointer": {
+                **TEXT,
+                "description": "The attachment object in the answers that handed it in.",
+            },
             "name": {**TEXT, "description": "The file name as sent."},
             "size": {"type": "integer", "minimum": 0},
             "media_type": {**TEXT, "description": "As sniffed from the bytes."},
@@ -195,10 +198,25 @@ def _dossier() -> dict[str, Any]:
             "channel": {**TEXT, "description": "Who filed: `web` or `api:<key name>`."},
             "answers": {
                 "type": "object",
-                "description": "The answers as stored: each file as `sha256:<hex>` of its bytes.",
+                "description": "The latest answers: as filed, or as the citizen's last "
+                "completion left them. Each file as `sha256:<hex>` of its bytes.",
             },
-            "attachments": {"type": "array", "items": attachment},
-            "events": {"type": "array", "items": event, "description": "The history."},
+            "answers_version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Which version `answers` is: 1 as filed, one more per completion.",
+            },
+            "attachments": {
+                "type": "array",
+                "items": attachment,
+                "description": "Every file the dossier holds: those filed, then those each "
+                "completion added.",
+            },
+            "events": {
+                "type": "array",
+                "items": event,
+                "description": "The history; a completion's answers are left out.",
+            },
             "signer": {"anyOf": [{"type": "null"}, signer]},
             "url": URI,
             "receipt_url": URI,
