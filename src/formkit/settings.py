@@ -58,7 +58,7 @@ class Settings:
     outbox_concurrency: int = 16  # outbox rows one process handles at once
     outbox_max_attempts: int = 12  # then a row is a dead letter (about 45 hours)
     webhook_timeout: timedelta = timedelta(seconds=15)  # per delivery attempt
-    # Requests per window on /verificatie and the API (web/ratelimit.py); 0: no limit.
+    # Requests per window on /verificatie, /aanvullen and the API (web/ratelimit.py); 0: none.
     rate_limit_window: timedelta = timedelta(minutes=1)
     rate_limit_anonymous: int = 60  # per client address, and for the API without a valid key
     rate_limit_api_key: int = 6000  # per API key: integrators file in bulk

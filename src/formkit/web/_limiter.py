@@ -55,7 +55,7 @@ class Limiter:
 
 @dataclass(frozen=True, slots=True)
 class RateLimits:
-    per_address: Limiter  # /verificatie, and the API without a valid key
+    per_address: Limiter  # /verificatie, /aanvullen, and the API without a valid key
     per_key: Limiter  # the API with a valid key
 
     @classmethod
