@@ -24,7 +24,6 @@ send no Referer (`security`), and each client's requests are counted (`ratelimit
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,26 +47,26 @@ from formkit.store.completion_uploads import CompletionUploads
 from formkit.store.dossiers import StoredDossier
 from formkit.store.handling import ConflictError, Handled, NoProcedureError
 from formkit.web._flow import BASE, in_thread
-from formkit.web._posts import Post, PostError
-from formkit.web._posts import read_post as read_page_post
+from formkit.web._posts import Post, PostError, read_post
 from formkit.web.pages import STATIC, PageError, generic_error
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
 from formkit.web.services import Services, services
-
-log = logging.getLogger("formkit")
 
 PAGE = f"{PATH}/{{number:str}}/{{token:str}}"
 RECEIVED = "ontvangen"
 CITIZEN = Actor(ActorKind.CITIZEN, "aanvulling", "Aanvrager (aanvulling via de link)")
 _ATTEMPTS = 3  # an official acting on the dossier at the same moment: try again with theirs
 
-_UNKNOWN = PageError(
-    404,
-    "Deze link werkt niet",
-    "Met deze link kunt u niets aanvullen. Controleer of u de volledige link uit de e-mail van "
-    "de stad gebruikt. Kreeg u later een nieuwe e-mail om aan te vullen, gebruik dan de link "
-    "uit die laatste e-mail. Lukt het niet, neem dan contact op met de stad.",
-)
+
+def _unknown() -> PageError:
+    """Any link the city did not make, or no longer honours: one page, nothing of the dossier."""
+    return PageError(
+        404,
+        "Deze link werkt niet",
+        "Met deze link kunt u niets aanvullen. Controleer of u de volledige link uit de e-mail "
+        "van de stad gebruikt. Kreeg u later een nieuwe e-mail om aan te vullen, gebruik dan de "
+        "link uit die laatste e-mail. Lukt het niet, neem dan contact op met de stad.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +137,7 @@ async def received(
     if isinstance(status, CompletionRequest):
         return Redirect(f"{PATH}/{number}/{token}", status_code=303)
     if not isinstance(status, Completed) or loaded is None:
-        raise _UNKNOWN
+        raise _unknown()
     dossier, handled = loaded
     filed = handled.state.procedure.phase("ingediend")
     html = found.renderer.completion_page(
@@ -174,11 +173,11 @@ async def _open(request: Request[Any, Any, Any], number: str, token: str) -> Ope
             "krijgt u een nieuwe e-mail met een nieuwe link.",
         )
     if not isinstance(status, CompletionRequest) or loaded is None:
-        raise _UNKNOWN
+        raise _unknown()
     dossier, handled = loaded
     form = found.catalogue.get(dossier.form_id)
     if form is None:  # a form taken out of service: nothing to fill in
-        raise _UNKNOWN
+        raise _unknown()
     places = asked_places(form, status.pointers, handled.state.answers)
     return Opened(token, form, dossier, handled, status, places)
 
@@ -205,7 +204,7 @@ def _status(found: Services, handled: Handled, token: str) -> CompletionRequest 
 
 async def _read(request: Request[Any, Any, Any], opened: Opened) -> Post:
     try:
-        return await read_page_post(request, opened.form, opened.places, services(request).blobs)
+        return await read_post(request, opened.form, opened.places, services(request).blobs)
     except PostError as error:
         raise generic_error(error.status) from None
 
@@ -277,7 +276,7 @@ async def _record(request: Request[Any, Any, Any], opened: Opened, completion: C
         except RefusedError:
             break
     await _open(request, opened.number, opened.token)  # says why, when it can
-    raise _UNKNOWN
+    raise _unknown()
 
 
 # Rendering -------------------------------------------------------------------------------
