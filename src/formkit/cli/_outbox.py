@@ -26,7 +26,8 @@ from formkit.webhooks import EVENTS
 
 def add_outbox_commands(commands: Any) -> None:
     work = commands.add_parser(
-        "work", help="do the outbox's work (webhooks, PDF receipts, e-mails) until stopped"
+        "work",
+        help="do the outbox's work (webhooks, receipts, decision letters, e-mails) until stopped",
     )
     work.set_defaults(command=_work)
 

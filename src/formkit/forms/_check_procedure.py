@@ -34,6 +34,7 @@ def check_procedure(form: Form, organisation: Names | None) -> Iterator[Finding]
     yield from _check_outcomes(procedure)
     yield from _check_search(form, procedure)
     yield from _check_contact(form, procedure)
+    yield from _check_addressee(form, procedure)
     if organisation is None:
         yield _WHERE, "the procedure names departments: put organisatie.json beside the form"
         return
@@ -118,6 +119,16 @@ def _check_contact(form: Form, procedure: Procedure) -> Iterator[Finding]:
             yield f"{where}/name/{n}", _ONE_ANSWER.format(pointer)
         elif target is None or target.kind is not Kind.TEXT or target.format is not None:
             yield f"{where}/name/{n}", f"{pointer} is not a plain text field (a name)"
+
+
+def _check_addressee(form: Form, procedure: Procedure) -> Iterator[Finding]:
+    for n, pointer in enumerate(procedure.addressee):
+        target = form.field(pointer)
+        names = set() if target is None else {child.name for child in target.children}
+        if target is None or target.kind not in {Kind.OBJECT, Kind.GROUP}:
+            yield f"{_WHERE}/addressee/{n}", f"{pointer} is not a group of fields (a person)"
+        elif not ({"voornaam", "achternaam"} <= names or "naam" in names):
+            yield f"{_WHERE}/addressee/{n}", f"{pointer} has no voornaam and achternaam, or naam"
 
 
 def _check_names(procedure: Procedure, organisation: Names) -> Iterator[Finding]:

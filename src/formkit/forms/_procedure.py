@@ -127,6 +127,9 @@ class Procedure(Struct, frozen=True):
     advice: Advice | None = None
     search: tuple[Pointer, ...] = ()  # text answers officials find a dossier by: names, streets
     contact: Contact | None = None  # none: the citizen gets no e-mail about the dossier
+    # Whom the decision letter is addressed to: the first of these persons or organisations
+    # that is answered (a group: its first row); see `formkit.handling.letters`.
+    addressee: tuple[Pointer, ...] = ()
 
     def phase(self, phase_id: str) -> Phase | None:
         return next((p for p in self.phases if p.id == phase_id), None)

@@ -12,6 +12,11 @@ Issuing, for the filings of one batch (`tree` is the log's MerkleTree):
     token = issue_jws(receipt.to_dict(), seal)       # small, at once; keep it
     pdf = issue_pdf(receipt, seal, jws=token)        # from the outbox
 
+Decision letters (`_letter`, `_letter_pdf`): `letter_body(...)` is a leaf of the same log,
+`assemble_letter(body, proof, head)` the full letter, `issue_letter_pdf_async(letter, seal,
+LetterTemplate.read(folder))` the sealed PDF from the city's template; `verify_receipt` and
+`formkit verify` check a letter as they check a receipt (`Report.letter`).
+
 Checking: `verify_receipt(data, trust_roots=..., eid_trust_roots=..., files_dir=...)`
 (`verify_receipt_async` in a web handler), or `formkit verify` (`add_verify_command`).
 
@@ -49,6 +54,26 @@ from formkit.receipts._keys import (
     read_pkcs12_seal,
 )
 from formkit.receipts._layout import ReceiptLayout, read_layout
+from formkit.receipts._letter import (
+    LETTER_TYPE,
+    Addressee,
+    AdviceGiven,
+    DecisionLetter,
+    DecisionOutcome,
+    HandlingDepartment,
+    LetterBody,
+    Named,
+    assemble_letter,
+    is_letter,
+    letter_body,
+)
+from formkit.receipts._letter_pdf import (
+    LETTER_JSON,
+    LETTER_JWS,
+    LetterTemplate,
+    issue_letter_pdf_async,
+    render_letter_pdf,
+)
 from formkit.receipts._pades import http_timestamper, seal_pdf, seal_pdf_async
 from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS, render_receipt_pdf
 from formkit.receipts._report import Check, Report
@@ -60,11 +85,22 @@ __all__ = [
     "EMBEDDED_JSON",
     "EMBEDDED_JWS",
     "JWS_TYPE",
+    "LETTER_JSON",
+    "LETTER_JWS",
+    "LETTER_TYPE",
     "RECEIPT_TYPE",
     "VERIFICATION_CODE",
+    "Addressee",
+    "AdviceGiven",
     "Check",
     "CitizenSignature",
+    "DecisionLetter",
+    "DecisionOutcome",
+    "HandlingDepartment",
     "Issuer",
+    "LetterBody",
+    "LetterTemplate",
+    "Named",
     "ParsedJws",
     "Pkcs11Seal",
     "Receipt",
@@ -78,15 +114,19 @@ __all__ = [
     "SignedTreeHead",
     "SoftwareSeal",
     "add_verify_command",
+    "assemble_letter",
     "assemble_receipt",
     "development_root",
     "development_seal",
     "filing_digest",
     "http_timestamper",
     "is_development_seal",
+    "is_letter",
     "issue_jws",
+    "issue_letter_pdf_async",
     "issue_pdf",
     "issue_pdf_async",
+    "letter_body",
     "load_seal",
     "parse_jws",
     "pkcs12_seal",
@@ -94,6 +134,7 @@ __all__ = [
     "read_layout",
     "read_pkcs12_seal",
     "receipt_body",
+    "render_letter_pdf",
     "render_receipt_pdf",
     "seal_pdf",
     "seal_pdf_async",

@@ -1,9 +1,10 @@
-"""`formkit verify`: check a receipt offline and say in plain Dutch what holds.
+"""`formkit verify`: check a receipt or decision letter offline and say in Dutch what holds.
 
     formkit verify RECEIPT [--trust ROOT.pem ...] [--trust-eid ROOT.pem ...]
                            [--files DIR] [--answers ANSWERS.json] [--json]
 
-RECEIPT is the JWS receipt (text) or the sealed PDF receipt. `--trust` names the city's seal
+RECEIPT is the JWS receipt (text), the sealed PDF receipt or the sealed PDF decision letter
+(beslissing). `--trust` names the city's seal
 root certificate (PEM or DER; also a timestamp authority's root), `--trust-eid` the roots of
 the eID certificates, `--files` a folder holding the attachments (found by name or by
 content), `--answers` the answers as JSON. Each check is printed with ✓ or ✗; `--json`
@@ -36,10 +37,12 @@ def add_verify_command(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     """Add `verify` to the `formkit` command's subcommands; its handler is `verify_command`."""
     verify = subparsers.add_parser(
         "verify",
-        help="verify a receipt (JWS or PDF) offline",
+        help="verify a receipt (JWS or PDF) or a decision letter (PDF) offline",
         description=__doc__.split("\n\n")[0],
     )
-    verify.add_argument("receipt", metavar="RECEIPT", help="the receipt: JWS text or PDF")
+    verify.add_argument(
+        "receipt", metavar="RECEIPT", help="the receipt (JWS text or PDF) or decision letter (PDF)"
+    )
     verify.add_argument(
         "--trust",
         action="append",
@@ -89,6 +92,13 @@ def _text(report: Report) -> str:
             f"Ontvangstbewijs {body.number}: {body.form_title}, "
             f"ingediend op {moment_text(body.filed_at)} bij {body.issuer.name}"
         )
+    if report.letter is not None:
+        decided = report.letter.body
+        lines.append(
+            f"Beslissing over dossier {decided.number} ({decided.form_title}): "
+            f"{decided.outcome.title}, beslist op {moment_text(decided.decided_at)} door "
+            f"{decided.decided_by.title} ({decided.issuer.name})"
+        )
     lines += [f"{'✓' if check.ok else '✗'} {check.message}" for check in report.checks]
     failed = len(report.failures)
     if report.ok:
@@ -109,8 +119,16 @@ def _json(report: Report) -> str:
         }
         for c in report.checks
     ]
-    number = None if report.receipt is None else report.receipt.body.number
-    document = {"ok": report.ok, "kind": report.kind, "number": number, "checks": checks}
+    read = report.receipt or report.letter
+    number = None if read is None else read.body.number
+    what = "receipt" if report.receipt else "decision" if report.letter else None
+    document = {
+        "ok": report.ok,
+        "kind": report.kind,
+        "document": what,
+        "number": number,
+        "checks": checks,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 

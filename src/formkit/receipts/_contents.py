@@ -15,6 +15,7 @@ from formkit.filing._filing import canonical
 from formkit.forms import _strict_json
 from formkit.forms._dutch import moment_text
 from formkit.receipts._document import Receipt, ReceiptBody, filing_digest
+from formkit.receipts._letter import DecisionLetter
 from formkit.receipts._report import Check, fails, holds
 
 _CITIZEN_REFUSALS = {
@@ -28,12 +29,21 @@ _CITIZEN_REFUSALS = {
 }
 
 
-def log_checks(receipt: Receipt, seal_certificate: bytes) -> list[Check]:
-    """The tree head is the seal's, and the body is the leaf the proof leads to under it."""
-    head, proof = receipt.tree_head.head, receipt.proof
+def log_checks(
+    document: Receipt | DecisionLetter,
+    seal_certificate: bytes,
+    *,
+    named: str = "het ontvangstbewijs",
+    what: str = "het dossier",
+) -> list[Check]:
+    """The tree head is the seal's, and the body is the leaf the proof leads to under it.
+
+    The messages name the document (`named`) and what is in the log (`what`): a receipt's
+    dossier, or a decision."""
+    head, proof = document.tree_head.head, document.proof
     sealed_at = moment_text(datetime.fromtimestamp(head.timestamp_ms / 1000, tz=UTC))
-    count = "1 inzending" if head.tree_size == 1 else f"{head.tree_size} inzendingen"
-    if receipt.tree_head.holds(seal_certificate):
+    count = "1 document" if head.tree_size == 1 else f"{head.tree_size} documenten"
+    if document.tree_head.holds(seal_certificate):
         tree_head = holds(
             "tree-head",
             f"De stand van het openbare register ({count} op {sealed_at}) "
@@ -42,15 +52,17 @@ def log_checks(receipt: Receipt, seal_certificate: bytes) -> list[Check]:
     else:
         tree_head = fails(
             "tree-head",
-            "De stand van het openbare register op het ontvangstbewijs is niet met hetzelfde "
-            "zegel ondertekend.",
+            f"De stand van het openbare register in {named} is niet met hetzelfde zegel "
+            "ondertekend.",
         )
-    if proof.verify(receipt.body.leaf_hash(), head.root_hash):
+    if proof.verify(document.body.leaf_hash(), head.root_hash):
         place = f"op plaats {proof.leaf_index + 1} van {proof.tree_size}"
-        inclusion = holds("inclusion", f"Het dossier staat in het openbare register, {place}.")
+        inclusion = holds(
+            "inclusion", f"{what.capitalize()} staat in het openbare register, {place}."
+        )
     else:
         inclusion = fails(
-            "inclusion", "Het bewijs dat het dossier in het openbare register staat, klopt niet."
+            "inclusion", f"Het bewijs dat {what} in het openbare register staat, klopt niet."
         )
     return [tree_head, inclusion]
 

@@ -81,8 +81,8 @@ class Issuer:
 
     @classmethod
     def from_dict(cls, data: object) -> Issuer:
-        members = _members(data, "issuer", {"name", "url"})
-        return cls(_text(members, "name"), _text(members, "url"))
+        members = members_of(data, "issuer", {"name", "url"})
+        return cls(text_of(members, "name"), text_of(members, "url"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +117,12 @@ class ReceiptAttachment:
     @classmethod
     def from_dict(cls, data: object) -> ReceiptAttachment:
         keys = {"pointer", "name", "size", "media_type", "sha256"}
-        members = _members(data, "attachment", keys)
+        members = members_of(data, "attachment", keys)
         return cls(
-            _text(members, "pointer"),
-            _text(members, "name"),
+            text_of(members, "pointer"),
+            text_of(members, "name"),
             _count(members, "size"),
-            _text(members, "media_type"),
+            text_of(members, "media_type"),
             _hex(members, "sha256"),
         )
 
@@ -181,16 +181,16 @@ class CitizenSignature:
     def from_dict(cls, data: object) -> CitizenSignature:
         keys = {"name", "national_number_masked", "certificate", "chain"}
         keys |= {"certificate_sha256", "hash", "signed_digest", "signature"}
-        members = _members(data, "signer", keys)
+        members = members_of(data, "signer", keys)
         chain = members["chain"]
         if not isinstance(chain, list):
             raise ReceiptError("signer.chain must be a list")
-        hash_name = _text(members, "hash")
+        hash_name = text_of(members, "hash")
         if hash_name not in HASHES:
             raise ReceiptError(f"signer.hash must be one of {', '.join(HASHES)}")
         signature = cls(
-            _text(members, "name"),
-            _text(members, "national_number_masked"),
+            text_of(members, "name"),
+            text_of(members, "national_number_masked"),
             _unb64(members["certificate"], "signer.certificate"),
             tuple(_unb64(item, "signer.chain") for item in chain),
             hash_name,
@@ -253,7 +253,7 @@ class ReceiptBody:
 
     @classmethod
     def from_dict(cls, data: object) -> ReceiptBody:
-        members = _members(data, "receipt", BODY_KEYS)
+        members = members_of(data, "receipt", BODY_KEYS)
         if members["type"] != RECEIPT_TYPE:
             raise ReceiptError(f"not a receipt: type is not {RECEIPT_TYPE!r}")
         attachments = members["attachments"]
@@ -261,16 +261,16 @@ class ReceiptBody:
             raise ReceiptError("attachments must be a list")
         signer = members["signer"]
         body = cls(
-            number=_text(members, "number"),
-            form=_text(members, "form"),
-            form_title=_text(members, "form_title"),
-            version=_text(members, "version"),
+            number=text_of(members, "number"),
+            form=text_of(members, "form"),
+            form_title=text_of(members, "form_title"),
+            version=text_of(members, "version"),
             filed_at=parse_moment(members["filed_at"]),
             answers_sha256=_hex(members, "answers_sha256"),
             attachments=tuple(map(ReceiptAttachment.from_dict, attachments)),
             signer=None if signer is None else CitizenSignature.from_dict(signer),
             issuer=Issuer.from_dict(members["issuer"]),
-            verify_url=_text(members, "verify_url"),
+            verify_url=text_of(members, "verify_url"),
         )
         if body.to_dict() != dict(members):
             raise ReceiptError("the receipt is not written the way formkit writes it")
@@ -292,25 +292,40 @@ class Receipt:
     tree_head: SignedTreeHead
 
     def to_dict(self) -> dict[str, Any]:
-        log = {**self.proof.to_dict(), "tree_head": self.tree_head.to_dict()}
-        return {**self.body.to_dict(), "log": log}
+        return {**self.body.to_dict(), "log": log_to_dict(self.proof, self.tree_head)}
 
     @classmethod
     def from_dict(cls, data: object) -> Receipt:
         """Read a full receipt; ReceiptError names what is wrong. Proofs are not checked here."""
-        members = _members(data, "receipt", BODY_KEYS | {"log"})
+        members = members_of(data, "receipt", BODY_KEYS | {"log"})
         body = ReceiptBody.from_dict({k: v for k, v in members.items() if k != "log"})
-        log = _members(
-            members["log"], "log", {"leaf_index", "tree_size", "audit_path", "tree_head"}
-        )
-        try:
-            proof = InclusionProof.from_dict({k: v for k, v in log.items() if k != "tree_head"})
-            tree_head = SignedTreeHead.from_dict(log["tree_head"])
-        except ValueError as error:
-            raise ReceiptError(f"log: {error}") from None
-        if proof.tree_size != tree_head.head.tree_size:
-            raise ReceiptError("log.tree_size differs from the tree head's size")
-        return cls(body, proof, tree_head)
+        return cls(body, *log_from_dict(members["log"]))
+
+
+def log_to_dict(proof: InclusionProof, tree_head: SignedTreeHead) -> dict[str, Any]:
+    """The `log` member of a sealed document: where its leaf sits, and the sealed tree head."""
+    return {**proof.to_dict(), "tree_head": tree_head.to_dict()}
+
+
+def log_from_dict(data: object) -> tuple[InclusionProof, SignedTreeHead]:
+    """Read a `log` member; ReceiptError names what is wrong. The proof is not checked here."""
+    log = members_of(data, "log", {"leaf_index", "tree_size", "audit_path", "tree_head"})
+    try:
+        proof = InclusionProof.from_dict({k: v for k, v in log.items() if k != "tree_head"})
+        tree_head = SignedTreeHead.from_dict(log["tree_head"])
+    except ValueError as error:
+        raise ReceiptError(f"log: {error}") from None
+    if proof.tree_size != tree_head.head.tree_size:
+        raise ReceiptError("log.tree_size differs from the tree head's size")
+    return proof, tree_head
+
+
+def check_inclusion(leaf: bytes, proof: InclusionProof, tree_head: SignedTreeHead) -> None:
+    """ReceiptError unless `proof` leads from `leaf` to the tree head's root."""
+    if proof.tree_size != tree_head.head.tree_size:
+        raise ReceiptError("the inclusion proof is for another tree size than the tree head")
+    if not proof.verify(leaf, tree_head.head.root_hash):
+        raise ReceiptError("the inclusion proof does not lead to the tree head's root")
 
 
 def receipt_body(
@@ -356,10 +371,7 @@ def assemble_receipt(
     body: ReceiptBody, proof: InclusionProof, tree_head: SignedTreeHead
 ) -> Receipt:
     """The full receipt; ReceiptError when the proof does not lead from the body to the head."""
-    if proof.tree_size != tree_head.head.tree_size:
-        raise ReceiptError("the inclusion proof is for another tree size than the tree head")
-    if not proof.verify(body.leaf_hash(), tree_head.head.root_hash):
-        raise ReceiptError("the inclusion proof does not lead to the tree head's root")
+    check_inclusion(body.leaf_hash(), proof, tree_head)
     return Receipt(body, proof, tree_head)
 
 
@@ -389,15 +401,15 @@ def format_moment(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
-def parse_moment(text: object) -> datetime:
+def parse_moment(text: object, what: str = "filed_at") -> datetime:
     if not isinstance(text, str) or not _MOMENT.fullmatch(text):
-        raise ReceiptError("filed_at must be an RFC 3339 moment in UTC ending in Z")
+        raise ReceiptError(f"{what} must be an RFC 3339 moment in UTC ending in Z")
     try:
         moment = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError:
-        raise ReceiptError(f"filed_at is no moment: {text!r}") from None
+        raise ReceiptError(f"{what} is no moment: {text!r}") from None
     if format_moment(moment) != text:
-        raise ReceiptError("filed_at is not written the way formkit writes it")
+        raise ReceiptError(f"{what} is not written the way formkit writes it")
     return moment
 
 
@@ -407,7 +419,7 @@ def _digest(data: bytes, hash_name: str) -> bytes:
     return hashlib.new(hash_name.replace("-", "").lower(), data).digest()
 
 
-def _members(data: object, what: str, keys: set[str] | frozenset[str]) -> Mapping[str, Any]:
+def members_of(data: object, what: str, keys: set[str] | frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise ReceiptError(f"{what} must be a JSON object")
     missing, extra = keys - set(data), set(data) - keys
@@ -418,7 +430,7 @@ def _members(data: object, what: str, keys: set[str] | frozenset[str]) -> Mappin
     return data
 
 
-def _text(members: Mapping[str, Any], key: str) -> str:
+def text_of(members: Mapping[str, Any], key: str) -> str:
     value = members[key]
     if not isinstance(value, str):
         raise ReceiptError(f"{key} must be a string")
@@ -433,7 +445,7 @@ def _count(members: Mapping[str, Any], key: str) -> int:
 
 
 def _hex(members: Mapping[str, Any], key: str) -> str:
-    value = _text(members, key)
+    value = text_of(members, key)
     if not _HEX64.fullmatch(value):
         raise ReceiptError(f"{key} must be 64 lower-case hex digits")
     return value

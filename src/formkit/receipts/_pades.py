@@ -78,13 +78,25 @@ class SealedPdf:
     seals: tuple[PdfSeal, ...]
 
 
-def seal_pdf(pdf: bytes, seal: Seal, *, timestamper: TimeStamper | None = None) -> bytes:
-    """`pdf` sealed with PAdES B-B (B-T with a `timestamper`). Not inside an event loop."""
-    return asyncio.run(seal_pdf_async(pdf, seal, timestamper=timestamper))
+def seal_pdf(
+    pdf: bytes,
+    seal: Seal,
+    *,
+    timestamper: TimeStamper | None = None,
+    reason: str = "Ontvangstbewijs",
+) -> bytes:
+    """`pdf` sealed with PAdES B-B (B-T with a `timestamper`). Not inside an event loop.
+
+    `reason` is what the signature says it is for, as PDF readers show it."""
+    return asyncio.run(seal_pdf_async(pdf, seal, timestamper=timestamper, reason=reason))
 
 
 async def seal_pdf_async(
-    pdf: bytes, seal: Seal, *, timestamper: TimeStamper | None = None
+    pdf: bytes,
+    seal: Seal,
+    *,
+    timestamper: TimeStamper | None = None,
+    reason: str = "Ontvangstbewijs",
 ) -> bytes:
     """`seal_pdf` for async callers."""
     digest = _PYHANKO_DIGESTS[hash_name_of(seal.algorithm)]
@@ -92,7 +104,7 @@ async def seal_pdf_async(
         field_name=SEAL_FIELD,
         md_algorithm=digest,
         subfilter=fields.SigSeedSubFilter.PADES,
-        reason="Ontvangstbewijs",
+        reason=reason,
     )
     signer = signers.PdfSigner(metadata, signer=_SealSigner(seal, digest), timestamper=timestamper)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=True)

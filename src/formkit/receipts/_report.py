@@ -1,4 +1,4 @@
-"""What verification found: a `Check` per finding, a `Report` for the whole receipt."""
+"""What verification found: a `Check` per finding, a `Report` for the whole receipt or letter."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from formkit.receipts._document import Receipt
+    from formkit.receipts._letter import DecisionLetter
 
 Kind = Literal["jws", "pdf"]
 
@@ -23,11 +24,15 @@ class Check:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything `verify_receipt` found; `ok` when there are checks and all of them hold."""
+    """Everything `verify_receipt` found; `ok` when there are checks and all of them hold.
+
+    `receipt` is the receipt read, `letter` the decision letter read (one of them, or neither
+    when the file could not be read)."""
 
     kind: Kind
     checks: tuple[Check, ...]
     receipt: Receipt | None = None
+    letter: DecisionLetter | None = None
 
     @property
     def ok(self) -> bool:

@@ -230,12 +230,17 @@ class LogState(SQLModel, table=True):
 
 
 class LogLeaf(SQLModel, table=True):
-    """One receipt's place in the log: appended, never changed."""
+    """One sealed document's place in the log: a dossier's receipt or its decision letter
+    (`document`), each at most once; appended, never changed."""
 
     __tablename__ = "log_leaf"
+    __table_args__ = (sa.UniqueConstraint("dossier_id", "document", name="uq_log_leaf_document"),)
     idx: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
-    dossier_id: int = Field(foreign_key="dossier.id", unique=True)
+    dossier_id: int = Field(foreign_key="dossier.id")
     leaf_hash: str = Field(max_length=64)  # hex
+    document: str = Field(
+        default="receipt", max_length=20, sa_column_kwargs={"server_default": "receipt"}
+    )
 
 
 class TreeHead(SQLModel, table=True):
@@ -260,6 +265,18 @@ class Receipt(SQLModel, table=True):
     # The random code in the receipt's verify_url (the QR code): the public look-up's key.
     # None for receipts issued before codes existed: their link names the dossier number.
     verification_code: str | None = Field(default=None, max_length=32, unique=True, index=True)
+
+
+class DecisionLetter(SQLModel, table=True):
+    """A dossier's decision letter: the JSON logged once it was decided; JWS and PDF issued
+    once, then kept. One per dossier: a second decision is refused by the procedure."""
+
+    __tablename__ = "decision_letter"
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True)
+    document: dict[str, Any] = _json()
+    jws: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _time()
 
 
 class StaffSession(SQLModel, table=True):

@@ -42,6 +42,7 @@ OPEN_ADVICE = (_advice.c.opinion.is_(None), sa.not_(_advice.c.late))
 _outbox = t.Outbox.__table__  # type: ignore[attr-defined]
 _attachment = t.Attachment.__table__  # type: ignore[attr-defined]
 
+TOPIC_DECISION_LETTER = "decision.letter"  # the letter of a decided dossier is to be made
 ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
 
@@ -258,13 +259,16 @@ def _row(connection: Connection, number: str, *, lock: bool) -> Any:
 def _record(
     connection: Connection, row: Any, handled: Handled, events: tuple[Event, ...]
 ) -> Handled:
-    """Append `events`, project the new state, and queue their webhooks and the citizen's
-    mails in the same transaction: they are sent for what happened, and for nothing else."""
+    """Append `events`, project the new state, and queue their webhooks, the citizen's mails
+    and the decision letter in the same transaction: work is done for what happened, and for
+    nothing else."""
     state, announced = handled.state, []
     for event in events:
         before, state = state, apply(state, event)
         announced += _announcements(row, before, state, event)
         announced += _mails(row, before, state, event)
+        if event.kind is Kind.DECIDED:
+            announced.append(_letter_job(row, event))
     connection.execute(sa.insert(_event), [_event_row(row.id, e) for e in events])
     if announced:
         connection.execute(sa.insert(_outbox), announced)
@@ -320,6 +324,17 @@ def _mails(row: Any, before: State, after: State, event: Event) -> list[dict[str
             "attempts": 0,
         }
     ]
+
+
+def _letter_job(row: Any, event: Event) -> dict[str, Any]:
+    """The outbox row that has the decision letter made (`formkit.work.DecisionLetterPdf`)."""
+    return {
+        "topic": TOPIC_DECISION_LETTER,
+        "payload": {"number": row.number},
+        "created_at": event.at,
+        "available_at": event.at,
+        "attempts": 0,
+    }
 
 
 def opening_columns(

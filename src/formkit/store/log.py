@@ -2,7 +2,9 @@
 
 Every batch of filings appends one leaf per receipt body, signs one tree head for the whole
 batch and stores each receipt with its inclusion proof, all in the batch's transaction: a
-filing, its place in the log and its receipt commit together or not at all.
+filing, its place in the log and its receipt commit together or not at all. A decided
+dossier's letter joins the same log the same way (`append_leaves`, `store.letters`), so every
+document the city seals is in one append-only sequence.
 
 Indexes come from the `log_state` row, updated first thing in the batch: PostgreSQL's row lock
 (SQLite's write lock) makes batches of several processes append one after the other. Each
@@ -39,6 +41,18 @@ _heads = t.TreeHead.__table__  # type: ignore[attr-defined]
 _receipts = t.Receipt.__table__  # type: ignore[attr-defined]
 
 
+RECEIPT_LEAF = "receipt"
+LETTER_LEAF = "decision"
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Leaves just appended: their proofs (in order) and the tree head that seals them."""
+
+    head: SignedTreeHead
+    proofs: tuple[InclusionProof, ...]
+
+
 @dataclass
 class FilingLog:
     seal: Seal
@@ -54,39 +68,55 @@ class FilingLog:
         """Log (dossier id, receipt body) pairs; returns their receipts, stored already."""
         if not entries:
             return []
-        end = advance(connection, _state, {"id": 1}, "size", len(entries))
-        start = end - len(entries)
+        leaves = [(dossier_id, body.leaf_hash()) for dossier_id, body in entries]
+        appended = self.append_leaves(connection, leaves, RECEIPT_LEAF, now)
+        try:
+            receipts = [
+                assemble_receipt(body, proof, appended.head)
+                for (_, body), proof in zip(entries, appended.proofs, strict=True)
+            ]
+            _store_receipts(connection, entries, receipts)
+        except BaseException:
+            self.forget()
+            raise
+        return receipts
+
+    def append_leaves(
+        self,
+        connection: Connection,
+        leaves: Sequence[tuple[int, bytes]],
+        document: str,
+        now: datetime,
+    ) -> Appended:
+        """Log (dossier id, leaf hash) pairs of one kind of `document` and seal a tree head.
+
+        In the caller's transaction; a caller whose transaction fails after this must
+        `forget`, so the next append re-reads the tree rather than build on rolled-back leaves.
+        """
+        end = advance(connection, _state, {"id": 1}, "size", len(leaves))
+        start = end - len(leaves)
         with self._lock:
             try:
-                return self._append(connection, entries, start, now)
+                tree = self._caught_up(connection, start)
+                for _, leaf in leaves:
+                    tree.append(leaf)
+                head = sign_tree_head(
+                    TreeHead(tree.size, tree.root_hash(), int(now.timestamp() * 1000)), self.seal
+                )
+                proofs = tuple(
+                    InclusionProof(index, tree.size, tuple(tree.inclusion_proof(index)))
+                    for index in range(start, tree.size)
+                )
+                _store_leaves(connection, leaves, document, start, head, now)
             except BaseException:
                 self._tree = None  # the transaction rolls back: re-read the tree next time
                 raise
+        return Appended(head, proofs)
 
-    def _append(
-        self,
-        connection: Connection,
-        entries: Sequence[tuple[int, ReceiptBody]],
-        start: int,
-        now: datetime,
-    ) -> list[Receipt]:
-        tree = self._caught_up(connection, start)
-        leaves = [body.leaf_hash() for _, body in entries]
-        for leaf in leaves:
-            tree.append(leaf)
-        head = sign_tree_head(
-            TreeHead(tree.size, tree.root_hash(), int(now.timestamp() * 1000)), self.seal
-        )
-        receipts = [
-            assemble_receipt(
-                body,
-                InclusionProof(index, tree.size, tuple(tree.inclusion_proof(index))),
-                head,
-            )
-            for index, (_, body) in enumerate(entries, start)
-        ]
-        _store(connection, entries, leaves, start, head, receipts, now)
-        return receipts
+    def forget(self) -> None:
+        """Drop the tree kept in memory: the next append reads it from the database."""
+        with self._lock:
+            self._tree = None
 
     def _caught_up(self, connection: Connection, start: int) -> MerkleTree:
         """The tree of the leaves before `start`, all committed (we hold the log's lock)."""
@@ -120,35 +150,39 @@ def leaf_hashes(connection: Connection, size: int) -> list[bytes]:
     return [bytes.fromhex(leaf) for (leaf,) in connection.execute(query)]
 
 
-def _store(
+def _store_leaves(
     connection: Connection,
-    entries: Sequence[tuple[int, ReceiptBody]],
-    leaves: Sequence[bytes],
+    leaves: Sequence[tuple[int, bytes]],
+    document: str,
     start: int,
     head: SignedTreeHead,
-    receipts: Sequence[Receipt],
     now: datetime,
 ) -> None:
     connection.execute(
         sa.insert(_leaves),
         [
-            {"idx": index, "dossier_id": dossier_id, "leaf_hash": leaf.hex()}
-            for index, ((dossier_id, _), leaf) in enumerate(
-                zip(entries, leaves, strict=True), start
-            )
+            {"idx": index, "dossier_id": dossier_id, "leaf_hash": leaf.hex(), "document": document}
+            for index, (dossier_id, leaf) in enumerate(leaves, start)
         ],
     )
-    document = head.to_dict()
+    document_of_head = head.to_dict()
     connection.execute(
         sa.insert(_heads),
         {
             "size": head.head.tree_size,
             "root_hash": head.head.root_hash.hex(),
             "timestamp_ms": head.head.timestamp_ms,
-            "signature": document["signature"],
+            "signature": document_of_head["signature"],
             "created_at": now.astimezone(UTC),
         },
     )
+
+
+def _store_receipts(
+    connection: Connection,
+    entries: Sequence[tuple[int, ReceiptBody]],
+    receipts: Sequence[Receipt],
+) -> None:
     connection.execute(
         sa.insert(_receipts),
         [

@@ -62,12 +62,18 @@ class ReceiptStore:
         return self._keep(dossier_id, "pdf_sha256", sha256)
 
     def _keep(self, dossier_id: int, column: str, value: str) -> str:
-        with self.engine.begin() as connection:
-            connection.execute(
-                _receipt.update()
-                .where(_receipt.c.dossier_id == dossier_id, _receipt.c[column].is_(None))
-                .values({column: value})
-            )
-            query = sa.select(_receipt.c[column]).where(_receipt.c.dossier_id == dossier_id)
-            kept: str = connection.execute(query).scalar_one()
-        return kept
+        return keep_once(self.engine, _receipt, dossier_id, column, value)
+
+
+def keep_once(engine: Engine, table: sa.Table, dossier_id: int, column: str, value: str) -> str:
+    """Store `value` in the dossier's row of `table` unless one was stored first; the one that
+    stays. What is sealed differs each time it is made, so the first one made is the one kept."""
+    with engine.begin() as connection:
+        connection.execute(
+            table.update()
+            .where(table.c.dossier_id == dossier_id, table.c[column].is_(None))
+            .values({column: value})
+        )
+        query = sa.select(table.c[column]).where(table.c.dossier_id == dossier_id)
+        kept: str = connection.execute(query).scalar_one()
+    return kept

@@ -21,8 +21,8 @@ from formkit.filing.blobs import FileBlobStore
 from formkit.filing.filer import Filer
 from formkit.forms._procedure import Procedure
 from formkit.forms.catalogue import Catalogue
-from formkit.handling.organisation import load_organisation, organisation_file
-from formkit.receipts import ReceiptLayout, Seal, load_seal, read_layout
+from formkit.handling.organisation import Organisation, load_organisation, organisation_file
+from formkit.receipts import Issuer, LetterTemplate, ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
 from formkit.settings import Settings
 from formkit.store.apikeys import ApiKeys
@@ -31,6 +31,7 @@ from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
 from formkit.store.handling import HandlingStore
+from formkit.store.letters import LetterStore
 from formkit.store.outbox import Backoff, Outbox
 from formkit.store.receipts import ReceiptStore, StoredReceipt
 from formkit.store.uploads import ApiUploads
@@ -41,8 +42,11 @@ from formkit.web._limiter import RateLimits
 from formkit.web._staff_auth import StaffAccess
 from formkit.work import (
     CITIZEN_MAIL,
+    DECISION_LETTER,
     RECEIPT_PDF,
+    DecisionLetterPdf,
     Handler,
+    LetterWork,
     ReceiptPdf,
     citizen_mail,
     issue_stored_pdf,
@@ -74,6 +78,8 @@ class Services:
     staff: StaffAccess  # staff sessions and the provider they log in at
     handling: HandlingStore  # dossiers' events: what staff and integrators do to them
     worklist: Worklist  # dossiers by phase, form, department and deadline, a page at a time
+    letters: LetterStore  # decided dossiers' letters: `letters.get(number)` finds one
+    letter_template: LetterTemplate  # the city's decision letter, from renderers/letter
     clock: Callable[[], datetime]  # the moment of an action, and the day deadlines count from
 
     @classmethod
@@ -115,6 +121,8 @@ class Services:
             staff=StaffAccess.build(settings, engine, clock, staff_http),
             handling=_handling(engine, catalogue, settings.schemas_dir),
             worklist=Worklist(engine),
+            letters=LetterStore(engine, dossiers.receipts.log),
+            letter_template=LetterTemplate.read(settings.renderers_dir / "letter"),
             clock=clock or _now,
         )
 
@@ -128,12 +136,33 @@ class Services:
             stored, self.receipts, self.seal, self.blobs, self.receipt_layout
         )
 
+    def letter_work(self) -> LetterWork:
+        """What issuing decision letters needs, from these services."""
+        return LetterWork(
+            letters=self.letters,
+            handling=self.handling,
+            receipts=self.receipts,
+            organisation=lambda: _organisation(self.settings.schemas_dir),
+            issuer=Issuer(self.settings.city_name, self.settings.base_url),
+            seal=self.seal,
+            blobs=self.blobs,
+            template=self.letter_template,
+        )
+
     async def work(self, stop: asyncio.Event) -> None:
-        """Do the outbox's work (webhooks, PDF receipts, the citizen's mails) until `stop`."""
-        receipt_pdf = ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout)
-        mail = citizen_mail(self.settings, self.handling, self.catalogue.get, self.secret)
-        more: dict[str, Handler] = {RECEIPT_PDF: receipt_pdf, CITIZEN_MAIL: mail}
+        """Do the outbox's work (webhooks, PDF receipts, decision letters, the citizen's mails)
+        until `stop`."""
+        more: dict[str, Handler] = {
+            RECEIPT_PDF: ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout),
+            DECISION_LETTER: DecisionLetterPdf(self.letter_work()),
+            CITIZEN_MAIL: citizen_mail(
+                self.settings, self.handling, self.catalogue.get, self.secret
+            ),
+        }
         await serve(self.outbox, self.webhooks, self.settings, stop, more)
+
+    def _citizen_mail(self) -> Handler:
+        return citizen_mail(self.settings, self.handling, self.catalogue.get, self.secret)
 
     def close(self) -> None:
         self.queue.close()
@@ -150,15 +179,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _organisation(schemas: Path) -> Organisation | None:
+    """The organisation file beside the forms (read again only when it changed), if any."""
+    path = organisation_file(schemas)
+    return load_organisation(path) if path.exists() else None
+
+
 def _handling(engine: Engine, catalogue: Catalogue, schemas: Path) -> HandlingStore:
     """The forms' procedures and the departments of the organisation file beside them; an
     instance without that file has no departments to ask for advice."""
-    path = organisation_file(schemas)
-    departments = (
-        frozenset(d.id for d in load_organisation(path).departments)
-        if path.exists()
-        else frozenset()
-    )
+    organisation = _organisation(schemas)
+    departments = frozenset(d.id for d in organisation.departments) if organisation else frozenset()
 
     def procedure(form_id: str) -> Procedure | None:
         form = catalogue.get(form_id)

@@ -19,6 +19,12 @@ from formkit.settings import Settings
 from formkit.store.outbox import Outbox
 from formkit.store.webhooks import Webhooks
 from formkit.webhooks import DOSSIER_CREATED, HANDLING_EVENTS
+from formkit.work._letters import (
+    DECISION_LETTER,
+    DecisionLetterPdf,
+    LetterWork,
+    issue_stored_letter,
+)
 from formkit.work._mail import CitizenMail, citizen_mail, mail_transport
 from formkit.work._receipts import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, stored_jws
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
@@ -27,19 +33,23 @@ from formkit.work._worker import OutboxWorker
 
 __all__ = [
     "CITIZEN_MAIL",
+    "DECISION_LETTER",
     "DELIVERY",
     "RECEIPT_PDF",
     "CitizenMail",
+    "DecisionLetterPdf",
     "Delivery",
     "FanOut",
     "Handler",
     "Handlers",
+    "LetterWork",
     "OutboxWorker",
     "ReceiptPdf",
     "RetryLaterError",
     "UndeliverableError",
     "citizen_mail",
     "default_handlers",
+    "issue_stored_letter",
     "issue_stored_pdf",
     "mail_transport",
     "serve",

@@ -65,9 +65,9 @@ async def issue_stored_pdf(
     jws = await stored_jws(stored, receipts, seal)
     receipt = Receipt.from_dict(stored.document)
     pdf = await issue_pdf_async(receipt, seal, jws=jws, layout=layout)
-    info = await save(blobs, PDF, _once(pdf))
+    info = await save(blobs, PDF, one_chunk(pdf))
     return await anyio.to_thread.run_sync(receipts.keep_pdf, stored.dossier_id, info.sha256)
 
 
-async def _once(data: bytes) -> AsyncIterator[bytes]:
+async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
