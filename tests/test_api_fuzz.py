@@ -37,6 +37,7 @@ OPERATIONS = [
     "GET /api/v1/dossiers/{number}/attachments/{index}",
     "GET /api/v1/dossiers/{number}/receipt",
     "GET /api/v1/dossiers/{number}/receipt.pdf",
+    "GET /api/v1/dossiers/{number}/decision",
     "GET /api/v1/problems/{slug}",
     *(f"GET /api/v1/forms/{form_id}" for form_id in FORM_IDS),
     *(f"POST /api/v1/forms/{form_id}/submissions" for form_id in FORM_IDS),

@@ -165,6 +165,12 @@ def _adviser(department: str, when: Any = None) -> Any:
                 },
             ),
             "/contact/name/0: /aanvragers/personen/0/rijksregisternummer is not a plain text",
+            _set("addressee", ["/ligging/adres"]),
+            "/addressee/0: /ligging/adres has no voornaam and achternaam, or naam",
+        ),
+        (
+            _set("addressee", ["/werken/omschrijving"]),
+            "/addressee/0: /werken/omschrijving is not a group of fields (a person)",
         ),
         (_set("outcomes", [{"id": "ja", "title": "Ja", "favourable": True}] * 2), "used twice"),
         (

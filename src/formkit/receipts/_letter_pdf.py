@@ -80,7 +80,12 @@ def render_letter_pdf(letter: DecisionLetter, jws: str, template: LetterTemplate
         document.image(str(template.layout.logo), h=14)
     document.font(10)
     shown = html if document.text_family != "helvetica" else core_safe(html)
-    document.write_html(shown, font_family=document.text_family, tag_styles=_styles(document))
+    document.write_html(
+        shown,
+        font_family=document.text_family,
+        tag_styles=_styles(document),
+        ul_bullet_char="•",  # fpdf2 spells its default bullet outside cp1252
+    )
     document.embed_json(LETTER_JSON, letter.to_dict(), "De beslissing in JSON", body.decided_at)
     description = "De beslissing als JWS, verzegeld door de stad"
     document.embed_jws(LETTER_JWS, jws, description, body.decided_at)

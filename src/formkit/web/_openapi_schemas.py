@@ -46,6 +46,15 @@ def components() -> dict[str, Any]:
         "Handling": _handling(),
         "DossierList": _dossier_list(),
         "EventList": _event_list(),
+        "DecisionPending": _object(
+            {
+                "number": TEXT,
+                "status": {"type": "string", "const": "in-aanmaak"},
+                "detail": TEXT,
+                "retry_after": {"type": "integer", "minimum": 1},
+            },
+            "The dossier is decided; its letter is being made and sealed.",
+        ),
     }
 
 

@@ -25,6 +25,7 @@ from litestar.types import (
 from formkit.settings import Settings
 from formkit.store.writer import WriterUnavailableError
 from formkit.web import (
+    _api_decision,
     api,
     api_handling,
     completion,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         route_handlers=[
             api.router,
             api_handling.router,
+            _api_decision.router,
             log.router,
             pages.router,
             verification.router,

@@ -27,7 +27,7 @@ from formkit.web import _openapi_schemas as _schemas
 from formkit.web.problems import MEDIA_TYPE as PROBLEM
 from formkit.web.problems import TYPES
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 URI_SCHEMA = {"type": "string", "format": "uri"}
 
 
@@ -51,6 +51,7 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
         "/api/v1/dossiers/{number}/attachments/{index}": {"get": _attachment(media_types)},
         "/api/v1/dossiers/{number}/receipt": {"get": _receipt()},
         "/api/v1/dossiers/{number}/receipt.pdf": {"get": _receipt_pdf()},
+        "/api/v1/dossiers/{number}/decision": {"get": _decision()},
         "/api/v1/problems/{slug}": {"get": _problem_type()},
     }
     schemas = _schemas.components()
@@ -471,6 +472,28 @@ def _receipt_pdf() -> dict[str, Any]:
         "responses": {
             "200": _bytes(
                 "Sealed when first asked for, if the outbox had not yet.", "application/pdf"
+            ),
+            **_problems(401, 404, 503),
+        },
+    }
+
+
+def _decision() -> dict[str, Any]:
+    retry_after = {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+    return {
+        "summary": "The decision letter as a PAdES-sealed PDF",
+        "description": "Made by the outbox once the dossier is decided, then always the same "
+        "bytes; `formkit verify` checks it offline (seal, and its place in the public log).",
+        "operationId": "showDecision",
+        "security": [{"apiKey": []}],
+        "parameters": [_path("number", {"type": "string"})],
+        "responses": {
+            "200": _bytes("The sealed letter.", "application/pdf"),
+            "202": _json(
+                "DecisionPending",
+                "Decided, but the letter is still being made: ask again after `Retry-After` "
+                "seconds.",
+                **{"Retry-After": retry_after},
             ),
             **_problems(401, 404, 503),
         },
