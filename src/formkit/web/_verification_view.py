@@ -23,6 +23,7 @@ _REASONS = {
     "seal": "het werd gewijzigd na het verzegelen",
     "seal-certificate": "het zegel is niet dat van de stad",
     "pdf-receipt": "het PDF-bestand en het ontvangstbewijs erin verschillen",
+    "pdf-letter": "het PDF-bestand en de beslissing erin verschillen",
     "timestamp": "de tijdstempel klopt niet",
     "tree-head": "de stand van het register is niet met het zegel van de stad ondertekend",
     "inclusion": "het dossier staat niet in het register op het ontvangstbewijs",
@@ -85,13 +86,14 @@ class Verdict:
 
 
 def headline(report: Report) -> str:
+    what = "Deze beslissing" if report.letter is not None else "Dit ontvangstbewijs"
     if report.ok:
-        return "Dit ontvangstbewijs is echt"
+        return f"{what} is echt"
     # The checks go from the file to its seal to what it says: the first failure is the
     # cause, and later ones often follow from it (a changed PDF no longer has a trusted seal).
     first = report.failures[0]
     reason = _REASONS.get(first.id) or first.message.rstrip(".")
-    return f"Dit ontvangstbewijs is NIET in orde: {reason}."
+    return f"{what} is NIET in orde: {reason}."
 
 
 def _covered(report: Report, files: Sequence[HashedFile]) -> Covered:
