@@ -1,7 +1,7 @@
 """decision letters: a second leaf per dossier in the log, and the letters kept
 
 Revision ID: decision_letter
-Revises: staff_session
+Revises: staff_read
 Create Date: 2026-12-06 10:00:00.000000
 
 The log held one leaf per dossier (its receipt); a decided dossier adds its decision letter.
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "decision_letter"
-down_revision = "staff_session"
+down_revision = "staff_read"
 branch_labels = None
 depends_on = None
 
