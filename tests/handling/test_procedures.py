@@ -165,6 +165,8 @@ def _adviser(department: str, when: Any = None) -> Any:
                 },
             ),
             "/contact/name/0: /aanvragers/personen/0/rijksregisternummer is not a plain text",
+        ),
+        (
             _set("addressee", ["/ligging/adres"]),
             "/addressee/0: /ligging/adres has no voornaam and achternaam, or naam",
         ),
