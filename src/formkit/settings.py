@@ -84,6 +84,19 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_security: str = ""  # starttls, tls or none; empty: tls for smtps://, else starttls
     mail_from: str = ""  # empty: the city's name at noreply@ the public URL's host
+    # Citizens log in at the federal authentication service, FAS/CSAM (docs/operators.md); no
+    # issuer: on loopback a development login with test citizens, elsewhere no citizen login.
+    citizen_issuer: str = ""
+    citizen_client_id: str = ""
+    citizen_client_secret: str = ""
+    citizen_redirect_path: str = "/mijn-dossiers/terug"  # the callback registered at FAS
+    citizen_scope: str = "openid profile egovnrn"  # must release the number and the names
+    citizen_national_number_claim: str = "egovNRN"
+    citizen_given_name_claim: str = "givenName"
+    citizen_family_name_claim: str = "surname"
+    citizen_level_claim: str = "acr"  # the level of the key the citizen used
+    citizen_idle_timeout: timedelta = timedelta(minutes=15)
+    citizen_absolute_timeout: timedelta = timedelta(hours=4)
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -94,7 +107,12 @@ class Settings:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be 0 (no limit) or more")
         if self.rate_limit_window <= timedelta(0):
             raise SettingsError(f"{PREFIX}RATE_LIMIT_WINDOW must be longer than nothing")
-        self._check_staff()
+        try:
+            parse_role_map(self.staff_roles)
+        except RoleMapError as error:
+            raise SettingsError(f"{PREFIX}STAFF_ROLES: {error}") from None
+        for kind in ("staff", "citizen"):
+            self._check_login(kind)
         self.smtp  # noqa: B018 - refuses a server formkit cannot use
         self.mail_sender  # noqa: B018
         for proxy in self.trusted_proxies:
@@ -105,17 +123,18 @@ class Settings:
                     f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is no IP address or network"
                 ) from None
 
-    def _check_staff(self) -> None:
-        try:
-            parse_role_map(self.staff_roles)
-        except RoleMapError as error:
-            raise SettingsError(f"{PREFIX}STAFF_ROLES: {error}") from None
-        if self.staff_issuer and not (self.staff_client_id and self.staff_client_secret):
-            needs = f"{PREFIX}STAFF_CLIENT_ID and {PREFIX}STAFF_CLIENT_SECRET"
-            raise SettingsError(f"{PREFIX}STAFF_ISSUER needs {needs}")
-        if not self.staff_redirect_path.startswith("/"):
-            raise SettingsError(f"{PREFIX}STAFF_REDIRECT_PATH must be a path starting with /")
-        for name in ("staff_idle_timeout", "staff_absolute_timeout"):
+    def _check_login(self, kind: str) -> None:
+        """The `<kind>_*` settings of a login (staff, citizen) hang together."""
+        variable = f"{PREFIX}{kind.upper()}"
+        issuer, client_id, client_secret = (
+            getattr(self, f"{kind}_{name}") for name in ("issuer", "client_id", "client_secret")
+        )
+        if issuer and not (client_id and client_secret):
+            needs = f"{variable}_CLIENT_ID and {variable}_CLIENT_SECRET"
+            raise SettingsError(f"{variable}_ISSUER needs {needs}")
+        if not getattr(self, f"{kind}_redirect_path").startswith("/"):
+            raise SettingsError(f"{variable}_REDIRECT_PATH must be a path starting with /")
+        for name in (f"{kind}_idle_timeout", f"{kind}_absolute_timeout"):
             if getattr(self, name) <= timedelta(0):
                 raise SettingsError(f"{PREFIX}{name.upper()} must be longer than nothing")
 

@@ -1,9 +1,18 @@
-"""Logging in: staff through the city's OpenID Connect provider, and server-side sessions.
+"""Logging in over OpenID Connect, and server-side sessions: staff through the city's
+provider, citizens through the federal authentication service (FAS).
 
-No web and no SQL here: `formkit.web.staff` serves the pages, `formkit.store.staff_sessions`
-keeps the sessions.
+No web and no SQL here: `formkit.web.staff` and `formkit.web.citizen` serve the pages,
+`formkit.store.sessions` keeps the sessions.
 """
 
+from formkit.accounts._citizen import (
+    Assurance,
+    Citizen,
+    ClaimNames,
+    assurance_of,
+    citizen_from_claims,
+    national_number_key,
+)
 from formkit.accounts._idtoken import ALGORITHMS, Expected, verified_claims
 from formkit.accounts._pending import LIFETIME as PENDING_LIFETIME
 from formkit.accounts._pending import Pending
@@ -18,13 +27,18 @@ from formkit.accounts._roles import (
     is_role,
     parse_role_map,
     roles_for,
+    staff_from_claims,
 )
-from formkit.accounts._sessions import Session, Sessions, SessionStore, hash_id
+from formkit.accounts._sealed import seal, unseal
+from formkit.accounts._sessions import Session, Sessions, SessionStore, data_key, hash_id
 
 __all__ = [
     "ALGORITHMS",
     "DEVELOPMENT_ROLES",
     "PENDING_LIFETIME",
+    "Assurance",
+    "Citizen",
+    "ClaimNames",
     "Client",
     "Expected",
     "Jwks",
@@ -38,11 +52,18 @@ __all__ = [
     "SessionStore",
     "Sessions",
     "Staff",
+    "assurance_of",
+    "citizen_from_claims",
+    "data_key",
     "describe_role",
     "discover",
     "hash_id",
     "is_role",
+    "national_number_key",
     "parse_role_map",
     "roles_for",
+    "seal",
+    "staff_from_claims",
+    "unseal",
     "verified_claims",
 ]

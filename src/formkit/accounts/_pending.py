@@ -2,7 +2,8 @@
 
 The browser carries them in a cookie sealed with the instance's secret (an HMAC: it can read
 but not change them), so a callback from another browser or a forged one finds no match, and
-nothing is stored on our side for a login that is never finished.
+nothing is stored on our side for a login that is never finished. The seal names the kind of
+login (`purpose`: "staff", "citizen"), so one kind's cookie never finishes the other's.
 """
 
 from __future__ import annotations
@@ -39,15 +40,17 @@ class Pending:
         digest = hashlib.sha256(self.verifier.encode("ascii")).digest()
         return _b64(digest)
 
-    def seal(self, secret: bytes) -> str:
+    def seal(self, secret: bytes, purpose: str) -> str:
         payload = _b64(json.dumps(asdict(self), separators=(",", ":")).encode())
-        return f"{payload}.{_mac(secret, payload)}"
+        return f"{payload}.{_mac(secret, purpose, payload)}"
 
     @classmethod
-    def unseal(cls, secret: bytes, sealed: str | None, state: str | None, now: datetime) -> Pending:
+    def unseal(
+        cls, secret: bytes, purpose: str, sealed: str | None, state: str | None, now: datetime
+    ) -> Pending:
         """The login this callback finishes; refused unless it was started here, lately."""
         payload, _, mac = (sealed or "").partition(".")
-        if not payload or not hmac.compare_digest(_mac(secret, payload), mac):
+        if not payload or not hmac.compare_digest(_mac(secret, purpose, payload), mac):
             raise LoginRefused("state", "no login under way in this browser")
         pending = cls(**json.loads(base64.urlsafe_b64decode(payload + "==")))
         if state is None or not hmac.compare_digest(pending.state, state):
@@ -57,8 +60,9 @@ class Pending:
         return pending
 
 
-def _mac(secret: bytes, payload: str) -> str:
-    return _b64(hmac.new(secret, b"formkit-staff-login\x00" + payload.encode(), "sha256").digest())
+def _mac(secret: bytes, purpose: str, payload: str) -> str:
+    message = f"formkit-{purpose}-login\x00{payload}".encode()
+    return _b64(hmac.new(secret, message, "sha256").digest())
 
 
 def _b64(data: bytes) -> str:

@@ -1,4 +1,9 @@
-"""Formkit as an OpenID Connect relying party: the authorization code flow with PKCE."""
+"""Formkit as an OpenID Connect relying party: the authorization code flow with PKCE.
+
+One relying party per provider and client: staff at the city's provider, citizens at the
+federal authentication service. What the checked claims make of the person (a `Staff`, a
+`Citizen`) is the caller's `principal` function; it refuses claims it cannot use.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -16,26 +21,29 @@ from formkit.accounts._idtoken import Expected, header, verified_claims
 from formkit.accounts._pending import Pending
 from formkit.accounts._provider import Client, Jwks, Metadata, discover, exchange_code
 from formkit.accounts._refusals import LoginRefused
-from formkit.accounts._roles import Staff, roles_for
 
 log = logging.getLogger("formkit.accounts")
 SCOPE = "openid profile"
+P = TypeVar("P")
 
 
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     issuer: str
     client: Client
-    groups_claim: str  # the claim listing the person's groups
-    role_map: Mapping[str, tuple[str, ...]]  # group -> roles
     scope: str = SCOPE
 
 
-class RelyingParty:
+class RelyingParty(Generic[P]):
     def __init__(
-        self, config: ProviderConfig, http: httpx.AsyncClient, clock: Callable[[], datetime]
+        self,
+        config: ProviderConfig,
+        principal: Callable[[Mapping[str, Any]], P],
+        http: httpx.AsyncClient,
+        clock: Callable[[], datetime],
     ) -> None:
         self.config = config
+        self.principal = principal  # who the checked claims say logged in
         self.http = http
         self.clock = clock
         self._metadata: Metadata | None = None
@@ -66,7 +74,7 @@ class RelyingParty:
 
     async def finish(
         self, pending: Pending, code: str | None, error: str | None, iss: str | None = None
-    ) -> Staff:
+    ) -> P:
         """Who logged in, once the code is exchanged and the ID token checked.
 
         `iss`: the issuer the redirect names (RFC 9207), when the provider sends one: a code
@@ -81,15 +89,7 @@ class RelyingParty:
         assert self._jwks is not None  # set with the metadata
         key = await self._jwks.key(header(token).get("kid"))
         expected = Expected(metadata.issuer, self.config.client.client_id, pending.nonce)
-        return self._staff(verified_claims(token, key, expected, self.clock()))
-
-    def _staff(self, claims: Mapping[str, Any]) -> Staff:
-        groups = claims.get(self.config.groups_claim) or []
-        if isinstance(groups, str):
-            groups = [groups]
-        roles = roles_for([g for g in groups if isinstance(g, str)], self.config.role_map)
-        name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-        return Staff(subject=str(claims["sub"]), name=str(name), roles=roles)
+        return self.principal(verified_claims(token, key, expected, self.clock()))
 
     async def logout_url(self, after: str) -> str | None:
         """Where to end the provider's session too, when it offers that (RP-initiated logout)."""

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 ROLE_MAP_EXAMPLE = '{"omgeving-team": ["behandelaar:bouwaanvraag"], "college": ["beslisser"]}'
 _SCOPED = ("behandelaar", "adviseur")
@@ -80,6 +81,18 @@ class Staff:
 
     def advises(self, department: str) -> bool:
         return self.has_role(f"adviseur:{department}")
+
+
+def staff_from_claims(
+    claims: Mapping[str, Any], groups_claim: str, role_map: Mapping[str, Iterable[str]]
+) -> Staff:
+    """The member of staff an ID token names, with the roles their groups give."""
+    groups = claims.get(groups_claim) or []
+    if isinstance(groups, str):
+        groups = [groups]
+    roles = roles_for([g for g in groups if isinstance(g, str)], role_map)
+    name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
+    return Staff(subject=str(claims["sub"]), name=str(name), roles=roles)
 
 
 def describe_role(role: str) -> str:

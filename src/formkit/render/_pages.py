@@ -184,6 +184,10 @@ class Renderer:
         """A page of the staff's part, `staff/<template>`: the web layer hands in its values."""
         return self._render(f"staff/{template}", ctx, **values)
 
+    def citizen_page(self, template: str, ctx: PageContext, **values: Any) -> str:
+        """A page of the citizen's own part (`/mijn-dossiers`), `citizen/<template>`."""
+        return self._render(f"citizen/{template}", ctx, **values)
+
 
 def _summarise(
     form: Form,

@@ -306,3 +306,20 @@ class StaffRead(SQLModel, table=True):
     name: str = Field(max_length=255)
     what: str = Field(max_length=20)  # "dossier": the page; "bijlage": an attachment
     pointer: str | None = Field(default=None, max_length=500)  # the attachment's place
+
+
+class CitizenSession(SQLModel, table=True):
+    """A logged-in citizen. The national number is never in the clear: its keyed hash finds a
+    citizen's rows, and the number itself (with the provider's subject) is sealed under a key
+    only the browser's session id gives (`formkit.accounts.seal`)."""
+
+    __tablename__ = "citizen_session"
+    id_hash: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=255)
+    level: str = Field(max_length=255)  # the provider's level of the login (acr), as it came
+    national_number_key: str = Field(max_length=64, index=True)
+    identity_sealed: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _time()
+    last_seen: datetime = _time()
+    idle_expires: datetime = _time()
+    absolute_expires: datetime = _time(index=True)

@@ -28,6 +28,7 @@ from formkit.web import (
     _api_decision,
     api,
     api_handling,
+    citizen,
     completion,
     log,
     pages,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             stop_outbox.set()
             await outbox
             await services.staff.aclose()
+            await services.citizens.aclose()
             writer.cancel()
             with suppress(asyncio.CancelledError):
                 await writer
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             staff.router(settings),
             staff_worklist.worklist,
             staff_dossier.router,
+            citizen.router(settings),
             pages.static_files(settings.renderers_dir),
             health,
         ],

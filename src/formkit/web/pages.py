@@ -506,9 +506,9 @@ async def purge_stores(drafts: DraftStore, blobs: BlobStore, now: datetime) -> P
 @asynccontextmanager
 async def draft_sweeper(app: Litestar) -> AsyncIterator[None]:
     """A lifespan: at start and then every `SWEEP_EVERY` while the app runs, purge drafts and
-    the staff sessions past their limits that nobody came back to, and record what passed
-    deadlines did to dossiers (late advice, admissibility by silence: days, so hourly is soon
-    enough; several processes doing it at once record each once).
+    the staff's and citizens' sessions past their limits that nobody came back to, and record
+    what passed deadlines did to dossiers (late advice, admissibility by silence: days, so
+    hourly is soon enough; several processes doing it at once record each once).
 
     Stopping waits for a purge under way rather than cancelling it: its database call runs in
     a worker thread that a cancellation would leave behind with a connection of a closed pool.
@@ -532,10 +532,11 @@ async def _sweep(found: Services, stop: asyncio.Event) -> None:
             if purged.drafts or purged.uploads:
                 counts = (purged.drafts, purged.uploads, len(purged.blobs))
                 log.info("purged %d drafts, %d uploads, %d blobs", *counts)
-        try:
-            await in_thread(found.staff.sessions.store.purge, found.filer.clock())
-        except Exception:
-            log.exception("purging staff sessions failed; trying again later")
+        for access in (found.staff, found.citizens):
+            try:
+                await in_thread(access.sessions.store.purge, found.filer.clock())
+            except Exception:
+                log.exception("purging %s sessions failed; trying again later", access.kind)
         try:
             recorded = await in_thread(found.handling.tick, found.clock())
         except Exception:

@@ -38,8 +38,9 @@ from formkit.store.uploads import ApiUploads
 from formkit.store.webhooks import Webhooks
 from formkit.store.worklist import Worklist
 from formkit.store.writer import ProcessWriter, dossier_store
+from formkit.web._citizen_auth import CitizenAccess, build_citizen_access
 from formkit.web._limiter import RateLimits
-from formkit.web._staff_auth import StaffAccess
+from formkit.web._staff_auth import StaffAccess, build_staff_access
 from formkit.work import (
     CITIZEN_MAIL,
     DECISION_LETTER,
@@ -76,6 +77,7 @@ class Services:
     rate_limits: RateLimits  # requests per client on /verificatie and the API, in this process
     uploads: ApiUploads  # integrators' files handed in ahead of a JSON filing
     staff: StaffAccess  # staff sessions and the provider they log in at
+    citizens: CitizenAccess  # citizens' sessions and the provider they log in at (FAS)
     handling: HandlingStore  # dossiers' events: what staff and integrators do to them
     worklist: Worklist  # dossiers by phase, form, department and deadline, a page at a time
     letters: LetterStore  # decided dossiers' letters: `letters.get(number)` finds one
@@ -89,9 +91,10 @@ class Services:
         clock: Callable[[], datetime] | None = None,
         catalogue: Catalogue | None = None,
         staff_http: httpx.AsyncClient | None = None,
+        citizen_http: httpx.AsyncClient | None = None,
     ) -> Services:
-        """Open everything; tests hand in a clock (filing, rate limits, staff sessions), loaded
-        forms, and the HTTP client that reaches the staff's identity provider."""
+        """Open everything; tests hand in a clock (filing, rate limits, sessions), loaded
+        forms, and the HTTP clients that reach the staff's and the citizens' providers."""
         catalogue = catalogue or Catalogue.load(settings.schemas_dir)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database)
@@ -99,6 +102,7 @@ class Services:
         dossiers = dossier_store(settings, engine, seal)
         writer = ProcessWriter(settings) if settings.filing_writer == "process" else None
         queue = FilingQueue(dossiers, settings.batch_size, writer)
+        secret = _secret(settings.data_dir / "secret.key")
         return cls(
             settings=settings,
             catalogue=catalogue,
@@ -111,14 +115,15 @@ class Services:
             filer=Filer(queue, _eid_trust(settings), *(() if clock is None else (clock,))),
             blobs=FileBlobStore(settings.data_dir / "blobs"),
             api_keys=ApiKeys(engine),
-            secret=_secret(settings.data_dir / "secret.key"),
+            secret=secret,
             drafts=DraftStore(engine, settings.draft_ttl, settings.upload_ttl),
             renderer=Renderer(settings.renderers_dir / "templates"),
             outbox=_outbox(engine, settings),
             webhooks=Webhooks(engine),
             rate_limits=RateLimits.of(settings, *(() if clock is None else (_seconds(clock),))),
             uploads=ApiUploads(engine, settings.upload_ttl),
-            staff=StaffAccess.build(settings, engine, clock, staff_http),
+            staff=build_staff_access(settings, engine, clock, staff_http),
+            citizens=build_citizen_access(settings, engine, secret, clock, citizen_http),
             handling=_handling(engine, catalogue, settings.schemas_dir),
             worklist=Worklist(engine),
             letters=LetterStore(engine, dossiers.receipts.log),

@@ -8,7 +8,8 @@
     GET  /behandeling/afgemeld       logged out
 
 A refused login (`formkit.accounts.LoginRefused`) gets a page saying why, status 400, and
-starts no session.
+starts no session. The steps themselves are `formkit.web._login_flow`'s, shared with the
+citizens' login.
 """
 
 from __future__ import annotations
@@ -19,17 +20,11 @@ from typing import Any
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.response import Redirect
 
-from formkit.accounts import DEVELOPMENT_ROLES, PENDING_LIFETIME, LoginRefused, Pending, Staff
+from formkit.accounts import DEVELOPMENT_ROLES, LoginRefused, Staff
 from formkit.render import PageContext
 from formkit.settings import Settings
-from formkit.web._flow import in_thread
-from formkit.web._staff_auth import (
-    BASE,
-    LOGIN,
-    StaffAccess,
-    current_session,
-    staff_access,
-)
+from formkit.web import _login_flow as flow
+from formkit.web._staff_auth import BASE, LOGIN, StaffAccess, current_session, staff_access
 from formkit.web.pages import STATIC, PageError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, same_origin_posts
 from formkit.web.services import services
@@ -38,7 +33,6 @@ log = logging.getLogger("formkit.accounts")
 LOGOUT = f"{BASE}/afmelden"
 SIGNED_OUT = f"{BASE}/afgemeld"
 _DEV_SUBJECT = "csrf:staff-development-login"
-_PENDING_SECONDS = int(PENDING_LIFETIME.total_seconds())
 
 
 @get(f"{BASE}/")
@@ -46,8 +40,8 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     session = await current_session(request)
     if session is None:
         return Redirect(LOGIN, status_code=303)
-    token = csrf_token(services(request).secret, f"staff-logout:{session.id_hash}")
-    return _page(request, "home.html", staff=session.staff, logout=LOGOUT, csrf=token)
+    token = flow.logout_token(request, staff_access(request), session)
+    return _page(request, "home.html", staff=session.principal, logout=LOGOUT, csrf=token)
 
 
 @get(LOGIN)
@@ -55,34 +49,16 @@ async def login(request: Request[Any, Any, Any]) -> Response[Any]:
     access = staff_access(request)
     if access.relying_party is None:
         return _development_page(request, access)
-    pending = Pending.new(access.sessions.clock())
     try:
-        url = await access.relying_party.authorization_url(pending)
+        return await flow.to_provider(request, access)
     except LoginRefused as refusal:
         return _refused(request, refusal, status=503)
-    response = Redirect(url, status_code=303)
-    sealed = pending.seal(services(request).secret)
-    response.cookies.append(access.cookie(access.login_cookie, sealed, _PENDING_SECONDS))
-    return response
 
 
 async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
     access = staff_access(request)
-    if access.relying_party is None:
-        raise PageError(
-            404, "Pagina niet gevonden", "Aanmelden via een provider is niet ingesteld."
-        )
-    query = request.query_params
     try:
-        pending = Pending.unseal(
-            services(request).secret,
-            request.cookies.get(access.login_cookie),
-            query.get("state"),
-            access.sessions.clock(),
-        )
-        staff = await access.relying_party.finish(
-            pending, query.get("code"), query.get("error"), query.get("iss")
-        )
+        staff = await flow.returned(request, access)
     except LoginRefused as refusal:
         log.warning("staff login refused: %s", refusal)
         return _refused(request, refusal)
@@ -106,20 +82,7 @@ async def development_login(request: Request[Any, Any, Any]) -> Response[Any]:
 
 @post(LOGOUT)
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
-    access = staff_access(request)
-    session = await current_session(request)
-    form = await request.form()
-    if session is not None:
-        subject = f"staff-logout:{session.id_hash}"
-        if not csrf_valid(services(request).secret, subject, form.get(CSRF_FIELD)):
-            raise PageError(403, "Dit formulier werd niet aanvaard", "Laad de pagina opnieuw.")
-        await in_thread(access.sessions.store.delete, session.id_hash)
-    after = access.settings.base_url + SIGNED_OUT
-    party = access.relying_party
-    target = (await party.logout_url(after) if party else None) or SIGNED_OUT
-    response = Redirect(target, status_code=303)
-    response.cookies.append(access.forget(access.session_cookie))
-    return response
+    return await flow.end_session(request, staff_access(request), SIGNED_OUT)
 
 
 @get(SIGNED_OUT)
@@ -130,15 +93,8 @@ async def signed_out(request: Request[Any, Any, Any]) -> Response[Any]:
 async def _start_session(
     request: Request[Any, Any, Any], access: StaffAccess, staff: Staff
 ) -> Response[Any]:
-    """A new session id at every login; the browser's earlier session and login state end."""
-    previous = request.cookies.get(access.session_cookie)
-    session_id = await in_thread(access.sessions.start, staff, previous)
     log.info("staff login: %s with roles %s", staff.subject, ", ".join(staff.roles) or "none")
-    response = Redirect(f"{BASE}/", status_code=303)
-    max_age = int(access.settings.staff_absolute_timeout.total_seconds())
-    response.cookies.append(access.cookie(access.session_cookie, session_id, max_age))
-    response.cookies.append(access.forget(access.login_cookie))
-    return response
+    return await flow.start_session(request, access, staff, f"{BASE}/")
 
 
 _NO_DEVELOPMENT_LOGIN = (
