@@ -6,62 +6,22 @@ the token endpoint's answer, swapped on the way (`Substitute`), the provider its
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from joserfc import jws, jwt
 from joserfc.jwk import RSAKey
 from litestar.testing import TestClient
-from tests.accounts.conftest import callback_url, come_back, session_rows
+from tests.accounts.conftest import Substitute, callback_url, come_back, resigned, session_rows
 from tests.oidc.provider import KID, Provider
 
 from formkit.web.services import Services
-
-Edit = Callable[[str], str]
-
-
-class Substitute(httpx.AsyncBaseTransport):
-    """Passes everything to the provider, and lets a test swap the ID token it answers."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.edit: Edit = lambda token: token
-        self.issued: list[str] = []  # the ID tokens the provider really sent
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.url.path != "/token" or response.status_code != 200:
-            return response
-        body = json.loads(await response.aread())
-        self.issued.append(body["id_token"])
-        body["id_token"] = self.edit(body["id_token"])
-        return httpx.Response(200, json=body)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-@pytest.fixture
-def substitute() -> Substitute:
-    return Substitute()
 
 
 @pytest.fixture
 def staff_http(substitute: Substitute) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=substitute)
-
-
-def claims_of(token: str) -> dict[str, Any]:
-    payload: dict[str, Any] = json.loads(jws.extract_compact(token.encode()).payload)
-    return payload
-
-
-def resigned(token: str, key: RSAKey, **changes: Any) -> str:
-    return jwt.encode({"alg": "RS256", "kid": KID}, claims_of(token) | changes, key)
 
 
 def assert_refused(response: httpx.Response, title: str, services: Services) -> None:

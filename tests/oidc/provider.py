@@ -25,12 +25,29 @@ from tests.live import START_TIMEOUT, free_port
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "formkit"
 CLIENT_SECRET = "geheim-geheim-geheim-geheim-geheim-0123"
+# Formkit as the citizens' provider (FAS) knows it: another client of the same test provider.
+CITIZEN_CLIENT_ID = "formkit-burgers"
+CITIZEN_CLIENT_SECRET = "burgergeheim-burgergeheim-burgergeheim-42"
 KID = "provider-1"
+EID_LEVEL = "urn:be:fedict:iam:fas:Level500"
+APP_LEVEL = "urn:be:fedict:iam:fas:Level400"
 # The test staff and the groups the provider puts in their ID token.
-ACCOUNTS = {
+STAFF = {
     "an": {"name": "An Peeters", "groups": ["omgeving-team"]},
     "bert": {"name": "Bert Claes", "groups": ["college", "sportclub"]},
 }
+# The test citizens, with the claims FAS releases (national number, names) and their level.
+CITIZENS = {
+    "anna": {
+        "givenName": "Anna",
+        "surname": "Peeters",
+        "egovNRN": "85073003328",
+        "acr": EID_LEVEL,
+    },
+    "jan": {"givenName": "Jan", "surname": "Janssens", "egovNRN": "90010100123", "acr": APP_LEVEL},
+    "zonder-nummer": {"givenName": "Piet", "surname": "Pieters", "acr": EID_LEVEL},
+}
+ACCOUNTS = STAFF | CITIZENS
 ROLES = (
     '{"omgeving-team": ["behandelaar:bouwaanvraag", "adviseur:omgeving"], "college": ["beslisser"]}'
 )
@@ -50,6 +67,9 @@ class Provider:
             "staff_client_secret": CLIENT_SECRET,
             "staff_roles": ROLES,
             "staff_scope": "openid profile groups",
+            "citizen_issuer": self.issuer,
+            "citizen_client_id": CITIZEN_CLIENT_ID,
+            "citizen_client_secret": CITIZEN_CLIENT_SECRET,
         }
 
 
@@ -64,12 +84,22 @@ def running_provider(app_url: str) -> Iterator[Provider]:
         "issuer": issuer,
         "jwks": {"keys": [key.as_dict(private=True)]},
         "accounts": ACCOUNTS,
-        "client": {
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "redirect_uris": [f"{app_url}/behandeling/terug"],
-            "post_logout_redirect_uris": [f"{app_url}/behandeling/afgemeld"],
-        },
+        "clients": [
+            {
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "redirect_uris": [f"{app_url}/behandeling/terug"],
+                "post_logout_redirect_uris": [f"{app_url}/behandeling/afgemeld"],
+            },
+            {
+                "client_id": CITIZEN_CLIENT_ID,
+                "client_secret": CITIZEN_CLIENT_SECRET,
+                "redirect_uris": [f"{app_url}/mijn-dossiers/terug"],
+                "post_logout_redirect_uris": [f"{app_url}/mijn-dossiers/afgemeld"],
+                # oidc-provider puts acr in an ID token only when asked for; FAS always does.
+                "default_acr_values": [EID_LEVEL, APP_LEVEL],
+            },
+        ],
     }
     environment = {**os.environ, "OIDC_CONFIG": json.dumps(config)}
     process = subprocess.Popen(

@@ -141,7 +141,8 @@ def may_hold_personal_data(path: str) -> bool:
     Listed the other way round, the public documents, so that a new API operation is private
     until someone decides it is not.
     """
-    if path.startswith(("/formulieren", "/behandeling")) or capability_in_path(path):
+    personal = ("/formulieren", "/behandeling", "/mijn-dossiers")
+    if path.startswith(personal) or capability_in_path(path):
         return True
     return (path == "/api" or path.startswith("/api/")) and not _PUBLIC_API.fullmatch(path)
 
