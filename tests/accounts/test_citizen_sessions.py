@@ -108,4 +108,5 @@ def test_purging_removes_only_sessions_past_a_limit(services: Services, clock: C
     assert sessions.store.purge(clock.now) == 1
     assert sessions.current(gone) is None
     found = sessions.current(kept)
-    assert found is not None and found.principal == citizen
+    assert found is not None
+    assert found.principal == citizen
