@@ -20,7 +20,7 @@ from tests.accounts.conftest import (
     session_rows,
     start_login,
 )
-from tests.oidc.provider import CITIZEN_CLIENT_ID, CITIZENS
+from tests.oidc.provider import CITIZEN_CLIENT_ID, CITIZENS, Provider
 
 from formkit.accounts import data_key, hash_id, unseal
 from formkit.web.services import Services
@@ -33,7 +33,7 @@ def test_an_anonymous_citizen_reads_how_logging_in_works(client: TestClient[Any]
     assert page.status_code == 200
     assert "federale authenticatiedienst" in page.text
     assert "Aanmelden met eID of itsme" in page.text
-    assert 'action="/mijn-dossiers/aanmelden"' in page.text
+    assert 'href="/mijn-dossiers/aanmelden"' in page.text
     assert "Welkom" not in page.text
 
 
@@ -69,6 +69,14 @@ def test_a_citizen_logs_in_and_sees_their_name_masked_number_and_level(
     assert CITIZENS[login]["egovNRN"] not in page.text
     assert page.headers["cache-control"] == "no-store"
     assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_the_logout_form_may_send_the_browser_on_to_the_provider(
+    client: TestClient[Any], provider: Provider
+) -> None:
+    """A browser holds a form's redirects to `form-action` too: logging out ends at FAS."""
+    policy = client.get(HOME).headers["content-security-policy"]
+    assert f"form-action 'self' {provider.issuer};" in policy
 
 
 def test_the_session_keeps_the_number_only_hashed_and_sealed_under_the_browsers_id(

@@ -68,9 +68,17 @@ def _own_hosts(connection: ASGIConnection[Any, Any, Any, Any]) -> set[str]:
     return {connection.headers.get("host", ""), urlsplit(settings.base_url).netloc}
 
 
-def content_security_policy(frame_ancestors: Iterable[str]) -> str:
-    """No inline script or style anywhere; only the listed origins may frame a page."""
+def content_security_policy(
+    frame_ancestors: Iterable[str], login_providers: Iterable[str] = ()
+) -> str:
+    """No inline script or style anywhere; only the listed origins may frame a page.
+
+    Forms post to this service only; a browser holds a post's redirects to that too, so the
+    logout forms, which send the browser on to end the identity provider's session, need the
+    providers' origins (`login_providers`) besides.
+    """
     ancestors = " ".join(frame_ancestors) or "'none'"
+    form_targets = " ".join(["'self'", *login_providers])
     return "; ".join(
         (
             "default-src 'none'",
@@ -79,7 +87,7 @@ def content_security_policy(frame_ancestors: Iterable[str]) -> str:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
-            "form-action 'self'",
+            f"form-action {form_targets}",
             "base-uri 'none'",
             f"frame-ancestors {ancestors}",
         )
@@ -88,7 +96,9 @@ def content_security_policy(frame_ancestors: Iterable[str]) -> str:
 
 def security_headers(settings: Settings) -> dict[str, str]:
     headers = {
-        "Content-Security-Policy": content_security_policy(settings.frame_ancestors),
+        "Content-Security-Policy": content_security_policy(
+            settings.frame_ancestors, _origins(settings.staff_issuer, settings.citizen_issuer)
+        ),
         "X-Content-Type-Options": "nosniff",
         # The draft id is in the URL: it must never leave in a Referer to another site.
         "Referrer-Policy": "same-origin",
@@ -100,6 +110,12 @@ def security_headers(settings: Settings) -> dict[str, str]:
     if settings.secure_cookies:
         headers["Strict-Transport-Security"] = "max-age=31536000"
     return headers
+
+
+def _origins(*urls: str) -> list[str]:
+    """The distinct origins of the URLs that are set."""
+    found = [f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls) if parts.netloc]
+    return list(dict.fromkeys(found))
 
 
 def headers_hook(settings: Settings) -> BeforeSend:

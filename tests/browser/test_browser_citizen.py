@@ -1,0 +1,118 @@
+"""Citizens' way in to "Mijn dossiers", in Chromium: through the provider's own login pages (the
+test provider standing in for FAS), and through the development login `make run` offers. The
+/mijn-dossiers pages are axe-clean."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from tests.browser.conftest import (
+    LiveServer,
+    _free_port,
+    _wait_until_up,
+    axe_violations,
+    screenshot,
+)
+from tests.conftest import ROOT
+from tests.oidc.provider import Provider, running_provider
+
+
+@pytest.fixture(scope="module")
+def fas_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Provider]]:
+    """The app as a client of the test provider for its citizens, on the real clock."""
+    data_dir = tmp_path_factory.mktemp("live-fas")
+    port = _free_port("127.0.0.1")
+    url = f"http://127.0.0.1:{port}"
+    with running_provider(url) as provider:
+        settings = provider.settings(url)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("FORMKIT_")},
+            "FORMKIT_DATA_DIR": str(data_dir),
+            "FORMKIT_SCHEMAS_DIR": str(ROOT / "schemas"),
+            "FORMKIT_RENDERERS_DIR": str(ROOT / "renderers"),
+            "FORMKIT_HOST": "127.0.0.1",
+            "FORMKIT_PORT": str(port),
+            "FORMKIT_OUTBOX_WORKER": "0",
+            **{f"FORMKIT_{k.upper()}": v for k, v in settings.items() if k.startswith("citizen")},
+        }
+        log = data_dir / "server.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tests.browser.serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_until_up(url, process, log)
+            yield LiveServer(url, data_dir), provider
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _submit(page: Page) -> None:
+    page.locator("form [type=submit]").first.click()
+
+
+def test_a_citizen_logs_in_through_the_providers_pages_and_out_again(
+    context: BrowserContext, fas_server: tuple[LiveServer, Provider]
+) -> None:
+    server, provider = fas_server
+    page = context.new_page()
+    found: dict[str, Any] = {}
+    page.goto(f"{server.url}/mijn-dossiers")
+    expect(page.locator("h1")).to_have_text("Mijn dossiers")
+    found["aanmelden"] = axe_violations(page)
+    page.get_by_role("link", name="Aanmelden met eID of itsme").click()
+    # The provider's own pages: sign in, then consent to what formkit asks for.
+    page.wait_for_url(re.compile(re.escape(provider.issuer)))
+    page.locator("input[name=login]").fill("anna")
+    page.locator("input[name=password]").fill("om het even")
+    _submit(page)
+    page.wait_for_url(re.compile(re.escape(provider.issuer) + "|" + re.escape(server.url)))
+    if page.url.startswith(provider.issuer):
+        _submit(page)  # consent
+    page.wait_for_url(f"{server.url}/mijn-dossiers")
+    main = page.locator("main")
+    expect(main).to_contain_text("Welkom, Anna Peeters")
+    expect(main).to_contain_text("85.07.30-***.**")
+    expect(main).to_contain_text("hoog (met uw eID-kaart of itsme)")
+    assert "85073003328" not in page.content()
+    assert "85073003328" not in page.title()
+    found["mijn-dossiers"] = axe_violations(page)
+    screenshot(page, "mijn-dossiers")
+    page.get_by_role("button", name="Afmelden").click()
+    # The provider asks to confirm ending its session too, then sends the citizen back.
+    page.wait_for_url(re.compile(re.escape(provider.issuer)))
+    page.locator("button[name=logout]").click()
+    page.wait_for_url(f"{server.url}/mijn-dossiers/afgemeld")
+    expect(page.locator("h1")).to_have_text("U bent afgemeld")
+    found["afgemeld"] = axe_violations(page)
+    page.goto(f"{server.url}/mijn-dossiers")
+    expect(page.get_by_role("link", name="Aanmelden met eID of itsme")).to_be_visible()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_a_developer_logs_in_as_a_test_citizen(
+    context: BrowserContext, live_server: LiveServer
+) -> None:
+    page = context.new_page()
+    page.goto(f"{live_server.url}/mijn-dossiers")
+    page.get_by_role("link", name="Aanmelden met eID of itsme").click()
+    expect(page.locator("h1")).to_have_text("Ontwikkelaarsaanmelding voor burgers")
+    violations = axe_violations(page)
+    screenshot(page, "mijn-dossiers-ontwikkelaar")
+    page.get_by_label(re.compile("Jan Janssens")).check()
+    page.get_by_role("button", name="Aanmelden als testburger").click()
+    expect(page.locator("main")).to_contain_text("Welkom, Jan Janssens")
+    expect(page.locator("main")).to_contain_text("substantieel")
+    assert violations == []
