@@ -1,7 +1,7 @@
 """server-side sessions of citizens logged in through the federal authentication service
 
 Revision ID: citizen_session
-Revises: staff_session
+Revises: decision_letter
 Create Date: 2026-12-05 10:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "citizen_session"
-down_revision = "staff_session"
+down_revision = "decision_letter"
 branch_labels = None
 depends_on = None
 
