@@ -19,10 +19,14 @@ ROLE_MAP_EXAMPLE = '{"omgeving-team": ["behandelaar:bouwaanvraag"], "college": [
 _SCOPED = ("behandelaar", "adviseur")
 _PLAIN = ("beslisser", "beheerder")
 _ROLE = re.compile(r"(?:(behandelaar|adviseur):([a-z0-9][a-z0-9-]{0,99})|beslisser|beheerder)")
-# A development login can choose among these: every kind, for the forms of a fresh checkout.
+# A development login can choose among these: every kind, for the forms of a fresh checkout,
+# with the advisers a bouwaanvraag asks by default (and erfgoed, for a protected building).
 DEVELOPMENT_ROLES = (
     "behandelaar:bouwaanvraag",
     "behandelaar:evenement",
+    "adviseur:brandweer",
+    "adviseur:erfgoed",
+    "adviseur:mobiliteit",
     "adviseur:omgeving",
     "beslisser",
     "beheerder",

@@ -304,7 +304,7 @@ class StaffRead(SQLModel, table=True):
     at: datetime = _time()
     subject: str = Field(max_length=255)  # the identity provider's subject
     name: str = Field(max_length=255)
-    what: str = Field(max_length=20)  # "dossier": the page; "bijlage": an attachment
+    what: str = Field(max_length=20)  # "dossier", "bijlage", "beslissingsbrief": `Read`
     pointer: str | None = Field(default=None, max_length=500)  # the attachment's place
 
 

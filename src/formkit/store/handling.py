@@ -123,13 +123,7 @@ class HandlingStore:
             if row is None:
                 return None
             events = _events(connection, row.id)
-        first = AnswersVersion(1, utc(row.filed_at), row.answers)
-        later = (
-            AnswersVersion(e.data["answersVersion"], e.at, e.data["answers"])
-            for e in events
-            if e.kind is Kind.COMPLETED
-        )
-        return (first, *later)
+        return answers_versions(utc(row.filed_at), row.answers, events)
 
     def answers(self, number: str, version: int) -> Any | None:
         """The answers of `version` (1: as filed); None when the dossier has no such version."""
@@ -207,6 +201,21 @@ class HandlingStore:
         events = _events(connection, row.id)[:upto]
         state = fold(procedure, row.answers, utc(row.filed_at), events)
         return Handled(row.number, state, events)
+
+
+def answers_versions(
+    filed_at: datetime, filed: Any, events: tuple[Event, ...]
+) -> tuple[AnswersVersion, ...]:
+    """The versions of a dossier's answers from what was read of it already: the filed answers
+    and its events (a completion's event keeps its answers). `HandlingStore.versions` reads
+    them for a number; a page that holds the dossier and its events asks this."""
+    first = AnswersVersion(1, filed_at, filed)
+    later = (
+        AnswersVersion(e.data["answersVersion"], e.at, e.data["answers"])
+        for e in events
+        if e.kind is Kind.COMPLETED
+    )
+    return (first, *later)
 
 
 def _events(connection: Connection, dossier_id: int) -> tuple[Event, ...]:

@@ -1,4 +1,4 @@
-"""The staff's read audit: every look at a dossier's page or attachment, one row each.
+"""The staff's read audit: every look at a dossier's page, attachment or letter, one row each.
 
 Rows are appended in their own short transaction before the page or file is sent, so a read
 that was not recorded was never shown; the database refuses to change or delete one (the
@@ -26,6 +26,7 @@ SHOWN = 500  # the newest reads a listing shows
 class Read(enum.StrEnum):
     DOSSIER = "dossier"  # the dossier's page
     ATTACHMENT = "bijlage"  # one attachment, downloaded or shown
+    LETTER = "beslissingsbrief"  # the dossier's decision letter, downloaded
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""A dossier as the staff page shows it: phase, deadlines, advice, timeline, versions, files.
+"""A dossier as the staff page shows it: phase, deadlines, advice, timeline, files.
 
 Plain values for the templates, made from the dossier's events and state (`formkit.handling`)
 and its stored row; every text is Dutch, every moment in Brussels. The answers themselves are
@@ -173,25 +173,6 @@ def _describe(event: Event, data: Mapping[str, Any], names: Names) -> tuple[str,
     if kind is EventKind.CLOSED:
         return "Afgesloten", ()
     return "Gearchiveerd", ()
-
-
-@dataclass(frozen=True, slots=True)
-class AnswersVersion:
-    number: int
-    when: str
-    answers: Mapping[str, Any]
-
-
-def versions(
-    filed: datetime, first: Mapping[str, Any], events: tuple[Event, ...]
-) -> tuple[AnswersVersion, ...]:
-    """Every version of the answers: as filed, then each completion's (its event holds them)."""
-    found = [AnswersVersion(1, moment_text(filed), first)]
-    for event in events:
-        if event.kind is EventKind.COMPLETED:
-            number = int(event.data["answersVersion"])
-            found.append(AnswersVersion(number, moment_text(event.at), event.data["answers"]))
-    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
     GET  /behandeling/dossiers/{number}                   the page (`?versie=1`: an earlier
                                                           version of the answers)
     GET  /behandeling/dossiers/{number}/bijlagen/{index}  an attachment (a PDF inline)
+    GET  /behandeling/dossiers/{number}/beslissingsbrief  the sealed decision letter, once the
+                                                          outbox made it
     POST /behandeling/dossiers/{number}/acties/{action}   an action: first its confirmation
                                                           page, then (`stap=bevestigd`) done
     GET  /behandeling/inzage?dossier={number}             the beheerder's read audit
@@ -10,8 +12,8 @@
 Who sees a dossier and who may try an action is `formkit.handling.permissions`' call; a dossier
 someone may not see answers 404, as one that does not exist. Every form carries the version of
 the dossier its author saw: behind it, the action waits on a page that shows what changed and
-keeps what was typed. Every look at a page or a file is recorded before it is shown
-(`store.staff_reads`).
+keeps what was typed. Every look at a page, a file or the decision letter is recorded before it
+is shown (`store.staff_reads`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Stream
 
 from formkit.accounts import Staff
-from formkit.forms._dutch import moment_text
+from formkit.forms._dutch import moment_text, size_text
 from formkit.forms._model import Form
 from formkit.handling import actions
 from formkit.handling.actions import Command, RefusedError
@@ -37,7 +39,13 @@ from formkit.handling.procedures import default_advisers
 from formkit.handling.state import OPINIONS
 from formkit.render import PageContext, prune, summarise
 from formkit.store.dossiers import StoredDossier
-from formkit.store.handling import ConflictError, Handled, NoProcedureError
+from formkit.store.handling import (
+    AnswersVersion,
+    ConflictError,
+    Handled,
+    NoProcedureError,
+    answers_versions,
+)
 from formkit.store.staff_reads import Read, StaffReads, UnknownDossierError
 from formkit.web import _dossier_view as view
 from formkit.web._disposition import content_disposition
@@ -59,6 +67,7 @@ from formkit.web.services import Services, services
 
 DOSSIERS = f"{BASE}/dossiers"  # the worklist (`web/staff_worklist.py`); a dossier below it
 AUDIT = f"{BASE}/inzage"
+LETTER = "beslissingsbrief"  # below a dossier's page: its decision letter
 SEEN_FIELD = "dossierversie"  # the version of the dossier the form's author saw
 STEP_FIELD = "stap"
 CONFIRMED = "bevestigd"
@@ -115,6 +124,31 @@ async def attachment(
             "Content-Disposition": content_disposition(
                 file.label, inline=file.media_type in view.INLINE
             ),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@get(f"{DOSSIERS}/{{number:str}}/{LETTER}")
+async def letter(request: Request[Any, Any, Any], number: FromPath[str]) -> Stream:
+    """The sealed decision letter, seen and recorded as an attachment is; 404 until the dossier
+    is decided and the outbox made its letter."""
+    seen = await _seen(request, number)
+    found = services(request)
+    sha256 = await _letter_pdf(found, seen)
+    if sha256 is None:
+        raise PageError(
+            404,
+            "Beslissingsbrief niet gevonden",
+            "Dit dossier heeft (nog) geen beslissingsbrief: ze wordt gemaakt zodra er beslist is.",
+        )
+    await _record(found, seen, Read.LETTER)
+    return Stream(
+        found.blobs.open(sha256),
+        media_type="application/pdf",
+        headers={
+            "Content-Length": str(await found.blobs.size(sha256)),
+            "Content-Disposition": content_disposition(f"beslissing-{seen.number}.pdf"),
             "X-Content-Type-Options": "nosniff",
         },
     )
@@ -202,7 +236,9 @@ async def audit(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 router = Router(
-    path="/", route_handlers=[dossier_page, attachment, act, audit], guards=[same_origin_posts]
+    path="/",
+    route_handlers=[dossier_page, attachment, letter, act, audit],
+    guards=[same_origin_posts],
 )
 
 
@@ -245,6 +281,21 @@ def _organisation(schemas: Path) -> Organisation | None:
     return load_organisation(path) if path.exists() else None
 
 
+async def _letter_pdf(found: Services, seen: Seen) -> str | None:
+    """The blob of the dossier's sealed decision letter; None until it is decided and the
+    outbox made the letter (`formkit.work.DecisionLetterPdf`)."""
+    if seen.handled.state.outcome is None:  # not decided: no letter to look for
+        return None
+    stored = await in_thread(found.letters.get, seen.number)
+    return None if stored is None else stored.pdf_sha256
+
+
+async def _letter_size(found: Services, seen: Seen) -> str | None:
+    """The decision letter's size as the page offers it; None while there is none."""
+    sha256 = await _letter_pdf(found, seen)
+    return None if sha256 is None else size_text(await found.blobs.size(sha256))
+
+
 async def _record(found: Services, seen: Seen, what: Read, pointer: str | None = None) -> None:
     """Before anything is shown: a read that could not be recorded fails the request."""
     reads = StaffReads(found.engine)
@@ -284,8 +335,11 @@ async def _dossier(
         advice=view.advice_rows(state, seen.names, now),
         timeline=view.timeline(seen.handled.events, seen.names),
         files=view.files(seen.dossier.attachments, seen.names),
+        letter=LETTER,
+        letter_size=await _letter_size(found, seen),
         versions=_versions(seen),
         shown=shown,
+        moment=moment_text,
         steps=steps,
         notice=notice,
         errors=errors,
@@ -403,17 +457,17 @@ def _available(seen: Seen) -> list[Action]:
     return found
 
 
-def _versions(seen: Seen) -> tuple[view.AnswersVersion, ...]:
-    return view.versions(seen.dossier.filed_at, seen.dossier.answers, seen.handled.events)
+def _versions(seen: Seen) -> tuple[AnswersVersion, ...]:
+    return answers_versions(seen.dossier.filed_at, seen.dossier.answers, seen.handled.events)
 
 
-def _version_shown(request: Request[Any, Any, Any], seen: Seen) -> view.AnswersVersion:
+def _version_shown(request: Request[Any, Any, Any], seen: Seen) -> AnswersVersion:
     versions = _versions(seen)
     asked = request.query_params.get("versie")
     if asked is None:
         return versions[-1]
     for version in versions:
-        if str(version.number) == asked:
+        if str(version.version) == asked:
             return version
     raise PageError(404, "Versie niet gevonden", "Deze versie van de antwoorden bestaat niet.")
 
