@@ -26,9 +26,10 @@ from formkit.handling.actions import (
     RefusedError,
     RequestAdvice,
     act,
+    bears_on,
     due_events,
 )
-from formkit.handling.events import Actor, ActorKind, Event, Kind
+from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
 from formkit.handling.organisation import load_organisation
 from formkit.handling.state import State, apply, fold, start
 
@@ -327,3 +328,18 @@ def _assert_consistent(state: State) -> None:
         assert track is not None
         if track.deadline.after == "ontvankelijk":
             assert due.due > state.admissible.date()
+
+
+def test_only_a_departments_own_advice_bears_on_its_advice() -> None:
+    advice = GiveAdvice("brandweer", "gunstig", "Geen bezwaar.")
+    other = Event(Kind.ADVICE_GIVEN, FILED, SYSTEM, {"department": "mobiliteit"})
+    late = Event(Kind.ADVICE_LATE, FILED, SYSTEM, {"department": "erfgoed"})
+    own = Event(Kind.ADVICE_GIVEN, FILED, SYSTEM, {"department": "brandweer"})
+    extended = Event(Kind.DEADLINE_EXTENDED, FILED, SYSTEM, {"days": 60})
+    assert [bears_on(e, advice) for e in (other, late, own, extended)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert bears_on(other, Decide("vergund", "Past.")) is True

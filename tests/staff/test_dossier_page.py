@@ -303,3 +303,43 @@ def test_earlier_versions_of_the_answers_stay_readable(
     assert "Nekkerspoelstraat" in first
     assert "Zandpoortvest" not in first
     assert client.get(url(number), params={"versie": "3"}).status_code == 404
+
+
+def test_advisers_of_two_departments_confirm_on_the_same_version_each_on_their_own(
+    client: TestClient[Any], services: Services
+) -> None:
+    number = desk.prepared(services, (*desk.ADMITTED, actions.RequestAdvice(("brandweer",))))
+    services.handling.act(number, actions.RequestAdvice(("mobiliteit",)), desk.SYSTEM, NOW)
+    seen = desk.events(services, number)  # both advisers open the page now
+    fire = {"dienst": "brandweer", "advies": "gunstig", "motivering": "Geen bezwaar."}
+    traffic = {"dienst": "mobiliteit", "advies": "ongunstig", "motivering": "Te smalle oprit."}
+    first = desk.log_in(client, services, "adviseur:brandweer")
+    assert (
+        desk.post_action(client, services, first, number, "advies-geven", fire).status_code == 303
+    )
+    second = desk.log_in(client, services, "adviseur:mobiliteit")
+    done = desk.post_action(client, services, second, number, "advies-geven", traffic, version=seen)
+    assert done.status_code == 303  # the other department's advice changes nothing of theirs
+    handled = services.handling.get(number)
+    assert handled is not None
+    assert {d: r.opinion for d, r in handled.state.advice.items()} == {
+        "brandweer": "gunstig",
+        "mobiliteit": "ongunstig",
+    }
+
+
+def test_an_adviser_behind_on_anything_else_sees_what_changed_first(
+    client: TestClient[Any], services: Services
+) -> None:
+    number = desk.prepared(services, desk.ADVICE_ASKED)
+    seen = desk.events(services, number)
+    services.handling.act(number, actions.ExtendDeadline(), desk.SYSTEM, NOW)
+    session = desk.log_in(client, services, "adviseur:brandweer")
+    fields = {"dienst": "brandweer", "advies": "gunstig", "motivering": "Geen bezwaar."}
+    stale = desk.post_action(
+        client, services, session, number, "advies-geven", fields, version=seen
+    )
+    assert stale.status_code == 409
+    assert "Het dossier is intussen gewijzigd" in stale.text
+    assert "Beslissingstermijn verlengd" in stale.text
+    assert desk.events(services, number) == seen + 1

@@ -109,6 +109,15 @@ def act(
     return Event(_KINDS[type(command)], now, actor, data)
 
 
+def bears_on(event: Event, command: Command) -> bool:
+    """Whether `event`, recorded after someone looked at the dossier, may change what their
+    `command` means, so that they should look again first. Each department advises on its
+    own: another department's advice (or its lateness) does not bear on one's advice."""
+    if isinstance(command, GiveAdvice) and event.kind in (Kind.ADVICE_GIVEN, Kind.ADVICE_LATE):
+        return event.data.get("department") == command.department
+    return True
+
+
 def due_events(state: State, now: datetime) -> tuple[Event, ...]:
     """What the passing of time did by `now`: advice not given in time, admissibility by
     silence. The scheduled job records these as the system's events."""

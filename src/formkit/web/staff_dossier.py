@@ -12,8 +12,9 @@
 Who sees a dossier and who may try an action is `formkit.handling.permissions`' call; a dossier
 someone may not see answers 404, as one that does not exist. Every form carries the version of
 the dossier its author saw: behind it, the action waits on a page that shows what changed and
-keeps what was typed. Every look at a page, a file or the decision letter is recorded before it
-is shown (`store.staff_reads`).
+keeps what was typed (unless all that changed is other departments' advice, and the action is
+advice: each department advises on its own, at the same time). Every look at a page, a file
+or the decision letter is recorded before it is shown (`store.staff_reads`).
 """
 
 from __future__ import annotations
@@ -175,11 +176,19 @@ async def act(
         return await _dossier(request, seen, 422, errors=(str(problem),), typed=(action, values))
     if not may(seen.staff, wanted, seen.facts):
         raise PageError(403, "Geen toegang", "U mag dit niet doen met dit dossier.")
-    if expected != seen.handled.state.version:
+    if _stale(seen, wanted, expected):
         return await _conflict(request, seen, action, values, expected)
     if _field(posted, STEP_FIELD) != CONFIRMED:
         return await _confirm(request, seen, action, values, wanted)
     return await _do(request, seen, action, values, wanted)
+
+
+def _stale(seen: Seen, wanted: Command, expected: int) -> bool:
+    """Whether the dossier changed since the version its author saw in a way that bears on
+    their action: advisers of several departments confirm at the same time, each on its own."""
+    if expected > seen.handled.state.version:
+        return True
+    return any(actions.bears_on(event, wanted) for event in seen.handled.events[expected:])
 
 
 async def _confirm(
