@@ -19,8 +19,9 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -52,6 +53,14 @@ FOREIGN_ADDRESS = "127.0.0.3"  # a site that may not embed them
 class LiveServer:
     url: str
     data_dir: Path
+    clock_file: Path  # the server's now, an ISO moment (serve.py): `live_clock` moves it
+
+
+def set_clock(path: Path, moment: datetime) -> None:
+    """Whole or not at all: the server reads the file at any moment."""
+    draft = path.with_name(f".{path.name}.part")
+    draft.write_text(moment.isoformat(), encoding="utf-8")
+    draft.replace(path)
 
 
 def _free_port(address: str) -> int:
@@ -85,6 +94,8 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """The app, trusting the P-384 test card's PKI for citizens' signatures."""
     data_dir = tmp_path_factory.mktemp("live")
+    clock_file = tmp_path_factory.mktemp("clock") / "now"
+    set_clock(clock_file, NOW)
     eid_trust = trust_folder(ec_card.pki, tmp_path_factory.mktemp("eid-trust"))
     port = _free_port("127.0.0.1")
     url = f"http://127.0.0.1:{port}"
@@ -97,8 +108,9 @@ def live_server(
         "FORMKIT_HOST": "127.0.0.1",
         "FORMKIT_PORT": str(port),
         "FORMKIT_FRAME_ANCESTORS": host_origin,
-        "FORMKIT_TEST_NOW": NOW.isoformat(),
-        # The clock stands still (serve.py), so a rate limit's budget would never refill.
+        "FORMKIT_TEST_NOW_FILE": str(clock_file),
+        # The clock stands still (serve.py) unless a test moves it, so a rate limit's budget
+        # would never refill.
         "FORMKIT_RATE_LIMIT_ANONYMOUS": "0",
         "FORMKIT_EID_TRUST_DIR": str(eid_trust),
     }
@@ -113,10 +125,17 @@ def live_server(
         )
     try:
         _wait_until_up(url, process, log)
-        yield LiveServer(url, data_dir)
+        yield LiveServer(url, data_dir, clock_file)
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def live_clock(live_server: LiveServer) -> Iterator[Callable[[datetime], None]]:
+    """Set the live server's clock; after the test it stands at NOW again, for the others."""
+    yield partial(set_clock, live_server.clock_file)
+    set_clock(live_server.clock_file, NOW)
 
 
 @pytest.fixture(scope="session")
