@@ -53,7 +53,8 @@ FOREIGN_ADDRESS = "127.0.0.3"  # a site that may not embed them
 class LiveServer:
     url: str
     data_dir: Path
-    clock_file: Path  # the server's now, an ISO moment (serve.py): `live_clock` moves it
+    # The server's now, an ISO moment (serve.py) that `live_clock` moves; None: the real clock.
+    clock_file: Path | None = None
 
 
 def set_clock(path: Path, moment: datetime) -> None:
@@ -134,8 +135,10 @@ def live_server(
 @pytest.fixture
 def live_clock(live_server: LiveServer) -> Iterator[Callable[[datetime], None]]:
     """Set the live server's clock; after the test it stands at NOW again, for the others."""
-    yield partial(set_clock, live_server.clock_file)
-    set_clock(live_server.clock_file, NOW)
+    path = live_server.clock_file
+    assert path is not None
+    yield partial(set_clock, path)
+    set_clock(path, NOW)
 
 
 @pytest.fixture(scope="session")
