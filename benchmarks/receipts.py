@@ -50,6 +50,7 @@ from formkit.receipts import (
     issue_pdf,
     receipt_body,
     sign_tree_head,
+    verification_url,
     verify_receipt,
 )
 from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
@@ -170,6 +171,7 @@ def _body(number: int, answers: dict[str, Any]) -> ReceiptBody:
         answers=answers,
         attachments=attachments,
         issuer=ISSUER,
+        verify_url=verification_url(ISSUER.url, f"{number:022d}"),  # the same body every time
     )
 
 
