@@ -150,7 +150,9 @@ def test_many_attachments_flow_onto_a_second_page(receipt: Receipt, seal: Seal) 
     assert "pagina 2/2" in text
 
 
-def test_a_name_beyond_western_european_letters_uses_an_embedded_font(receipt: Receipt) -> None:
+def test_every_receipt_embeds_its_fonts_and_prints_letters_beyond_western_european(
+    receipt: Receipt,
+) -> None:
     layout = ReceiptLayout()
     if layout.regular_font is None or not layout.regular_font.is_file():
         pytest.skip("DejaVu fonts are not installed (fonts-dejavu-core)")
@@ -163,7 +165,9 @@ def test_a_name_beyond_western_european_letters_uses_an_embedded_font(receipt: R
     assert b"/FontFile2" in pdf
     assert "Feest van Łukasz Wałęsa" in _text(pdf)
     plain = render_receipt_pdf(receipt, "x.y.z", layout)
-    assert b"/FontFile2" not in plain  # Western European text: the built-in Helvetica
+    assert b"/FontFile2" in plain  # PDF/UA: even Western European text, in embedded fonts
+    assert b"/Helvetica" not in plain
+    assert b"/Courier" not in plain
 
 
 def test_without_a_unicode_font_such_letters_print_as_question_marks(receipt: Receipt) -> None:

@@ -25,6 +25,7 @@ class ReceiptLayout:
     margin_mm: float = 18
     regular_font: Path | None = _FONTS / "DejaVuSans.ttf"
     bold_font: Path | None = _FONTS / "DejaVuSans-Bold.ttf"
+    mono_font: Path | None = _FONTS / "DejaVuSansMono.ttf"
     logo: Path | None = None
     footer: str = "Bewaar dit ontvangstbewijs: het bewijst wat u indiende en wanneer."
 
@@ -43,7 +44,7 @@ class ReceiptLayout:
         if unknown:
             raise ReceiptError(f"unknown layout settings: {', '.join(sorted(unknown))}")
         values: dict[str, Any] = dict(data)
-        for name in ("regular_font", "bold_font", "logo"):
+        for name in ("regular_font", "bold_font", "mono_font", "logo"):
             if values.get(name) is not None:
                 values[name] = folder / str(values[name])
         return cls(**values)

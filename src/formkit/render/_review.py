@@ -1,4 +1,8 @@
-"""The review page's content: every answer, grouped by step, with a link to change it."""
+"""The review page's content: every answer, grouped by step, with a link to change it.
+
+The PDF receipt prints the same summary with `masked=True`: national register numbers as
+`mask_national_number` shows them, since a citizen may show the receipt to others.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from formkit.eid import mask_national_number
 from formkit.forms import _pointer
 from formkit.forms._dutch import size_text
 from formkit.forms._model import Field, Form, Kind, Step
@@ -35,27 +40,29 @@ def summarise(
     answers: Mapping[str, Any],
     step_url: Callable[[str], str],
     sizes: Mapping[str, int],
+    *,
+    masked: bool = False,
 ) -> tuple[StepAnswers, ...]:
-    return tuple(_step(step, answers, step_url(step.id), sizes) for step in form.steps)
+    return tuple(
+        _step(step, answers, _Summary(step_url(step.id), sizes, masked)) for step in form.steps
+    )
 
 
-def _step(
-    step: Step, answers: Mapping[str, Any], url: str, sizes: Mapping[str, int]
-) -> StepAnswers:
-    summary = _Summary(url, sizes)
+def _step(step: Step, answers: Mapping[str, Any], summary: _Summary) -> StepAnswers:
     fields = step.fields
     if len(fields) == 1 and fields[0].kind is Kind.OBJECT:  # as on the step page: no own heading
         pointer = _pointer.join("", fields[0].name)
         entries = summary.entries(fields[0].children, pointer, answers.get(fields[0].name))
     else:
         entries = summary.entries(fields, "", answers)
-    return StepAnswers(step, url, entries)
+    return StepAnswers(step, summary.url, entries)
 
 
 @dataclass(frozen=True, slots=True)
 class _Summary:
     url: str
     sizes: Mapping[str, int]
+    masked: bool  # national register numbers masked
 
     def entries(self, fields: tuple[Field, ...], pointer: str, node: Any) -> tuple[Answer, ...]:
         if not isinstance(node, Mapping):
@@ -79,9 +86,15 @@ class _Summary:
             files = value if isinstance(value, list) else [value]
             return Answer(field.title, lines=tuple(self._file(f) for f in files), change=change)
         if kind in {Kind.LIST, Kind.CHOICES} and isinstance(value, list):
-            return Answer(field.title, lines=tuple(display(field, v) for v in value), change=change)
+            lines = tuple(self._display(field, v) for v in value)
+            return Answer(field.title, lines=lines, change=change)
         long = kind is Kind.TEXT and "\n" in str(value)
-        return Answer(field.title, text=display(field, value), change=change, long=long)
+        return Answer(field.title, text=self._display(field, value), change=change, long=long)
+
+    def _display(self, field: Field, value: Any) -> str:
+        if self.masked and field.format == "be-national-number" and isinstance(value, str):
+            return mask_national_number(value)
+        return display(field, value)
 
     def _group(self, field: Field, pointer: str, value: Any) -> Answer | None:
         if not isinstance(value, list) or not value:

@@ -50,6 +50,7 @@ from formkit.work import (
     LetterWork,
     ReceiptPdf,
     citizen_mail,
+    filed_answers,
     issue_stored_pdf,
     serve,
     stored_jws,
@@ -138,7 +139,12 @@ class Services:
     async def receipt_pdf(self, stored: StoredReceipt) -> str:
         """The SHA-256 of the receipt's sealed PDF in the blob store, sealed now if needed."""
         return await issue_stored_pdf(
-            stored, self.receipts, self.seal, self.blobs, self.receipt_layout
+            stored,
+            self.receipts,
+            self.seal,
+            self.blobs,
+            self.receipt_layout,
+            filed_answers(self.dossiers, self.catalogue),
         )
 
     def letter_work(self) -> LetterWork:
@@ -158,7 +164,13 @@ class Services:
         """Do the outbox's work (webhooks, PDF receipts, decision letters, the citizen's mails)
         until `stop`."""
         more: dict[str, Handler] = {
-            RECEIPT_PDF: ReceiptPdf(self.receipts, self.seal, self.blobs, self.receipt_layout),
+            RECEIPT_PDF: ReceiptPdf(
+                self.receipts,
+                self.seal,
+                self.blobs,
+                self.receipt_layout,
+                filed_answers(self.dossiers, self.catalogue),
+            ),
             DECISION_LETTER: DecisionLetterPdf(self.letter_work()),
             CITIZEN_MAIL: citizen_mail(
                 self.settings, self.handling, self.catalogue.get, self.secret

@@ -26,7 +26,14 @@ from formkit.work._letters import (
     issue_stored_letter,
 )
 from formkit.work._mail import CitizenMail, citizen_mail, mail_transport
-from formkit.work._receipts import RECEIPT_PDF, ReceiptPdf, issue_stored_pdf, stored_jws
+from formkit.work._receipts import (
+    RECEIPT_PDF,
+    AnswersOf,
+    ReceiptPdf,
+    filed_answers,
+    issue_stored_pdf,
+    stored_jws,
+)
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
 from formkit.work._webhooks import DELIVERY, Delivery, FanOut
 from formkit.work._worker import OutboxWorker
@@ -36,6 +43,7 @@ __all__ = [
     "DECISION_LETTER",
     "DELIVERY",
     "RECEIPT_PDF",
+    "AnswersOf",
     "CitizenMail",
     "DecisionLetterPdf",
     "Delivery",
@@ -49,6 +57,7 @@ __all__ = [
     "UndeliverableError",
     "citizen_mail",
     "default_handlers",
+    "filed_answers",
     "issue_stored_letter",
     "issue_stored_pdf",
     "mail_transport",
