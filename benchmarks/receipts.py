@@ -5,8 +5,10 @@ Prints the median and 95th percentile in ms per call of:
 - issuing a JSON receipt: the body (canonical answers hashed), the inclusion proof from the
   log, assembling, and the JWS sealed by the city (the tree head is sealed once per batch:
   its own row);
-- a PDF receipt: laid out (fpdf2), then sealed with PAdES B-B (pyHanko); once with the
-  built-in fonts, once with a name that needs the embedded TrueType font;
+- a PDF receipt: laid out (fpdf2, tagged, fonts embedded), its structure tree written
+  (pikepdf), then sealed with PAdES B-B (pyHanko); once without answers, once with a name
+  beyond Western European letters, once printing the answers of the full evenement example
+  (`tests/data/evenement/valid-full.json`, four pages);
 - verifying each, offline, as `formkit verify` does (seal, chain, tree head, inclusion);
 - baselines: one bare ECDSA P-384 signature and verification, the floor under each row.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
 import platform
 import statistics
 import tempfile
@@ -37,6 +40,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from formkit import load_form
 from formkit.filing._filing import Attachment
 from formkit.receipts import (
     Issuer,
@@ -54,8 +58,10 @@ from formkit.receipts import (
     verify_receipt,
 )
 from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
+from formkit.render import StepAnswers, prune, summarise
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[1]
 ISSUER = Issuer("Stad Mechelen", "https://loket.mechelen.be")
 
 
@@ -68,7 +74,7 @@ def main() -> int:
     fast, slow = options.iterations, options.pdf_iterations
 
     print(f"Python {platform.python_version()}, {platform.machine()}; ", end="")
-    packages = ("cryptography", "joserfc", "fpdf2", "pyhanko", "pyhanko-certvalidator")
+    packages = ("cryptography", "joserfc", "fpdf2", "pikepdf", "pyhanko", "pyhanko-certvalidator")
     print(", ".join(f"{name} {version(name)}" for name in packages))
     with tempfile.TemporaryDirectory() as folder:
         seal = development_seal(Path(folder))
@@ -97,6 +103,7 @@ def measure(
     named = replace(receipt.body, form_title="Feest van Łukasz Wałęsa")
     unicode_receipt = Receipt(named, receipt.proof, receipt.tree_head)
     numbers = iter(range(log_size, log_size + 10 * fast))
+    steps = _full_answers()
 
     def issue_json() -> None:
         index = next(numbers) % log_size
@@ -128,6 +135,10 @@ def measure(
             _time(lambda: issue_pdf(unicode_receipt, seal, jws=token), slow),
             slow,
         ),
+        "  idem, printing the answers (4 pages)": (
+            _time(lambda: issue_pdf(receipt, seal, jws=token, answers=steps), slow),
+            slow,
+        ),
         "verify a JSON receipt": (
             _time(lambda: _check(verify_receipt(token.encode(), trust_roots=[root])), fast),
             fast,
@@ -149,6 +160,14 @@ def _answers() -> dict[str, Any]:
         "evenement": {"naam": "Buurtfeest", "datum": "2027-05-01", "bezoekers": 250},
         "bijlagen": [{"bestand": "sha256:" + "ab" * 32, "naam": f"plan-{n}.pdf"} for n in range(3)],
     }
+
+
+def _full_answers() -> tuple[StepAnswers, ...]:
+    """The full evenement example, summarised as the receipt prints it."""
+    form = load_form(ROOT / "schemas" / "evenement.json")
+    example = ROOT / "tests" / "data" / "evenement" / "valid-full.json"
+    answers = prune(form, json.loads(example.read_text(encoding="utf-8")))
+    return summarise(form, answers, lambda _: "", {}, masked=True)
 
 
 def _body(number: int, answers: dict[str, Any]) -> ReceiptBody:
