@@ -12,7 +12,9 @@ Tagging (`_tagged`): `tagged(role)` wraps what is drawn in marked content of one
 element (a heading, a paragraph, a figure with `alt`), `group(role)` opens an element that
 holds others (a section, a list); a page break inside an element closes its marked content
 before the footer and opens it again on the next page. The footer is an artifact. `finish`
-writes the structure tree after fpdf2's output.
+writes the structure tree after fpdf2's output. The marked-content operators go through
+fpdf2's content-stream writer `_out`, which is private: fpdf2 is pinned below 3, and the
+receipt tests read every page's operators back.
 """
 
 from __future__ import annotations
