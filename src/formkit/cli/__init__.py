@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from formkit._errors import FormError, SchemaProblem
 from formkit.cli._ops import add_operator_commands
 from formkit.cli._outbox import add_outbox_commands
+from formkit.cli._parties import add_party_commands
 from formkit.cli._testcard import add_test_card_command
 from formkit.eid import add_sign_command
 from formkit.forms import _strict_json
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_operator_commands(commands)
     add_outbox_commands(commands)
+    add_party_commands(commands)
     add_sign_command(commands)
     add_verify_command(commands)
     add_test_card_command(commands)

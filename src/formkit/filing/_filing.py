@@ -9,6 +9,7 @@ step.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,22 @@ class Attachment:
     label: str
 
 
+class Role(enum.StrEnum):
+    """A person's part in a dossier (`formkit.filing._parties` says who is which)."""
+
+    APPLICANT = "applicant"
+    CO_APPLICANT = "co-applicant"
+    SIGNER = "signer"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A person of a dossier: the keyed hash of their national number, never the number."""
+
+    national_number_key: str
+    role: Role
+
+
 @dataclass(frozen=True, slots=True)
 class Filing:
     """Everything that makes a dossier, ready to be stored: one transaction, all or nothing."""
@@ -61,6 +78,7 @@ class Filing:
     idempotency_key: str | None
     request_digest: str  # tells a retry of the same request from a different one
     signer: Mapping[str, Any] | None = None  # the citizen's eID signature, when the form asks
+    parties: tuple[Party, ...] = ()  # whose "Mijn dossiers" lists it
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +116,7 @@ def digest(document: Any) -> str:
 def attachment_refs(form: Form, answers: Any) -> Iterator[tuple[str, Field, str, str]]:
     """Yield (pointer, slot, reference, client label) for every attachment in the answers."""
     for field in form.attachment_slots:
-        for pointer in _concrete(answers, field.pointer):
+        for pointer in concrete_pointers(answers, field.pointer):
             node = _pointer.resolve(answers, pointer)
             items = node if isinstance(node, list) else [node]
             for index, item in enumerate(items):
@@ -175,7 +193,7 @@ def _slot_problem(field: Field, pointer: str, blob: Blob) -> Problem | None:
     return None
 
 
-def _concrete(document: Any, generic: str) -> Iterator[str]:
+def concrete_pointers(document: Any, generic: str) -> Iterator[str]:
     """Every concrete pointer in the document matching a generic one (`*` for array items)."""
     yield from _expand(document, _pointer.tokens(generic), "")
 
@@ -209,10 +227,13 @@ __all__ = [
     "Filing",
     "IdempotencyConflict",
     "Outcome",
+    "Party",
+    "Role",
     "attachment_refs",
     "bind_attachments",
     "canonical",
     "city_year",
+    "concrete_pointers",
     "digest",
     "dossier_number",
     "filing_request_digest",

@@ -25,9 +25,11 @@ from formkit.filing._filing import (
     Filing,
     IdempotencyConflict,
     Outcome,
+    Party,
     bind_attachments,
     filing_request_digest,
 )
+from formkit.filing._parties import parties
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
 from formkit.forms._validate import validate
@@ -58,6 +60,9 @@ class Filer:
     queue: Queue
     trust: EidTrust  # what citizens' eID certificates must chain to
     clock: Callable[[], datetime] = _utc_now
+    # The keyed hash of a national number (`formkit.accounts.national_number_key` under the
+    # instance's secret): each dossier records its parties by it. None records none.
+    national_number_key: Callable[[str], str] | None = None
 
     async def file(
         self,
@@ -103,10 +108,17 @@ class Filer:
             idempotency_key=idempotency_key,
             request_digest=digest,
             signer=signer,
+            parties=self._parties(form, bound, signer),
         )
         if before_commit is not None:
             await before_commit()
         return await self.queue.file(filing, form.schema)
+
+    def _parties(
+        self, form: Form, answers: Mapping[str, Any], signer: Mapping[str, Any] | None
+    ) -> tuple[Party, ...]:
+        key = self.national_number_key
+        return () if key is None else parties(form, answers, signer, key)
 
     def data_to_sign(self, form: Form, answers: Any, blobs: Mapping[str, Blob]) -> bytes | Refused:
         """The digest the citizen's card signs, for answers that can be filed as they are."""

@@ -1,10 +1,10 @@
 """Filing into the database: many filings per transaction, each exactly once, numbered gaplessly.
 
-A batch is one transaction: number reservation, dossier rows, attachments, the first event
-and the outbox rows commit together or not at all. Numbers come from a counter row per prefix
-and year that is updated inside that transaction, so a rolled-back filing returns its number
-and two processes never hand out the same one (the row lock in PostgreSQL, the database write
-lock in SQLite).
+A batch is one transaction: number reservation, dossier rows, attachments, the first event,
+the parties (whose "Mijn dossiers" lists the dossier) and the outbox rows commit together or
+not at all. Numbers come from a counter row per prefix and year that is updated inside that
+transaction, so a rolled-back filing returns its number and two processes never hand out the
+same one (the row lock in PostgreSQL, the database write lock in SQLite).
 
 An idempotency key that is already filed returns the earlier dossier. Two processes racing on
 one key: the unique index refuses the second, and the batch is retried one filing at a time.
@@ -159,6 +159,7 @@ _attachment = t.Attachment.__table__  # type: ignore[attr-defined]
 _event = t.Event.__table__  # type: ignore[attr-defined]
 _outbox = t.Outbox.__table__  # type: ignore[attr-defined]
 _version = t.FormVersion.__table__  # type: ignore[attr-defined]
+_party = t.DossierParty.__table__  # type: ignore[attr-defined]
 
 
 def _now() -> datetime:
@@ -352,7 +353,13 @@ def _insert_children(
         for filing, number in zip(filings, numbers, strict=True)
         for topic in (TOPIC_CREATED, TOPIC_RECEIPT_PDF)
     ]
-    for table, rows in ((_attachment, attachments), (_event, events), (_outbox, outbox)):
+    parties = [
+        {"dossier_id": dossier_id, "national_number_key": p.national_number_key, "role": p.role}
+        for filing, dossier_id in zip(filings, ids, strict=True)
+        for p in filing.parties
+    ]
+    children = ((_attachment, attachments), (_event, events), (_outbox, outbox), (_party, parties))
+    for table, rows in children:
         if rows:
             connection.execute(sa.insert(table), rows)
 

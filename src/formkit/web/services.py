@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import httpx
 from litestar import Request
 from sqlalchemy.engine import Engine
 
+from formkit.accounts import national_number_key
 from formkit.eid._devpki import development_trust_dir
 from formkit.eid.signing import EidTrust
 from formkit.filing.blobs import FileBlobStore
@@ -24,6 +25,7 @@ from formkit.forms.catalogue import Catalogue
 from formkit.handling.organisation import Organisation, load_organisation, organisation_file
 from formkit.receipts import Issuer, LetterTemplate, ReceiptLayout, Seal, load_seal, read_layout
 from formkit.render import Renderer
+from formkit.secret import instance_secret
 from formkit.settings import Settings
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
@@ -103,7 +105,10 @@ class Services:
         dossiers = dossier_store(settings, engine, seal)
         writer = ProcessWriter(settings) if settings.filing_writer == "process" else None
         queue = FilingQueue(dossiers, settings.batch_size, writer)
-        secret = _secret(settings.data_dir / "secret.key")
+        secret = instance_secret(settings.data_dir)
+        key = functools.partial(national_number_key, secret)  # each filing's parties by it
+        filer = Filer(queue, _eid_trust(settings), national_number_key=key)
+        filer = filer if clock is None else replace(filer, clock=clock)
         return cls(
             settings=settings,
             catalogue=catalogue,
@@ -113,7 +118,7 @@ class Services:
             receipts=ReceiptStore(engine),
             receipt_layout=read_layout(settings.renderers_dir / "receipt" / "layout.json"),
             queue=queue,
-            filer=Filer(queue, _eid_trust(settings), *(() if clock is None else (clock,))),
+            filer=filer,
             blobs=FileBlobStore(settings.data_dir / "blobs"),
             api_keys=ApiKeys(engine),
             secret=secret,
@@ -146,6 +151,10 @@ class Services:
             self.receipt_layout,
             filed_answers(self.dossiers, self.catalogue),
         )
+
+    def organisation(self) -> Organisation | None:
+        """The departments and bodies of the organisation file beside the forms, if any."""
+        return _organisation(self.settings.schemas_dir)
 
     def letter_work(self) -> LetterWork:
         """What issuing decision letters needs, from these services."""
@@ -229,23 +238,3 @@ def _outbox(engine: Engine, settings: Settings) -> Outbox:
     # A claimed row must not come due again while its delivery may still be running.
     lease = max(timedelta(minutes=2), 2 * settings.webhook_timeout)
     return Outbox(engine, Backoff(max_attempts=settings.outbox_max_attempts), lease)
-
-
-def _secret(path: Path) -> bytes:
-    """The instance's secret: made on first start, readable by the service's user only.
-
-    Several processes of one instance must share it, so it lives beside the data rather than
-    in memory. It is written whole under a temporary name and then linked into place, so a
-    process starting at the same moment never reads half of it.
-    """
-    if not path.exists():
-        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}")
-        draft.write_bytes(secrets.token_bytes(32))
-        draft.chmod(0o600)
-        try:
-            path.hardlink_to(draft)
-        except FileExistsError:  # another process of this instance made it first
-            pass
-        finally:
-            draft.unlink()
-    return path.read_bytes()
