@@ -5,6 +5,7 @@
 
 The draft id in the path is the capability, as for every page of the draft: whoever may see
 the confirmation may take its receipt. Before the draft is filed there is no receipt (404).
+A logged-in citizen also finds it on "Mijn dossiers" (`formkit.web.my_dossiers`: `sealed_pdf`).
 Both are issued once and then served as stored (`formkit.work._receipts`), so a citizen who
 downloads twice gets the same bytes.
 """
@@ -37,7 +38,11 @@ async def receipt_pdf(
 ) -> Stream:
     """The sealed PDF; sealed now if the outbox has not done it yet."""
     found = services(request)
-    stored = await _filed_receipt(found, form_id, draft_id)
+    return await sealed_pdf(found, await _filed_receipt(found, form_id, draft_id))
+
+
+async def sealed_pdf(found: Services, stored: StoredReceipt) -> Stream:
+    """The receipt's sealed PDF as a download: for the draft's link and "Mijn dossiers"."""
     sha256 = await found.receipt_pdf(stored)
     return Stream(
         found.blobs.open(sha256),

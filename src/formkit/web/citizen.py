@@ -1,8 +1,9 @@
 """The citizen's way in to "Mijn dossiers": logging in at the federal authentication service
 (FAS/CSAM: eID card, itsme, and other keys), and out.
 
-    GET  /mijn-dossiers              logged in: who, their masked number and login level;
-                                     else: how logging in works, and the button to do so
+    GET  /mijn-dossiers              logged in: who, their masked number and login level, and
+                                     their dossiers (`my_dossiers`); else: how logging in
+                                     works, and the button to do so
     GET  /mijn-dossiers/aanmelden    to the provider (or, in development, the test citizens)
     POST /mijn-dossiers/aanmelden    the development login (loopback, no provider, only)
     GET  <FORMKIT_CITIZEN_REDIRECT_PATH>  the provider's redirect back: the session starts
@@ -32,6 +33,7 @@ from formkit.web._citizen_auth import (
     CitizenAccess,
     citizen_access,
 )
+from formkit.web.my_dossiers import listing
 from formkit.web.pages import STATIC, PageError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, same_origin_posts
 from formkit.web.services import services
@@ -50,7 +52,15 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
         available = access.relying_party is not None or access.development_login(request)
         return _page(request, "login.html", login=LOGIN, available=available)
     token = flow.logout_token(request, access, session)
-    return _page(request, "home.html", citizen=session.principal, logout=LOGOUT, csrf=token)
+    dossiers = await listing(request, session.principal)
+    return _page(
+        request,
+        "home.html",
+        citizen=session.principal,
+        dossiers=dossiers,
+        logout=LOGOUT,
+        csrf=token,
+    )
 
 
 @get(LOGIN)

@@ -1,0 +1,113 @@
+"""Dossiers of two test citizens (the development login's Anna and Jan), in different phases.
+
+Filed straight into the store with the parties the filer records (tests/test_parties.py files
+through the real API); the city's steps are the handling store's, as staff pages take them.
+
+    anna_incomplete   bouwaanvraag: Anna applicant (Emma co-applicant); the city asks more
+    anna_in_progress  bouwaanvraag: Anna applicant; admissible, the decision term running
+    shared_decided    evenement: Jan applicant, Anna co-applicant; advised, decided, letter
+    jan_filed         bewonersinitiatief: Jan first initiator; just filed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from tests.conftest import answers
+from tests.web.completion_support import OFFICIAL, ask_completion
+
+from formkit.filing._filing import Filed, Filing
+from formkit.filing._parties import parties
+from formkit.forms import _pointer
+from formkit.handling.actions import Assign, Decide, FindAdmissible, GiveAdvice, RequestAdvice
+from formkit.handling.events import Actor, ActorKind
+from formkit.store.outbox import Job
+from formkit.web._citizen_auth import DEVELOPMENT_CITIZENS
+from formkit.web.services import Services
+from formkit.work import DECISION_LETTER, DecisionLetterPdf
+
+ANNA = DEVELOPMENT_CITIZENS["anna"].national_number
+JAN = DEVELOPMENT_CITIZENS["jan"].national_number
+DESK = Actor(ActorKind.STAFF, "sub-lore", "Lore Janssens", "evenementenloket")
+POLICE = Actor(ActorKind.STAFF, "sub-politie", "Inspecteur Wouters", "politie")
+ADVICE_MOTIVATION = "Interne nota: te weinig stewards aan de nooduitgang."
+DECISION_MOTIVATION = "Het evenement past in de buurt."
+
+
+@dataclass(frozen=True)
+class Dossiers:
+    anna_incomplete: str
+    anna_in_progress: str
+    shared_decided: str
+    jan_filed: str
+    completion: str  # the path of the completion link the city's mail carries
+
+
+def file(services: Services, form_id: str, numbers: Mapping[str, str], example: str) -> str:
+    """The example's answers with `numbers` at their pointers, filed with their parties."""
+    form = services.catalogue[form_id]
+    document: Any = answers(form_id, example)
+    for pointer, number in numbers.items():
+        parent, name = pointer.rsplit("/", 1)
+        _pointer.resolve(document, parent)[name] = number
+    key = services.filer.national_number_key
+    assert key is not None
+    filing = Filing(
+        form_id=form.id,
+        form_title=form.title,
+        prefix=form.prefix,
+        version=form.version,
+        answers=document,
+        attachments=(),
+        channel="web",
+        idempotency_key=None,
+        request_digest="d",
+        parties=parties(form, document, None, key),
+    )
+    (outcome,) = services.dossiers.file([filing], {form.version: form.schema})
+    assert isinstance(outcome, Filed)
+    return outcome.number
+
+
+def dossiers(services: Services) -> Dossiers:
+    now = services.clock()
+    handling = services.handling
+    incomplete = file(
+        services, "bouwaanvraag", {"/aanvragers/personen/0/rijksregisternummer": ANNA}, "valid-full"
+    )
+    handling.act(incomplete, Assign("sub-an", "An Peeters", "omgeving"), OFFICIAL, now)
+    completion = ask_completion(handling, services.secret, incomplete, now)
+
+    in_progress = file(
+        services,
+        "bouwaanvraag",
+        {"/aanvragers/personen/0/rijksregisternummer": ANNA},
+        "valid-minimal",
+    )
+    handling.act(in_progress, FindAdmissible("regulier"), OFFICIAL, now)
+    handling.act(in_progress, Assign("sub-an", "An Peeters", "omgeving"), OFFICIAL, now)
+
+    numbers = {
+        "/verantwoordelijke/rijksregisternummer": JAN,
+        "/medeaanvragers/0/rijksregisternummer": ANNA,
+    }
+    decided = file(services, "evenement", numbers, "valid-full")
+    handling.act(decided, Assign("sub-lore", "Lore Janssens", "evenementenloket"), DESK, now)
+    handling.act(decided, FindAdmissible("vergunning"), DESK, now)
+    handling.act(decided, RequestAdvice(("politie",)), DESK, now)
+    handling.act(decided, GiveAdvice("politie", "ongunstig", ADVICE_MOTIVATION), POLICE, now)
+    handling.act(decided, Decide("toegestaan", DECISION_MOTIVATION), DESK, now)
+    job = Job(1, DECISION_LETTER, {"number": decided}, datetime.now(UTC), 1)
+    anyio.run(DecisionLetterPdf(services.letter_work()).handle, job)
+
+    jan = file(
+        services,
+        "bewonersinitiatief",
+        {"/initiatiefnemers/0/rijksregisternummer": JAN},
+        "valid-full",
+    )
+    return Dossiers(incomplete, in_progress, decided, jan, completion)
