@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import anyio
 from tests.conftest import answers
-from tests.web.completion_support import OFFICIAL, ask_completion
+from tests.web.completion_support import OFFICIAL, ask_completion, run
 
 from formkit.filing._filing import Filed, Filing
 from formkit.filing._parties import parties
@@ -102,7 +101,7 @@ def dossiers(services: Services) -> Dossiers:
     handling.act(decided, GiveAdvice("politie", "ongunstig", ADVICE_MOTIVATION), POLICE, now)
     handling.act(decided, Decide("toegestaan", DECISION_MOTIVATION), DESK, now)
     job = Job(1, DECISION_LETTER, {"number": decided}, datetime.now(UTC), 1)
-    anyio.run(DecisionLetterPdf(services.letter_work()).handle, job)
+    run(DecisionLetterPdf(services.letter_work()).handle(job))  # also beside Playwright's loop
 
     jan = file(
         services,

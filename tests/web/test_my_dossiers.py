@@ -71,7 +71,7 @@ def log_in(client: TestClient[Any], citizen: str) -> None:
 
 def listed(page: str) -> list[str]:
     """The dossier numbers the list links to, in its order."""
-    return re.findall(r'<td><a href="/mijn-dossiers/([^"]+)">', page)
+    return re.findall(r'<td class="fk-table__number"><a href="/mijn-dossiers/([^"]+)">', page)
 
 
 def text(page: str) -> str:
@@ -104,7 +104,9 @@ def test_the_list_says_each_dossiers_form_phase_role_and_what_the_city_asks(
         f"Dossier {filed.anna_incomplete} (Omgevingsvergunning voor bouwwerken aanvragen)" in words
     )
     assert f'<a href="{filed.completion}">vul uw aanvraag aan</a>' in page
-    row = re.compile(r'<tr>\s*<td><a href="/mijn-dossiers/([^"]+)">(.*?)</tr>', re.S)
+    row = re.compile(
+        r'<tr>\s*<td class="fk-table__number"><a href="/mijn-dossiers/([^"]+)">(.*?)</tr>', re.S
+    )
     rows = {number: text(cells) for number, cells in row.findall(page)}
     assert rows[filed.anna_incomplete] == (
         f"{filed.anna_incomplete} Omgevingsvergunning voor bouwwerken aanvragen {today}"
