@@ -28,7 +28,11 @@ from tests.web.my_dossiers_support import (
     dossiers,
 )
 
+from formkit.accounts import national_number_key
+from formkit.filing._filing import Filed, Filing, Party, Role
 from formkit.forms._dutch import day_text, moment_text
+from formkit.forms._load import load_form
+from formkit.forms._scaffold import scaffold
 from formkit.handling.deadlines import local_day
 from formkit.settings import Settings
 from formkit.web.app import create_app
@@ -240,3 +244,33 @@ def test_no_national_number_is_in_a_page_url_header_or_log_record(
     assert caplog.records
     for record in caplog.records:
         assert not any(number in record.getMessage() for number in numbers), record
+
+
+def test_a_dossier_of_a_form_without_a_procedure_shows_what_is_known(
+    client: TestClient[Any], services: Services, tmp_path: Path
+) -> None:
+    """A form nobody handles in formkit (no `procedure`), since taken out of the catalogue."""
+    form = load_form(scaffold(tmp_path / "elders", "melding", "MEL"))
+    filing = Filing(
+        form_id=form.id,
+        form_title=form.title,
+        prefix=form.prefix,
+        version=form.version,
+        answers={},
+        attachments=(),
+        channel="web",
+        idempotency_key=None,
+        request_digest="d",
+        parties=(Party(national_number_key(services.secret, ANNA), Role.APPLICANT),),
+    )
+    (outcome,) = services.dossiers.file([filing], {form.version: form.schema})
+    assert isinstance(outcome, Filed)
+    log_in(client, "anna")
+    assert listed(client.get(HOME).text) == [outcome.number]
+    page = client.get(f"{HOME}/{outcome.number}")
+    assert page.status_code == 200
+    words = text(page.text)
+    assert f"melding Dossier {outcome.number}" in words
+    assert "U bent aanvrager" in words
+    assert "Ontvangstbewijs (PDF)" in words
+    assert "Fasen" not in words

@@ -129,6 +129,9 @@ async def dossier_page(request: Request[Any, Any, Any], number: FromPath[str]) -
         "receipt": f"{mine.url}/{RECEIPT_NAME}.pdf" if receipt is not None else None,
         "letter": f"{mine.url}/{LETTER_NAME}.pdf" if letter is not None and letter.ready else None,
         "home": BASE,
+        # Without a procedure (nobody handles the form in formkit) only the above is known.
+        **dict.fromkeys(("phase", "steps", "contact", "term", "asked", "history")),
+        "decided": False,
     }
     if mine.handled is not None and mine.form is not None:
         values |= _handling(found, mine.form, mine.handled)
