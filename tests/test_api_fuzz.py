@@ -35,6 +35,7 @@ OPERATIONS = [
     "GET /api/v1/dossiers/{number}/events",
     "POST /api/v1/dossiers/{number}/actions",
     "GET /api/v1/dossiers/{number}/attachments/{index}",
+    "GET /api/v1/events",
     "GET /api/v1/dossiers/{number}/receipt",
     "GET /api/v1/dossiers/{number}/receipt.pdf",
     "GET /api/v1/dossiers/{number}/decision",
@@ -60,6 +61,11 @@ ACCEPTANCE = [
     {
         # A cursor or department made up is refused, as the document says.
         "include-path-regex": "/dossiers$",
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400"]}},
+    },
+    {
+        # A cursor made up is refused, as the document says.
+        "include-path-regex": "^/api/v1/events$",
         "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400"]}},
     },
     {
@@ -109,6 +115,7 @@ NEGATIVE = [
     "POST /api/v1/uploads",
     "GET /api/v1/dossiers",
     "GET /api/v1/dossiers/{number}/attachments/{index}",
+    "GET /api/v1/events",
     "GET /api/v1/problems/{slug}",
     *(label for label in SCHEMATHESIS if label.startswith("POST /api/v1/forms/")),
 ]

@@ -75,6 +75,9 @@ def test_every_operation_answers_as_documented(client: TestClient[Any], token: s
     check("POST", actions, act({"action": "admissible"}, **{"If-Match": '"9"'}), 412)
     check("POST", actions, act({"action": "admit"}), 422)
     check("POST", actions, act({"action": "admissible"}), 200)
+    check("GET", "/api/v1/events", get("/api/v1/events?limit=1"), 200)
+    check("GET", "/api/v1/events", get("/api/v1/events"), 200)
+    check("GET", "/api/v1/events", get("/api/v1/events?after=x"), 400)
     check("GET", "/api/v1/problems/{slug}", get("/api/v1/problems/too-many-requests"), 200)
     check("GET", "/api/v1/forms", get("/api/v1/forms"), 200)
     for form_id in FORM_IDS:

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Field, SQLModel
 
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -93,10 +94,32 @@ class Attachment(SQLModel, table=True):
     label: str = Field(max_length=255)
 
 
+class WritingTransaction(sa.sql.expression.FunctionElement[int]):
+    """The id of the transaction that writes the row (PostgreSQL's xid8, as a BIGINT), 0 on
+    SQLite. PostgreSQL hands out ids at the first write, not in commit order: the change feed
+    (`store/feed.py`) orders by it and holds back rows of transactions that may still commit.
+    SQLite has one writer at a time, so there the ids alone are in commit order."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(WritingTransaction)
+def _no_transaction_id(element: WritingTransaction, compiler: Any, **kw: Any) -> str:
+    return "0"
+
+
+@compiles(WritingTransaction, "postgresql")
+def _transaction_id(element: WritingTransaction, compiler: Any, **kw: Any) -> str:
+    return "CAST(CAST(pg_current_xact_id() AS text) AS bigint)"
+
+
 class Event(SQLModel, table=True):
     """The dossier's history: appended to, never updated or deleted."""
 
     __tablename__ = "event"
+    # The change feed pages through (xact, id): commit order on both backends.
+    __table_args__ = (sa.Index("ix_event_xact_id", "xact", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
     at: datetime = _time()
@@ -104,6 +127,11 @@ class Event(SQLModel, table=True):
     kind: str = Field(max_length=60)
     data: dict[str, Any] = _json()
     by: dict[str, Any] | None = _json(nullable=True)  # who handled: kind, id, name, department
+    # Set by the database as the row is written; nobody writes it.
+    xact: int = Field(
+        default=None,
+        sa_column=sa.Column(sa.BigInteger, nullable=False, server_default=WritingTransaction()),
+    )
 
 
 class AdviceRequest(SQLModel, table=True):

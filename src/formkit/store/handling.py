@@ -220,7 +220,7 @@ def answers_versions(
 
 def _events(connection: Connection, dossier_id: int) -> tuple[Event, ...]:
     query = sa.select(_event).where(_event.c.dossier_id == dossier_id).order_by(_event.c.id)
-    return tuple(_event_of(row) for row in connection.execute(query))
+    return tuple(event_of(row) for row in connection.execute(query))
 
 
 def _keep_attachments(
@@ -410,7 +410,8 @@ def _event_row(dossier_id: int, event: Event) -> dict[str, Any]:
     }
 
 
-def _event_of(row: Any) -> Event:
+def event_of(row: Any) -> Event:
+    """An event row as the handling reads it (and the change feed, `store/feed.py`)."""
     by = row.by
     if by is None:  # the filing: its actor is the channel it came through
         kind = ActorKind.INTEGRATION if row.actor.startswith("api") else ActorKind.CITIZEN

@@ -55,6 +55,7 @@ def components() -> dict[str, Any]:
             },
             "The dossier is decided; its letter is being made and sealed.",
         ),
+        "ChangeFeed": _change_feed(),
     }
 
 
@@ -307,7 +308,7 @@ def _dossier_list() -> dict[str, Any]:
     )
 
 
-def _event_list() -> dict[str, Any]:
+def _event_properties() -> dict[str, Any]:
     actor = _object(
         {
             "kind": {"enum": ["staff", "citizen", "system", "integration"]},
@@ -315,15 +316,45 @@ def _event_list() -> dict[str, Any]:
             "department": _nullable(TEXT),
         }
     )
-    event = _object(
+    return {
+        "kind": {
+            "enum": [kind.value for kind in Kind],
+            "description": "`ingediend`: filed; the others as in docs/integrators.md.",
+        },
+        "at": MOMENT,
+        "actor": actor,
+        "data": {"type": "object"},
+    }
+
+
+def _event_list() -> dict[str, Any]:
+    return _object({"events": {"type": "array", "items": _object(_event_properties())}})
+
+
+def _change_feed() -> dict[str, Any]:
+    change = _object(
         {
-            "kind": {
-                "enum": [kind.value for kind in Kind],
-                "description": "`ingediend`: filed; the others as in docs/integrators.md.",
+            "number": NUMBER,
+            "form": TEXT,
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The dossier's version after this event (its ETag then).",
             },
-            "at": MOMENT,
-            "actor": actor,
-            "data": {"type": "object"},
+            **_event_properties(),
+            "url": URI,
+        },
+        "One event of one dossier.",
+    )
+    cursor = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
+    return _object(
+        {
+            "events": {"type": "array", "items": change, "description": "In commit order."},
+            "next": {**cursor, "description": "Keep it: pass it as `after` to read on."},
+            "next_url": {**URI, "description": "The feed from `next` on."},
+            "more": {
+                "type": "boolean",
+                "description": "True: the next page is ready now. False: poll `next` later.",
+            },
         }
     )
-    return _object({"events": {"type": "array", "items": event}})

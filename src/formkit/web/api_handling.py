@@ -47,7 +47,7 @@ def list_dossiers(request: Request[Any, Any, Any]) -> Response[bytes]:
         raise ProblemError("forbidden", "Deze API-sleutel mag geen dossiers lezen.")
     parameters = request.query_params
     query = _query(found, key, parameters)
-    limit = _limit(parameters.get("limit"))
+    limit = page_limit(parameters.get("limit"))
     try:
         page = found.worklist.page(
             query, today=local_day(found.clock()), after=parameters.get("after"), limit=limit
@@ -159,7 +159,8 @@ def _text(value: str) -> str:
     return value
 
 
-def _limit(value: str | None) -> int:
+def page_limit(value: str | None) -> int:
+    """The `limit` of a paged list (dossiers, the change feed)."""
     if value is None:
         return DEFAULT_PAGE
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:

@@ -27,6 +27,7 @@ from formkit.store.writer import WriterUnavailableError
 from formkit.web import (
     _api_decision,
     api,
+    api_feed,
     api_handling,
     citizen,
     completion,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             api.router,
             api_handling.router,
             _api_decision.router,
+            api_feed.router,
             log.router,
             pages.router,
             verification.router,

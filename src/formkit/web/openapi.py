@@ -49,6 +49,7 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
         "/api/v1/dossiers/{number}/events": {"get": _events()},
         "/api/v1/dossiers/{number}/actions": {"post": _act()},
         "/api/v1/dossiers/{number}/attachments/{index}": {"get": _attachment(media_types)},
+        "/api/v1/events": {"get": _changes()},
         "/api/v1/dossiers/{number}/receipt": {"get": _receipt()},
         "/api/v1/dossiers/{number}/receipt.pdf": {"get": _receipt_pdf()},
         "/api/v1/dossiers/{number}/decision": {"get": _decision()},
@@ -325,15 +326,6 @@ _ETAG = {
 
 
 def _list_dossiers(catalogue: Catalogue) -> dict[str, Any]:
-    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "schema": schema,
-            "description": description,
-        }
-
     text = {"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f]*$"}
     return {
         "summary": "The key's dossiers, earliest deadline first, a page at a time",
@@ -344,25 +336,25 @@ def _list_dossiers(catalogue: Catalogue) -> dict[str, Any]:
         "operationId": "listDossiers",
         "security": [{"apiKey": []}],
         "parameters": [
-            query(
+            _query(
                 "form",
                 {"enum": sorted(catalogue)},
                 "One form's dossiers (`403` outside the key's).",
             ),
-            query("phase", {"enum": list(PHASES)}, "Dossiers in this phase."),
-            query(
+            _query("phase", {"enum": list(PHASES)}, "Dossiers in this phase."),
+            _query(
                 "department",
                 {"type": "string"},
                 "The department's open advice requests, by their own deadline.",
             ),
-            query(
+            _query(
                 "status",
                 {"enum": [s.value for s in Status]},
                 "By the next deadline: `overdue`, `due-soon` (within 5 days) or `on-time`.",
             ),
-            query("q", text, "Part of a number, or a name or street the procedure names."),
-            query("after", {"type": "string"}, "The cursor `next` of the page before."),
-            query(
+            _query("q", text, "Part of a number, or a name or street the procedure names."),
+            _query("after", {"type": "string"}, "The cursor `next` of the page before."),
+            _query(
                 "limit",
                 {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 50},
                 "Dossiers per page.",
@@ -384,6 +376,32 @@ def _events() -> dict[str, Any]:
         "security": [{"apiKey": []}],
         "parameters": [_path("number", {"type": "string"})],
         "responses": {"200": _json("EventList", "The events."), **_problems(401, 404)},
+    }
+
+
+def _changes() -> dict[str, Any]:
+    return {
+        "summary": "Every event of the key's dossiers in commit order, from a cursor on",
+        "description": "To catch up after missed webhooks: start without `after`, then pass "
+        "each answer's `next` as `after` (or follow `next_url`) while `more` is true; keep the "
+        "last `next` and poll from it later. Each event comes exactly once, in the order the "
+        "events were committed: an event committed later never lands before a cursor already "
+        "handed out. Events of a transaction still running wait until it ends. A cursor this "
+        "feed did not hand out is refused (`400 malformed-request`).",
+        "operationId": "listChanges",
+        "security": [{"apiKey": []}],
+        "parameters": [
+            _query("after", {"type": "string"}, "The cursor `next` of the answer before."),
+            _query(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 50},
+                "Events per page.",
+            ),
+        ],
+        "responses": {
+            "200": _json("ChangeFeed", "A page of events."),
+            **_problems(400, 401, 403),
+        },
     }
 
 
@@ -509,6 +527,16 @@ def _problem_type() -> dict[str, Any]:
             "200": _json("ProblemType", "The type, by the URI problems carry."),
             **_problems(404),
         },
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
     }
 
 

@@ -32,6 +32,7 @@ from formkit.store.batching import FilingQueue
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
+from formkit.store.feed import Feed
 from formkit.store.handling import HandlingStore
 from formkit.store.letters import LetterStore
 from formkit.store.outbox import Backoff, Outbox
@@ -85,6 +86,7 @@ class Services:
     worklist: Worklist  # dossiers by phase, form, department and deadline, a page at a time
     letters: LetterStore  # decided dossiers' letters: `letters.get(number)` finds one
     letter_template: LetterTemplate  # the city's decision letter, from renderers/letter
+    feed: Feed  # every event in commit order, for integrators catching up
     clock: Callable[[], datetime]  # the moment of an action, and the day deadlines count from
 
     @classmethod
@@ -134,6 +136,7 @@ class Services:
             worklist=Worklist(engine),
             letters=LetterStore(engine, dossiers.receipts.log),
             letter_template=LetterTemplate.read(settings.renderers_dir / "letter"),
+            feed=Feed(engine),
             clock=clock or _now,
         )
 

@@ -1,0 +1,112 @@
+"""The change feed: every dossier's events in commit order, a page at a time from a cursor.
+
+A system that missed webhooks reads on from the last cursor it kept and gets what happened
+since, each event exactly once. Reading in id order would not do on PostgreSQL: ids come from a
+sequence when the row is written, so a transaction that took id 10 can commit after one that
+took id 11, and a reader that saw 11 would pass 10 by for good.
+
+So each event carries its writing transaction's id (`xact`, `pg_current_xact_id()`), pages go
+in (xact, id) order, and a page holds only events of transactions older than the oldest one
+still running when it is read (the snapshot's xmin): every one of those has committed or rolled
+back, so nothing can appear before the cursor later. A long-running write transaction delays
+the feed until it ends; it never makes it skip. The writers pay nothing but a column default.
+SQLite has one writer at a time: there `xact` is 0 and the id order is the commit order.
+
+Within a dossier the order is its versions' order: an action locks the dossier's row before it
+writes, so the next one on that dossier takes its transaction id after this one held it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from formkit.handling.events import Event
+from formkit.store import _tables as t
+from formkit.store.database import is_sqlite
+from formkit.store.handling import event_of
+
+_event = t.Event.__table__  # type: ignore[attr-defined]
+_dossier = t.Dossier.__table__  # type: ignore[attr-defined]
+_BIGINT = 2**63
+# Transactions older than this have ended: their events are all there is of them.
+_SETTLED = sa.cast(
+    sa.cast(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot()), sa.Text), sa.BigInteger
+)
+
+
+class CursorError(ValueError):
+    """A cursor this feed did not hand out."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    number: str
+    form_id: str
+    version: int  # the dossier's version after this event: its place among the dossier's
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    items: tuple[FeedItem, ...]
+    next: str  # where to read on from: after this page's last event, or where it started
+    more: bool  # another page is ready now; else poll `next` again later
+
+
+class Feed:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def page(
+        self, forms: Collection[str] | None, after: str | None = None, limit: int = 50
+    ) -> FeedPage:
+        """Events of dossiers of `forms` (None: every form) after the cursor `after` (None:
+        from the first)."""
+        position = (0, 0) if after is None else _decode(after)
+        statement = _select(forms).where(sa.tuple_(_event.c.xact, _event.c.id) > position)
+        if not is_sqlite(self.engine):
+            statement = statement.where(_event.c.xact < _SETTLED)
+        statement = statement.order_by(_event.c.xact, _event.c.id).limit(limit + 1)
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        page = rows[:limit]
+        items = tuple(FeedItem(r.number, r.form_id, r.version, event_of(r)) for r in page)
+        last = (page[-1].xact, page[-1].id) if page else position
+        return FeedPage(items, _encode(*last), more=len(rows) > limit)
+
+
+def _select(forms: Collection[str] | None) -> sa.Select[tuple[object, ...]]:
+    earlier = sa.alias(_event, "earlier")
+    version = (
+        sa.select(sa.func.count())
+        .where(earlier.c.dossier_id == _event.c.dossier_id, earlier.c.id <= _event.c.id)
+        .scalar_subquery()
+    )
+    statement = sa.select(
+        _event, _dossier.c.number, _dossier.c.form_id, version.label("version")
+    ).join(_dossier, _dossier.c.id == _event.c.dossier_id)
+    if forms is not None:
+        statement = statement.where(_dossier.c.form_id.in_(sorted(forms)))
+    return statement
+
+
+def _encode(xact: int, event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{xact}.{event_id}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[int, int]:
+    if len(cursor) > 64:
+        raise CursorError("not a cursor of this feed")
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        xact, event_id = (int(part) for part in text.split("."))
+    except (ValueError, UnicodeError) as error:
+        raise CursorError("not a cursor of this feed") from error
+    if not (0 <= xact < _BIGINT and 0 <= event_id < _BIGINT) or _encode(xact, event_id) != cursor:
+        raise CursorError("not a cursor of this feed")
+    return xact, event_id
