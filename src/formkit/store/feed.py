@@ -1,4 +1,4 @@
-"""The change feed: every dossier's events in commit order, a page at a time from a cursor.
+"""The change feed: every dossier's events in the order they were committed, from a cursor on.
 
 A system that missed webhooks reads on from the last cursor it kept and gets what happened
 since, each event exactly once. Reading in id order would not do on PostgreSQL: ids come from a
@@ -9,11 +9,15 @@ So each event carries its writing transaction's id (`xact`, `pg_current_xact_id(
 in (xact, id) order, and a page holds only events of transactions older than the oldest one
 still running when it is read (the snapshot's xmin): every one of those has committed or rolled
 back, so nothing can appear before the cursor later. A long-running write transaction delays
-the feed until it ends; it never makes it skip. The writers pay nothing but a column default.
+the feed until it ends; it never makes it skip. Filing pays nothing but a column default, an
+action one round trip more (below).
 SQLite has one writer at a time: there `xact` is 0 and the id order is the commit order.
 
-Within a dossier the order is its versions' order: an action locks the dossier's row before it
-writes, so the next one on that dossier takes its transaction id after this one held it.
+The order is that of the transactions' ids: an event committed before another transaction
+began to write comes before that one's events; events of transactions that ran side by side
+may come in either order. Within a dossier it is the order of its versions: an action waits
+for its turn at the dossier (store/handling.py, an advisory lock that takes no transaction
+id) before it takes its transaction id, so the next action on that dossier takes a younger one.
 """
 
 from __future__ import annotations

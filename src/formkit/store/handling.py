@@ -43,6 +43,7 @@ _outbox = t.Outbox.__table__  # type: ignore[attr-defined]
 _attachment = t.Attachment.__table__  # type: ignore[attr-defined]
 
 TOPIC_DECISION_LETTER = "decision.letter"  # the letter of a decided dossier is to be made
+DOSSIER_LOCKS = 0x646F7373  # the class of PostgreSQL advisory locks taken per dossier id
 ONCE = "idempotency"  # the event data's key for `Once`; not part of what the event says
 Procedures = Callable[[str], Procedure | None]  # a form id to its procedure
 
@@ -261,8 +262,17 @@ def _repeated(events: tuple[Event, ...], once: Once) -> bool:
 
 def _row(connection: Connection, number: str, *, lock: bool) -> Any:
     query = sa.select(_dossier).where(_dossier.c.number == number)
+    if not lock:
+        return connection.execute(query).one_or_none()
+    if connection.dialect.name == "postgresql":
+        # Queue for the dossier on an advisory lock first: it takes no transaction id, where
+        # waiting for the row lock can take one before the turn comes. So the action that
+        # gets the dossier next also gets the younger transaction id, and the change feed
+        # (store/feed.py), in transaction id order, has each dossier's events in version order.
+        turn = sa.func.pg_advisory_xact_lock(DOSSIER_LOCKS, _dossier.c.id)
+        connection.execute(sa.select(turn).where(_dossier.c.number == number))
     # PostgreSQL locks the row; SQLite's BEGIN IMMEDIATE already holds the database.
-    return connection.execute(query.with_for_update() if lock else query).one_or_none()
+    return connection.execute(query.with_for_update()).one_or_none()
 
 
 def _record(

@@ -385,8 +385,9 @@ def _changes() -> dict[str, Any]:
         "description": "To catch up after missed webhooks: start without `after`, then pass "
         "each answer's `next` as `after` (or follow `next_url`) while `more` is true; keep the "
         "last `next` and poll from it later. Each event comes exactly once, in the order the "
-        "events were committed: an event committed later never lands before a cursor already "
-        "handed out. Events of a transaction still running wait until it ends. A cursor this "
+        "events were committed (a dossier's in the order of its versions): an event committed "
+        "later never lands before a cursor already handed out. Events of a transaction still "
+        "running wait until it ends. A cursor this "
         "feed did not hand out is refused (`400 malformed-request`).",
         "operationId": "listChanges",
         "security": [{"apiKey": []}],
