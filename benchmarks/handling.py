@@ -7,8 +7,9 @@ dossiers stand in every phase from advice to closed), each made by the handling 
 that every dossier folds as it would in service. Then times worklist pages (no filter, a phase, a
 department's open advice, overdue, mine, a name searched, the tenth page by cursor; then as a
 handler, advisers of a department asked for every dossier and of one asked for none, a decider
-and one holding three roles see theirs) and the dossier page's handling state, folded from its
-events. Goals (issue 11): p95 under 50 ms for a worklist page, 20 ms for a dossier page.
+and one holding three roles see theirs), the dossier page's handling state, folded from its
+events, and the change feed (a page from the middle; the first page of a key whose form has
+no dossiers). Goals (issue 11): p95 under 50 ms for a worklist page, 20 ms for a dossier page.
 
     python benchmarks/handling.py [--url postgresql://postgres@127.0.0.1:5432/postgres]
         [--dossiers 100000] [--samples 200] [--database formkit_bench_handling] [--reuse]
@@ -53,6 +54,7 @@ from formkit.handling.permissions import scope
 from formkit.handling.state import State, apply, start
 from formkit.store import _tables as t
 from formkit.store.database import open_database
+from formkit.store.feed import Feed
 from formkit.store.handling import HandlingStore, _columns, _event_row, advice_rows
 from formkit.store.worklist import Worklist, WorklistQuery
 
@@ -252,6 +254,14 @@ def _report(engine: sa.Engine, now: datetime, count: int, samples: int) -> None:
     with engine.connect() as connection:
         numbers = list(connection.execute(sa.text("SELECT number FROM dossier")).scalars())
     queries["dossier page: state from events"] = lambda: handling.get(rng.choice(numbers))
+    feed = Feed(engine)
+    halfway = feed.page(None, limit=200)
+    for _ in range(count // 40):  # about half the events: 10 a dossier, 200 a page
+        halfway = feed.page(None, after=halfway.next, limit=200)
+    queries["change feed: 200 events halfway"] = lambda: feed.page(
+        None, after=halfway.next, limit=200
+    )
+    queries["change feed: a form with none"] = lambda: feed.page({"evenement"}, limit=200)
     print(f"{'query':36} {'median ms':>10} {'p95 ms':>8}")
     for name, query in queries.items():
         times = _times(query, samples)
