@@ -118,7 +118,7 @@ class Event(SQLModel, table=True):
     """The dossier's history: appended to, never updated or deleted."""
 
     __tablename__ = "event"
-    # The change feed pages through (xact, id): commit order on both backends.
+    # The change feed pages through (xact, id) (store/feed.py).
     __table_args__ = (sa.Index("ix_event_xact_id", "xact", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
