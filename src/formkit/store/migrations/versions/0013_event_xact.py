@@ -1,7 +1,7 @@
 """the change feed: each event's writing transaction, to hand events out in commit order
 
 Revision ID: event_xact
-Revises: staff_session
+Revises: dossier_party
 Create Date: 2026-12-05 10:00:00.000000
 
 Events written before get 0: all of them committed, so they come first, in id order. From
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "event_xact"
-down_revision = "staff_session"
+down_revision = "dossier_party"
 branch_labels = None
 depends_on = None
 
