@@ -179,7 +179,9 @@ def _fill(engine: sa.Engine, count: int) -> datetime:
             search = f"{rng.choice(SURNAMES).lower()} {rng.choice(STREETS).lower()}"
             state, history = _history(filed, rng.choice(OFFICIALS), answers, rng.randint(6, 12))
             number = _number(n + 1, filed)
+            changed = history[-1].at if history else filed
             columns = _columns(number, state) | {"search": f"{number.lower()} {search}"}
+            columns["changed_at"] = changed
             dossiers.append(_dossier_row(n + 1, number, filed, answers, columns))
             events.append(
                 {

@@ -230,6 +230,22 @@ def test_dossiers_are_listed_a_page_at_a_time_in_a_stable_order(
     assert numbers[2] in [item["number"] for item in found["dossiers"]]
 
 
+def test_the_listing_filters_on_when_a_dossier_was_filed_or_last_changed(
+    client: TestClient[Any], token: str, handler: str
+) -> None:
+    first, second = filed(client, token), filed(client, token)
+    listed = client.get("/api/v1/dossiers", headers=auth(handler)).json()["dossiers"]
+    moments = {item["number"]: item["filed_at"] for item in listed}
+    since = client.get(
+        "/api/v1/dossiers", params={"filed_since": moments[second]}, headers=auth(handler)
+    ).json()
+    assert [item["number"] for item in since["dossiers"]] == [second]
+    future = {"changed_since": "2099-01-01T00:00:00+01:00"}
+    none = client.get("/api/v1/dossiers", params=future, headers=auth(handler)).json()
+    assert none["dossiers"] == []
+    assert first in moments
+
+
 def test_the_listing_shows_a_key_only_its_own_forms(
     services: Services, client: TestClient[Any], token: str
 ) -> None:
@@ -254,6 +270,9 @@ def test_the_listing_shows_a_key_only_its_own_forms(
         "department=nergens",
         "form=onbekend",
         "q=%00",
+        "filed_since=2026-03-02",  # a day, not a moment: which midnight?
+        "changed_since=2026-03-02T09:30:00",  # no offset
+        "changed_since=gisteren",
     ],
 )
 def test_a_bad_cursor_or_filter_is_refused(client: TestClient[Any], token: str, query: str) -> None:

@@ -85,3 +85,22 @@ def test_pages_follow_a_cursor_and_a_new_filing_shifts_nothing(stores: Stores) -
 def test_a_cursor_not_handed_out_is_refused(stores: Stores) -> None:
     with pytest.raises(CursorError):
         Worklist(stores.engine).page(WorklistQuery(), today=TODAY, after="not-a-cursor")
+
+
+def test_filed_or_changed_since_a_moment(stores: Stores) -> None:
+    first, second = stores.file(), stores.file()
+    filed = {n: stores.column(n, "filed_at") for n in (first, second)}
+    worklist = Worklist(stores.engine)
+    assert stores.column(first, "changed_at") == filed[first]  # the filing is its first change
+    since_second = WorklistQuery(filed_since=_aware(filed[second]))
+    assert _numbers(worklist, since_second) == [second]
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert _numbers(worklist, WorklistQuery(changed_since=later)) == []
+    stores.handling.act(first, Assign("sub-an", "An Peeters"), OFFICIAL, later)
+    assert _numbers(worklist, WorklistQuery(changed_since=later)) == [first]
+    assert _numbers(worklist, WorklistQuery(filed_since=later)) == []
+
+
+def _aware(moment: object) -> datetime:
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite keeps no offset

@@ -68,6 +68,7 @@ class Dossier(SQLModel, table=True):
     channel: str = Field(max_length=120)
     phase: str = Field(max_length=40, index=True)
     filed_at: datetime = _time(index=True)
+    changed_at: datetime = _time(index=True)  # the last event's moment: "changed since"
     idempotency_key: str | None = Field(default=None, max_length=300, unique=True)
     request_digest: str = Field(max_length=64)
     signer: dict[str, Any] | None = _json(nullable=True)

@@ -291,7 +291,7 @@ def _record(
     connection.execute(sa.insert(_event), [_event_row(row.id, e) for e in events])
     if announced:
         connection.execute(sa.insert(_outbox), announced)
-    _project(connection, row.id, handled.number, state)
+    _project(connection, row.id, handled.number, state, events[-1].at)
     return Handled(handled.number, state, handled.events + events)
 
 
@@ -363,8 +363,9 @@ def opening_columns(
     if procedure is None:  # every row of a batch has the same columns
         unhandled = {"phase": Kind.FILED.value, "version": 1, "next_due": t.NO_DUE}
         unhandled["search"] = number.casefold()
-        return unhandled | dict.fromkeys(_UNHANDLED)
-    return _columns(number, replace(start(procedure, answers, filed), version=1))
+        return unhandled | dict.fromkeys(_UNHANDLED) | {"changed_at": filed}
+    state = replace(start(procedure, answers, filed), version=1)
+    return _columns(number, state) | {"changed_at": filed}
 
 
 def _columns(number: str, state: State) -> dict[str, Any]:
@@ -383,8 +384,10 @@ def _columns(number: str, state: State) -> dict[str, Any]:
     }
 
 
-def _project(connection: Connection, dossier_id: int, number: str, state: State) -> None:
-    columns = _columns(number, state)
+def _project(
+    connection: Connection, dossier_id: int, number: str, state: State, changed: datetime
+) -> None:
+    columns = _columns(number, state) | {"changed_at": changed}
     connection.execute(_dossier.update().where(_dossier.c.id == dossier_id).values(columns))
     connection.execute(_advice.delete().where(_advice.c.dossier_id == dossier_id))
     requests = advice_rows(dossier_id, state)

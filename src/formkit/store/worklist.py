@@ -46,6 +46,8 @@ class WorklistQuery:
     status: Status | None = None
     handler: str | None = None  # "assigned to me"
     text: str = ""  # part of a number, a name or a street
+    filed_since: datetime | None = None
+    changed_since: datetime | None = None  # its last event at or after
     scope: Scope | None = None  # a member of staff's dossiers; None: not narrowed (the API)
 
 
@@ -104,6 +106,10 @@ def _select(query: WorklistQuery, due: Any, today: date) -> Any:
         statement = statement.where(_dossier.c.phase == query.phase)
     if query.handler:
         statement = statement.where(_dossier.c.handler == query.handler)
+    if query.filed_since is not None:
+        statement = statement.where(_dossier.c.filed_at >= query.filed_since)
+    if query.changed_since is not None:
+        statement = statement.where(_dossier.c.changed_at >= query.changed_since)
     if query.status is not None:
         statement = statement.where(*_status_bounds(due, query.status, today))
     text = " ".join(query.text.split())

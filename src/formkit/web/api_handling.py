@@ -8,6 +8,7 @@ key acts only on dossiers of its forms, and only with the `handle` scope.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -137,10 +138,12 @@ def _query(found: Services, key: ApiKey, parameters: Any) -> WorklistQuery:
         phase=_one_of(parameters, "phase", PHASES),
         status=Status(status) if (status := _one_of(parameters, "status", _STATUSES)) else None,
         text=_text(parameters.get("q", "")),
+        filed_since=_moment(parameters, "filed_since"),
+        changed_since=_moment(parameters, "changed_since"),
     )
 
 
-_FILTERS = ("form", "department", "phase", "status", "q")
+_FILTERS = ("form", "department", "phase", "status", "q", "filed_since", "changed_since")
 _STATUSES = frozenset(s.value for s in Status)
 
 
@@ -149,6 +152,25 @@ def _one_of(parameters: Any, name: str, known: Any) -> str | None:
     if value is not None and value not in known:
         raise ProblemError("malformed-request", f"Onbekende waarde voor {name}: '{value[:40]}'.")
     return value
+
+
+def _moment(parameters: Any, name: str) -> datetime | None:
+    """An RFC 3339 moment with its offset (`2026-03-02T09:30:00+01:00`); a bare date or a
+    moment without an offset is ambiguous across Brussels' summer time, so it is refused."""
+    value: str | None = parameters.get(name)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if len(value) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        shown = value[:40]
+        raise ProblemError(
+            "malformed-request",
+            f"{name} is een moment met tijdzone, bv. 2026-03-02T09:30:00+01:00, niet '{shown}'.",
+        )
+    return moment
 
 
 def _text(value: str) -> str:

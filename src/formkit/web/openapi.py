@@ -353,6 +353,17 @@ def _list_dossiers(catalogue: Catalogue) -> dict[str, Any]:
                 "By the next deadline: `overdue`, `due-soon` (within 5 days) or `on-time`.",
             ),
             _query("q", text, "Part of a number, or a name or street the procedure names."),
+            _query(
+                "filed_since",
+                {"type": "string", "format": "date-time"},
+                "Dossiers filed at or after this moment (RFC 3339, with its offset).",
+            ),
+            _query(
+                "changed_since",
+                {"type": "string", "format": "date-time"},
+                "Dossiers whose last event (a filing, an action, a deadline passing) is at or "
+                "after this moment (RFC 3339, with its offset).",
+            ),
             _query("after", {"type": "string"}, "The cursor `next` of the page before."),
             _query(
                 "limit",
