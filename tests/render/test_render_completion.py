@@ -56,11 +56,16 @@ def test_a_page_of_some_answers_posts_back_exactly_those_answers(
     posted = post(html)
     names = {name for name, _ in posted if name.startswith("/")}
     assert names == {
+        "/aanvragers/personen/1/adres/land",
         "/aanvragers/personen/1/adres/straat",
         "/aanvragers/personen/1/adres/huisnummer",
         "/aanvragers/personen/1/adres/bus",
         "/aanvragers/personen/1/adres/postcode",
         "/aanvragers/personen/1/adres/gemeente",
+        "/aanvragers/personen/1/adres/adresregel1",  # an address abroad: without a script
+        "/aanvragers/personen/1/adres/adresregel2",  # the fields of both countries show
+        "/aanvragers/personen/1/adres/buitenlandsePostcode",
+        "/aanvragers/personen/1/adres/plaats",
         "/werken/omschrijving",
     }
     assert decode_fields(form, places, posted, FULL).answers == FULL  # the inverse

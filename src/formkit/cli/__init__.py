@@ -22,6 +22,7 @@ from formkit.cli._parties import add_party_commands
 from formkit.cli._testcard import add_test_card_command
 from formkit.eid import add_sign_command
 from formkit.forms import _strict_json
+from formkit.forms._countries import land_schema
 from formkit.forms._example import ExampleError, example, invalid
 from formkit.forms._load import load_form
 from formkit.forms._metaschema import meta_schema
@@ -103,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
         "--organisation", action="store_true", help="the meta-schema of organisatie.json instead"
     )
     meta.set_defaults(command=_meta_schema)
+
+    countries = commands.add_parser(
+        "countries", help="print schemas/defs/land.json: the countries an address can lie in"
+    )
+    countries.set_defaults(command=_countries)
 
     add_operator_commands(commands)
     add_outbox_commands(commands)
@@ -193,6 +199,11 @@ def _new(arguments: argparse.Namespace) -> int:
 
 def _meta_schema(arguments: argparse.Namespace) -> int:
     _print_json(organisation_meta_schema() if arguments.organisation else meta_schema())
+    return OK
+
+
+def _countries(arguments: argparse.Namespace) -> int:
+    _print_json(land_schema())
     return OK
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from formkit._errors import FormkitError
 from formkit.forms import _pointer
 from formkit.forms._build import choices_of
-from formkit.forms._model import Field, Form, Kind
+from formkit.forms._model import Field, Form, Guard, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import validate
 from formkit.forms._vocabulary import AfterRule
@@ -155,7 +155,17 @@ def _choices(field: Field, now: datetime, n: int) -> list[Any]:
 
 
 def _object(field: Field, now: datetime, n: int) -> dict[str, Any]:
-    return {c.name: _value(c, now, n) for c in field.children if c.required}
+    built = {c.name: _value(c, now, n) for c in field.children if c.required}
+    for child in field.children:  # required by a condition on the object itself: an if/then
+        if child.name not in built and any(
+            _holds_within(guard, field, built) for guard in child.required_when
+        ):
+            built[child.name] = _value(child, now, n)
+    return built
+
+
+def _holds_within(guard: Guard, field: Field, value: dict[str, Any]) -> bool:
+    return all(c.scope == field.pointer and c.holds(value) for c in guard)
 
 
 def _group(field: Field, now: datetime, n: int) -> list[dict[str, Any]]:

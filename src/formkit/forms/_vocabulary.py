@@ -91,6 +91,9 @@ class AttachmentRule(Struct, frozen=True):
 
 
 Widget = Literal["text", "textarea", "radio", "select", "checkboxes", "file"]
+# How an answer reads on the review page and in letters: "address", a postal address
+# (`defs/adres.json`, `defs/belgisch-adres.json`) as the post of its country writes it.
+Display = Literal["address"]
 
 
 class FieldAnnotations(Struct, frozen=True):
@@ -100,3 +103,4 @@ class FieldAnnotations(Struct, frozen=True):
     help: str | None = None
     messages: dict[str, str] = msgspec.field(default_factory=dict)
     attachment: AttachmentRule | None = None
+    display: Display | None = None

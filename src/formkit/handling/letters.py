@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._address import postal_lines
 from formkit.handling.events import Event, Kind
 from formkit.handling.organisation import Organisation
 from formkit.handling.state import State
@@ -91,19 +92,8 @@ def _name(party: Mapping[str, Any]) -> str:
 
 
 def _address(address: object) -> tuple[str, ...]:
-    """A Belgian address (defs/adres.json) as the lines of an envelope."""
-    if not isinstance(address, Mapping):
-        return ()
-
-    def text(key: str) -> str:
-        value = address.get(key)
-        return value.strip() if isinstance(value, str) else ""
-
-    street = " ".join(filter(None, (text("straat"), text("huisnummer"))))
-    if text("bus"):
-        street += f" bus {text('bus')}"
-    town = " ".join(filter(None, (text("postcode"), text("gemeente"))))
-    return tuple(line for line in (street, town) if line)
+    """An address (defs/adres.json) as the lines of an envelope, in Belgium or abroad."""
+    return postal_lines(address) if isinstance(address, Mapping) else ()
 
 
 def _department(organisation: Organisation | None, department_id: str) -> HandlingDepartment:

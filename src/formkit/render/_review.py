@@ -12,6 +12,7 @@ from typing import Any
 
 from formkit.eid import mask_national_number
 from formkit.forms import _pointer
+from formkit.forms._address import is_abroad, postal_lines
 from formkit.forms._dutch import size_text
 from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
@@ -77,6 +78,8 @@ class _Summary:
     def answer(self, field: Field, pointer: str, value: Any) -> Answer | None:
         change = f"{self.url}#{element_id(pointer)}"
         kind = field.kind
+        if kind is Kind.OBJECT and field.annotations.display == "address":
+            return _address(field, value, change)
         if kind is Kind.OBJECT:
             entries = self.entries(field.children, pointer, value)
             return Answer(field.title, entries=entries) if entries else None
@@ -117,3 +120,13 @@ class _Summary:
         label = str(attachment.get("naam") or reference)
         size = self.sizes.get(reference)
         return f"{label} ({size_text(size)})" if size is not None else label
+
+
+def _address(field: Field, value: Any, change: str) -> Answer | None:
+    """A postal address: a Belgian one on one line, one abroad as the lines of an envelope."""
+    lines = postal_lines(value) if isinstance(value, Mapping) else ()
+    if not lines:
+        return None
+    if is_abroad(value):
+        return Answer(field.title, text="\n".join(lines), change=change, long=True)
+    return Answer(field.title, text=", ".join(lines), change=change)
