@@ -40,6 +40,9 @@ _AUTOCOMPLETE_BY_NAME = {
     "straat": "address-line1",
     "postcode": "postal-code",
     "gemeente": "address-level2",
+    "adresregel1": "address-line1",  # an address abroad (defs/adres.json)
+    "adresregel2": "address-line2",
+    "buitenlandsePostcode": "postal-code",
 }
 _AUTOCOMPLETE_BY_FORMAT = {"email": "email", "phone": "tel", "be-postal-code": "postal-code"}
 _INPUT_TYPE_BY_FORMAT = {"email": "email", "phone": "tel"}
