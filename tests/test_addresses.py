@@ -192,3 +192,21 @@ def test_the_letter_is_addressed_abroad_as_the_post_wants() -> None:
         "Sanne de Vries",
         ("Keizersgracht 112", "3e verdieping", "1015 CJ AMSTERDAM", "NEDERLAND"),
     )
+
+
+def test_a_place_in_mechelen_has_a_belgian_address_without_a_country() -> None:
+    document = answers("evenement", "valid-full")
+    place = document["evenement"]["adres"]
+    assert formkit.validate(EVENEMENT, document, now=NOW) == []
+    document["evenement"]["adres"] = {**place, "land": "BE"}
+    problems = formkit.validate(EVENEMENT, document, now=NOW)
+    assert [(p.pointer, p.code) for p in problems] == [
+        ("/evenement/adres/land", "unevaluatedProperties")
+    ]
+    assert [f.name for f in EVENEMENT.field("/evenement/adres").children] == [  # type: ignore[union-attr]
+        "straat",
+        "huisnummer",
+        "bus",
+        "postcode",
+        "gemeente",
+    ]

@@ -58,7 +58,7 @@ def test_version_is_stable_and_follows_shared_definitions(tmp_path: Path) -> Non
     shutil.copytree(SCHEMAS, copy)
     before = formkit.load_form(copy / "evenement.json").version
     assert formkit.load_form(SCHEMAS / "evenement.json").version == before  # not the path
-    address = copy / "defs" / "belgisch-adres.json"
+    address = copy / "defs" / "belgische-adresvelden.json"
     address.write_text(address.read_text().replace('"Straat"', '"Straatnaam"', 1))
     assert formkit.load_form(copy / "evenement.json").version != before
 
