@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from formkit.render._names import error_id, hint_id
 
 
@@ -67,6 +69,7 @@ class Control:
     input_type: str = "text"
     attributes: tuple[tuple[str, str], ...] = ()
     options: tuple[Option, ...] = ()
+    option_markup: Markup = Markup()  # a select's options (`_select.py`)
     controls: tuple[Control, ...] = ()
     rows: tuple[Row, ...] = ()
     files: tuple[UploadedFile, ...] = ()

@@ -29,6 +29,7 @@ from formkit.render._guards import is_required
 from formkit.render._names import element_id, option_id
 from formkit.render._options import options
 from formkit.render._script import when_attribute
+from formkit.render._select import select_options
 from formkit.render._values import encode_choice, item_kind, scalar_to_control
 
 MAX_RADIOS = 6
@@ -141,12 +142,15 @@ class StepControls:
         chosen = value if isinstance(value, list) else [value]
         picked = {encode_choice(v) for v in chosen if v is not None}
         choices = options(field)
+        template = _choice_template(field, len(choices))
+        if template == "fields/select.html":
+            markup = select_options(choices, picked)
+            return self._base(field, pointer, template, option_markup=markup)
         opts = tuple(
             Option(option_id(pointer, i), encoded, c.title, c.description, encoded in picked)
             for i, c in enumerate(choices)
             for encoded in (encode_choice(c.value),)
         )
-        template = _choice_template(field, len(opts))
         inline = field.kind is Kind.BOOLEAN
         return self._base(field, pointer, template, options=opts, inline=inline)
 
