@@ -12,6 +12,8 @@ from markupsafe import Markup
 
 from formkit.render._names import error_id, hint_id
 
+NO_OPTIONS = Markup("")
+
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -69,7 +71,7 @@ class Control:
     input_type: str = "text"
     attributes: tuple[tuple[str, str], ...] = ()
     options: tuple[Option, ...] = ()
-    option_markup: Markup = Markup()  # a select's options (`_select.py`)
+    option_markup: Markup = NO_OPTIONS  # a select's options (`_select.py`)
     controls: tuple[Control, ...] = ()
     rows: tuple[Row, ...] = ()
     files: tuple[UploadedFile, ...] = ()

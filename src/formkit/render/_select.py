@@ -9,29 +9,36 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from formkit.forms._labels import display_text
 from formkit.forms._model import Choice
 from formkit.render._values import encode_choice
 
+_OPTION = Markup('<option value="{}">{}</option>')
+_SELECTED = Markup('<option value="{}" selected>{}</option>')
+_LINE = Markup("\n")
+
 
 def select_options(choices: tuple[Choice, ...], picked: set[str]) -> Markup:
     """`<option>`s for `choices` in order, those whose posted value is in `picked` selected."""
     try:
-        markup = _options(choices)
+        values, parts, joined = _options(choices)
     except TypeError:  # a constant that cannot be a cache key (an object or a list)
-        markup = _options.__wrapped__(choices)
-    for value in picked:
-        start = f'<option value="{escape(value)}">'
-        markup = markup.replace(start, f'{start[:-1]} selected>', 1)
-    return Markup(markup)
+        values, parts, joined = _options.__wrapped__(choices)
+    if not picked.intersection(values):
+        return joined
+    shown = list(parts)
+    for index, value in enumerate(values):
+        if value in picked:
+            shown[index] = _SELECTED.format(value, display_text(choices[index].title))
+    return _LINE.join(shown)
 
 
 @lru_cache(maxsize=256)
-def _options(choices: tuple[Choice, ...]) -> str:
-    return "\n".join(
-        f'<option value="{escape(value)}">{escape(display_text(c.title))}</option>'
-        for c in choices
-        for value in (encode_choice(c.value),)
+def _options(choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], tuple[Markup, ...], Markup]:
+    values = tuple(encode_choice(c.value) for c in choices)
+    parts = tuple(
+        _OPTION.format(v, display_text(c.title)) for v, c in zip(values, choices, strict=True)
     )
+    return values, parts, _LINE.join(parts)
