@@ -21,16 +21,19 @@ change to the queries.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import random
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from litestar.testing import TestClient
 
 import formkit
 from formkit.accounts import Staff
@@ -52,11 +55,14 @@ from formkit.handling.events import Actor, ActorKind, Event
 from formkit.handling.organisation import load_organisation
 from formkit.handling.permissions import scope
 from formkit.handling.state import State, apply, start
+from formkit.settings import Settings
 from formkit.store import _tables as t
 from formkit.store.database import open_database
 from formkit.store.feed import Feed
 from formkit.store.handling import HandlingStore, _columns, _event_row, advice_rows
 from formkit.store.worklist import Worklist, WorklistQuery
+from formkit.web.app import create_app
+from formkit.web.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = formkit.load_form(ROOT / "schemas" / "bouwaanvraag.json")
@@ -264,10 +270,44 @@ def _report(engine: sa.Engine, now: datetime, count: int, samples: int) -> None:
         None, after=halfway.next, limit=200
     )
     queries["change feed: a form with none"] = lambda: feed.page({"evenement"}, limit=200)
+    with _staff_pages(engine.url.render_as_string(hide_password=False)) as get:
+        queries["worklist page (HTTP, handler)"] = lambda: get("/behandeling/dossiers")
+        queries["dossier page (HTTP, handler)"] = lambda: get(
+            f"/behandeling/dossiers/{rng.choice(numbers)}"
+        )
+        _print(queries, samples)
+
+
+def _print(queries: dict[str, Callable[[], Any]], samples: int) -> None:
     print(f"{'query':36} {'median ms':>10} {'p95 ms':>8}")
     for name, query in queries.items():
         times = _times(query, samples)
         print(f"{name:36} {statistics.median(times):10.2f} {_p95(times):8.2f}")
+
+
+@contextlib.contextmanager
+def _staff_pages(url: str) -> Iterator[Callable[[str], None]]:
+    """The staff's pages as a browser gets them, through the whole app (session, permission,
+    the read audit's insert, the answers rendered), by a handler of the bouwaanvraag."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            data_dir=Path(folder),
+            database_url=url,
+            schemas_dir=ROOT / "schemas",
+            renderers_dir=ROOT / "renderers",
+            filing_writer="thread",
+            outbox_worker="0",
+        )
+        services = Services.build(settings)
+        with TestClient(create_app(settings, services)) as client:
+            staff = Staff("bench", "Bench", ("behandelaar:bouwaanvraag",))
+            client.cookies.set(services.staff.session_cookie, services.staff.sessions.start(staff))
+
+            def get(path: str) -> None:
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            yield get
 
 
 def _scoped(worklist: Worklist, today: Any) -> dict[str, Callable[[], Any]]:

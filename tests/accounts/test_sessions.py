@@ -13,6 +13,7 @@ from tests.oidc.provider import CLIENT_ID, Provider
 from tests.web.conftest import Clock
 
 from formkit.accounts import Staff
+from formkit.accounts._sessions import TOUCH_EVERY
 from formkit.web.services import Services
 
 LOGGED_IN = "/behandeling/"
@@ -50,6 +51,19 @@ def test_a_session_idle_longer_than_the_idle_timeout_ends(
     clock.now += idle
     assert not logged_in(client)
     assert session_rows(services) == []  # removed when found expired
+
+
+def test_requests_moments_apart_move_the_idle_limit_once(
+    client: TestClient[Any], log_in_as: LogIn, clock: Clock, services: Services
+) -> None:
+    log_in_as("an")
+    (row,) = session_rows(services)
+    clock.now += TOUCH_EVERY - timedelta(seconds=1)
+    assert logged_in(client)
+    assert session_rows(services)[0]["idle_expires"] == row["idle_expires"]  # no write
+    clock.now += timedelta(seconds=1)
+    assert logged_in(client)
+    assert session_rows(services)[0]["idle_expires"] > row["idle_expires"]
 
 
 def test_a_session_ends_at_the_absolute_timeout_however_busy(
