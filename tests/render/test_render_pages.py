@@ -141,3 +141,17 @@ def test_a_message_and_page_context_are_escaped_too(
     assert "<img" not in html
     assert "<script>" not in html
     assert 'action="/x&#34;y"' in html
+
+
+def test_the_review_titles_an_answer_as_its_alternative_does(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    document = copy.deepcopy(answers("evenement", "valid-full"))
+    document["organisator"] = {
+        "soort": "bedrijf",
+        "naam": "Feest bv",
+        "ondernemingsnummer": "0456781215",
+    }
+    html = renderer.review(forms["evenement"], document, CTX)
+    assert re.search(r"Naam van het bedrijf</dt>\s*<dd[^>]*>\s*Feest bv", html)
+    assert "van de vzw" not in html

@@ -15,7 +15,7 @@ import msgspec
 
 from formkit.forms import _pointer
 from formkit.forms._engine import Engine
-from formkit.forms._model import Choice, Condition, Field, Guard, Kind
+from formkit.forms._model import Choice, Condition, Field, Guard, Kind, Wording
 from formkit.forms._vocabulary import KEYWORD, FieldAnnotations
 
 Schema = Mapping[str, Any]
@@ -175,7 +175,20 @@ class FieldBuilder:
             origin=draft.origin,
             active_when=_any_of(draft.active_when),
             required_when=tuple(dict.fromkeys(draft.required_when)),
+            wordings=_wordings(draft.parts),
         )
+
+
+def _wordings(parts: list[tuple[Schema, str, Guard]]) -> tuple[Wording, ...]:
+    """Each title the declarations give, with where it holds; () when they agree."""
+    by_title: dict[str, list[Guard]] = {}
+    for schema, _, guard in parts:
+        title = schema.get("title")
+        if isinstance(title, str) and title:
+            by_title.setdefault(title, []).append(guard)
+    if len(by_title) < 2:
+        return ()
+    return tuple(Wording(title, _any_of(guards)) for title, guards in by_title.items())
 
 
 def _any_of(guards: list[Guard]) -> tuple[Guard, ...]:

@@ -60,6 +60,16 @@ Guard = tuple[Condition, ...]  # all must hold; empty: always
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """The title one declaration gives a field that is declared in several alternatives
+    (`oneOf` branches, `if`/`then`): "Naam van de vzw", "Naam van het bedrijf". It holds
+    where any of `active_when` does."""
+
+    title: str
+    active_when: tuple[Guard, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Field:
     name: str
     pointer: str  # generic: array items as `*`
@@ -74,6 +84,8 @@ class Field:
     origin: str = field(default="", compare=False)  # where the schema declares it
     active_when: tuple[Guard, ...] = ((),)  # applies when any guard holds
     required_when: tuple[Guard, ...] = ()
+    # Titles per alternative, when its declarations title the field differently; else ().
+    wordings: tuple[Wording, ...] = ()
 
     @property
     def conditional(self) -> bool:

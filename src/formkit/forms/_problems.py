@@ -30,20 +30,35 @@ class Problem(msgspec.Struct, frozen=True):
 
 def describe(form: Form, violation: Violation) -> Problem:
     field = form.field(violation.pointer)
-    at, on = _authored_at(form, violation), _authored_on(field, violation.code)
+    node = _failing_node(form, violation)
+    declared = _declared(node, violation)
+    at = _message_in(node, violation.code)
+    on = _message_in(declared, violation.code) or _authored_on(field, violation.code)
     # A missing field's own words beat those of the object that requires it.
     authored = (on or at) if violation.code == "required" else (at or on)
-    message = authored or _default(field, violation)
+    title = declared.get("title") if isinstance(declared, Mapping) else None
+    message = authored or _default(field, violation, title if isinstance(title, str) else None)
     return Problem(violation.pointer, violation.code, message)
 
 
-def _authored_at(form: Form, violation: Violation) -> str | None:
+def _failing_node(form: Form, violation: Violation) -> Any:
+    """The schema node that holds the failing keyword."""
     uri, _, fragment = violation.location.partition("#")  # `<resource>#<pointer>`
     document = form.resources.get(uri)
     if document is None:
         return None
-    node = _pointer.resolve(document, fragment.rsplit("/", 1)[0] if fragment else "")
-    return _message_in(node, violation.code)
+    return _pointer.resolve(document, fragment.rsplit("/", 1)[0] if fragment else "")
+
+
+def _declared(node: Any, violation: Violation) -> Any:
+    """A missing field as the object that requires it declares it: a field declared in each
+    `oneOf` alternative has that alternative's title and messages ("Naam van het bedrijf")."""
+    if violation.code != "required" or not isinstance(node, Mapping):
+        return None
+    properties = node.get("properties")
+    if not isinstance(properties, Mapping):
+        return None
+    return properties.get(_pointer.tokens(violation.pointer)[-1])
 
 
 def _authored_on(field: Field | None, code: str) -> str | None:
@@ -60,9 +75,10 @@ def _message_in(node: Any, code: str) -> str | None:
     return messages.get(code) if isinstance(messages, Mapping) else None
 
 
-def _default(field: Field | None, violation: Violation) -> str:
+def _default(field: Field | None, violation: Violation, declared_title: str | None) -> str:
     code, details = violation.code, violation.details
-    title = f"‘{field.title}’" if field is not None and field.title else "dit veld"
+    name = declared_title or (field.title if field is not None else None)
+    title = f"‘{name}’" if name else "dit veld"
     kind = field.kind if field is not None else None
     if code == "required":
         return _required(kind, title)

@@ -38,3 +38,11 @@ def is_active(field: Field, document: Any, pointer: str) -> bool:
 
 def is_required(field: Field, document: Any, pointer: str) -> bool:
     return field.required or any(guard_holds(g, document, pointer) for g in field.required_when)
+
+
+def title_at(field: Field, document: Any, pointer: str) -> str:
+    """The field's title where it stands: that of the alternative that applies (`wordings`)."""
+    for wording in field.wordings:
+        if any(guard_holds(g, document, pointer) for g in wording.active_when):
+            return wording.title
+    return field.title

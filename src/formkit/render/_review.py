@@ -16,6 +16,7 @@ from formkit.forms._address import is_abroad, postal_lines
 from formkit.forms._dutch import size_text
 from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
+from formkit.render._guards import title_at
 from formkit.render._names import element_id
 
 
@@ -45,7 +46,8 @@ def summarise(
     masked: bool = False,
 ) -> tuple[StepAnswers, ...]:
     return tuple(
-        _step(step, answers, _Summary(step_url(step.id), sizes, masked)) for step in form.steps
+        _step(step, answers, _Summary(step_url(step.id), sizes, masked, answers))
+        for step in form.steps
     )
 
 
@@ -64,6 +66,7 @@ class _Summary:
     url: str
     sizes: Mapping[str, int]
     masked: bool  # national register numbers masked
+    answers: Mapping[str, Any]  # all of them: a title may depend on another answer
 
     def entries(self, fields: tuple[Field, ...], pointer: str, node: Any) -> tuple[Answer, ...]:
         if not isinstance(node, Mapping):
@@ -78,21 +81,22 @@ class _Summary:
     def answer(self, field: Field, pointer: str, value: Any) -> Answer | None:
         change = f"{self.url}#{element_id(pointer)}"
         kind = field.kind
+        title = title_at(field, self.answers, pointer)
         if kind is Kind.OBJECT and field.annotations.display == "address":
-            return _address(field, value, change)
+            return _address(title, value, change)
         if kind is Kind.OBJECT:
             entries = self.entries(field.children, pointer, value)
-            return Answer(field.title, entries=entries) if entries else None
+            return Answer(title, entries=entries) if entries else None
         if kind is Kind.GROUP:
             return self._group(field, pointer, value)
         if kind is Kind.ATTACHMENT:
             files = value if isinstance(value, list) else [value]
-            return Answer(field.title, lines=tuple(self._file(f) for f in files), change=change)
+            return Answer(title, lines=tuple(self._file(f) for f in files), change=change)
         if kind in {Kind.LIST, Kind.CHOICES} and isinstance(value, list):
             lines = tuple(self._display(field, v) for v in value)
-            return Answer(field.title, lines=lines, change=change)
+            return Answer(title, lines=lines, change=change)
         long = kind is Kind.TEXT and "\n" in str(value)
-        return Answer(field.title, text=self._display(field, value), change=change, long=long)
+        return Answer(title, text=self._display(field, value), change=change, long=long)
 
     def _display(self, field: Field, value: Any) -> str:
         if self.masked and field.format == "be-national-number" and isinstance(value, str):
@@ -122,11 +126,11 @@ class _Summary:
         return f"{label} ({size_text(size)})" if size is not None else label
 
 
-def _address(field: Field, value: Any, change: str) -> Answer | None:
+def _address(title: str, value: Any, change: str) -> Answer | None:
     """A postal address: a Belgian one on one line, one abroad as the lines of an envelope."""
     lines = postal_lines(value) if isinstance(value, Mapping) else ()
     if not lines:
         return None
     if is_abroad(value):
-        return Answer(field.title, text="\n".join(lines), change=change, long=True)
-    return Answer(field.title, text=", ".join(lines), change=change)
+        return Answer(title, text="\n".join(lines), change=change, long=True)
+    return Answer(title, text=", ".join(lines), change=change)

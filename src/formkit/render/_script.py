@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from formkit.forms import _pointer
-from formkit.forms._model import Condition, Field, Step
+from formkit.forms._model import Condition, Field, Guard, Step
 from formkit.render._guards import concrete_scope
 from formkit.render._values import encode_choice
 
@@ -32,9 +32,15 @@ def when_attribute(field: Field, pointer: str, step: Step) -> str | None:
     """The `data-fk-when` value for the field at `pointer`; None: always shown."""
     if not field.conditional:
         return None
+    return guards_attribute(field.active_when, pointer, step)
+
+
+def guards_attribute(active_when: tuple[Guard, ...], pointer: str, step: Step) -> str | None:
+    """The `data-fk-when` value of a part that shows when any of `active_when` holds at
+    `pointer`; None: the script cannot judge it here (the part is left as it is)."""
     names = {f.name for f in step.fields}
     guards = []
-    for guard in field.active_when:
+    for guard in active_when:
         conditions = []
         for condition in guard:
             scope = concrete_scope(condition.scope, pointer)

@@ -31,6 +31,7 @@ from formkit.render._options import options
 from formkit.render._script import when_attribute
 from formkit.render._select import select_options
 from formkit.render._values import encode_choice, item_kind, scalar_to_control
+from formkit.render._wordings import label
 
 MAX_RADIOS = 6
 LONG_TEXT = 500  # a text that may be longer than this gets a textarea
@@ -114,7 +115,7 @@ class StepControls:
             template=template,
             pointer=pointer,
             id=element_id(pointer),
-            label=field.title,
+            label=label(field, self.answers, pointer, self.step),
             optional=not field.required_when,
             hint=extra.pop("hint", (field.description,) if field.description else ()),
             help=field.help,

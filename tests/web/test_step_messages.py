@@ -1,0 +1,44 @@
+"""What a step says about its answers: each field by its own name, one problem per field, the
+real reason at the field, and a summary that says whose answer it is (issue 13)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar.testing import TestClient
+from tests.web.conftest import fill_organisator, open_page
+from tests.web.webforms import Page
+
+
+def shown_label(page: Page, field_id: str) -> str:
+    """The text of a field's label as a browser without the script shows it."""
+    found = re.search(rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', page.html, re.S)
+    assert found, field_id
+    hidden = r'<span class="fk-wording"[^>]*\shidden>(<span[^>]*>[^<]*</span>)?[^<]*</span>'
+    visible = re.sub(hidden, "", found[1])
+    return re.sub(r'<span class="fk-wording__or">[^<]*</span>|<[^>]+>', "", visible).strip()
+
+
+def test_each_kind_of_organiser_is_asked_for_in_its_own_words(client: TestClient[Any]) -> None:
+    page = fill_organisator(open_page(client, "/formulieren/evenement"))
+    page.choose("/organisator/soort", "bedrijf")
+    page = page.press("volgende")
+    assert page.errors[:2] == ["Vul de naam van het bedrijf in.", "Vul het ondernemingsnummer in."]
+    assert shown_label(page, "fk-organisator-naam") == "Naam van het bedrijf"
+    assert shown_label(page, "fk-organisator-ondernemingsnummer") == (
+        "Ondernemingsnummer van het bedrijf"
+    )
+    page.choose("/organisator/soort", "feitelijke-vereniging")
+    page = page.press("volgende")
+    assert page.errors[0] == "Vul de naam van de vereniging in."
+    assert shown_label(page, "fk-organisator-naam") == "Naam van de vereniging"
+
+
+def test_before_a_choice_every_title_is_shown_without_the_script(
+    client: TestClient[Any],
+) -> None:
+    page = open_page(client, "/formulieren/evenement")
+    assert shown_label(page, "fk-organisator-naam") == (
+        "Naam van de vzwNaam van de verenigingNaam van het bedrijf"  # a slash between: CSS
+    )
