@@ -157,3 +157,13 @@ def test_the_summary_lists_problems_row_by_row(
         for m in ("Eerste voornaam.", "Eerste telefoon.", "Tweede voornaam.")
     ]
     assert order == sorted(order)
+
+
+def test_a_field_shows_the_first_problem_given_for_it_and_the_summary_lists_it_once(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    refused = Problem("/bijlagen/grondplan/bestand", "attachment-media-type", "Geen PDF.")
+    missing = Problem("/bijlagen/grondplan", "required", "Voeg een grondplan toe.")
+    html = renderer.step(forms["evenement"], "bijlagen", {}, [refused, missing], CTX)
+    assert html.count("Geen PDF.") == 2  # in the summary and at the field
+    assert "Voeg een grondplan toe." not in html

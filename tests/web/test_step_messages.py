@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from litestar.testing import TestClient
-from tests.web.conftest import fill_organisator, open_page
+from tests.web.conftest import PDF, fill_organisator, open_page, to_attachments
 from tests.web.webforms import Page
 
 
@@ -42,3 +42,27 @@ def test_before_a_choice_every_title_is_shown_without_the_script(
     assert shown_label(page, "fk-organisator-naam") == (
         "Naam van de vzwNaam van de verenigingNaam van het bedrijf"  # a slash between: CSS
     )
+
+
+def field_errors(page: Page) -> list[str]:
+    """The messages shown at the fields, in order."""
+    return [
+        re.sub(r"<[^>]+>", "", m).replace("Fout:", "").strip()
+        for m in re.findall(r'<p class="fk-error-message"[^>]*>(.*?)</p>', page.html, re.S)
+    ]
+
+
+def test_a_refused_file_in_a_required_slot_says_why_once_and_at_its_field(
+    client: TestClient[Any],
+) -> None:
+    page = to_attachments(client)
+    page.attach("/bijlagen/grondplan", "grondplan.pdf", b"MZ\x90\x00 a program, not a plan")
+    page.attach("/bijlagen/programma", "programma.pdf", PDF)
+    page = page.press("volgende")
+    assert page.status == 422
+    reason = "grondplan.pdf is van een soort die we niet aanvaarden."
+    assert len(page.errors) == 1
+    assert page.errors[0].startswith(reason)
+    assert len(field_errors(page)) == 1
+    assert field_errors(page)[0].startswith(reason)
+    assert "Voeg een grondplan toe." not in page.html

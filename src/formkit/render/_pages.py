@@ -106,7 +106,8 @@ class Renderer:
         """One step, filled in with `answers`, with `problems` summarised and at their fields.
 
         Pass the problems the citizen has reached (`problems_for_step`); a problem with an
-        answer of another step links to that step.
+        answer of another step links to that step. Each field shows the first problem given
+        for it: give a refused file's reason before what validation says of its empty slot.
         """
         step = get_step(form, step_id)
         index = step_index(form, step_id)
@@ -198,14 +199,23 @@ def _summarise(
 ) -> tuple[dict[str, str], list[SummaryItem]]:
     """The messages by the control they show at, and the summary above the page: a problem
     `on_page` links to its control, one elsewhere to the step that asks for it (with
-    `steps`; else to nothing)."""
+    `steps`; else to nothing). A control shows one problem, the first given for it, and the
+    summary lists that one only: a citizen fixes a field once."""
+    targets = {p.pointer: _target(form, p.pointer) for p in problems}
+    first: dict[str, Problem] = {}  # one problem per control: the first given for it
+    for problem in problems:
+        target = targets[problem.pointer]
+        if target is not None:
+            first.setdefault(target, problem)
     errors: dict[str, str] = {}
     summary = []
     for problem in in_reading_order(form, problems):
-        target = _target(form, problem.pointer)
+        target = targets[problem.pointer]
+        if target is not None and first[target] is not problem:
+            continue
         shown = on_page(problem.pointer)
         if target is not None and shown:
-            errors.setdefault(target, problem.message)
+            errors[target] = problem.message
         href = _href(form, ctx, target, shown) if shown or steps else ""
         summary.append(SummaryItem(problem.message, href))
     return errors, summary

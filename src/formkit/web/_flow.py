@@ -27,7 +27,7 @@ import anyio.to_thread
 from formkit.filing._filing import Blob, attachment_refs, bind_attachments
 from formkit.forms._model import Form, Step
 from formkit.forms._problems import Problem
-from formkit.forms._validate import in_reading_order, validate
+from formkit.forms._validate import validate
 from formkit.render import Move, decode_step, problems_for_step, prune
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord
@@ -113,9 +113,8 @@ async def apply(
     index = form.steps.index(step)
     problems: list[Problem] = list(post.refusals)
     if action.move is Move.NEXT:
-        problems = in_reading_order(
-            form, [*await _problems(found, form, step, answers, draft.id, now), *problems]
-        )
+        # A refused file first: its reason is what its slot shows, not "add a file".
+        problems = [*problems, *await _problems(found, form, step, answers, draft.id, now)]
     saved = await in_thread(found.drafts.save, draft.id, answers, index, now)
     if saved is None:  # filed or expired meanwhile: the draft's own URL says which
         return Outcome(answers, redirect=place.draft_url)
