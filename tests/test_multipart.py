@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import tracemalloc
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +106,8 @@ async def read(
     max_field_bytes: int = MAX_FIELD_BYTES,
     max_fields: int = MAX_FIELDS,
     max_text_bytes: int | None = None,
+    cut_long: Callable[[str], bool] | None = None,
+    max_cut_bytes: int = 0,
 ) -> MultipartResult:
     stream = in_chunks(body) if isinstance(body, bytes) else body
     return await read_multipart(
@@ -116,6 +118,8 @@ async def read(
         max_field_bytes=max_field_bytes,
         max_fields=max_fields,
         max_text_bytes=max_text_bytes,
+        cut_long=cut_long,
+        max_cut_bytes=max_cut_bytes,
     )
 
 
@@ -411,6 +415,49 @@ async def test_the_text_fields_together_are_held_to_their_own_limit(
     with pytest.raises(FieldTooLargeError) as too_large:
         await read(encode([*parts, field("nog", "x")]), store, max_text_bytes=3000)
     assert (too_large.value.name, too_large.value.limit) == ("nog", 3000)
+
+
+def answers_only(name: str) -> bool:
+    return name.startswith("/")
+
+
+async def test_an_answer_typed_too_long_is_cut_at_the_limit_and_the_rest_kept(
+    store: FileBlobStore,
+) -> None:
+    body = encode(
+        [
+            field("/omschrijving", "ab" + "é" * MAX_FIELD_BYTES),  # cut inside an é
+            field("/naam", "Buurtfeest"),
+            file("plan", PDF_CONTENT),
+        ]
+    )
+    result = await read(body, store, cut_long=answers_only, max_cut_bytes=10 * MAX_FIELD_BYTES)
+    assert result.cut == ("/omschrijving",)
+    assert result.fields == (
+        ("/omschrijving", "ab" + "é" * ((MAX_FIELD_BYTES - 2) // 2)),
+        ("/naam", "Buurtfeest"),
+    )
+    assert [f.name for f in result.files] == ["plan"]
+
+
+async def test_only_answers_are_cut_and_only_so_much_is_dropped(store: FileBlobStore) -> None:
+    too_long = "x" * (MAX_FIELD_BYTES + 1)
+    with pytest.raises(FieldTooLargeError):  # not an answer: the token, the button
+        await read(encode([field("_csrf", too_long)]), store, cut_long=answers_only)
+    huge = encode([field("/omschrijving", "x" * (3 * MAX_FIELD_BYTES))])
+    with pytest.raises(FieldTooLargeError):  # far more than anyone types: a hostile body
+        await read(huge, store, cut_long=answers_only, max_cut_bytes=MAX_FIELD_BYTES)
+    result = await read(huge, store, cut_long=answers_only, max_cut_bytes=2 * MAX_FIELD_BYTES)
+    assert result.fields == (("/omschrijving", "x" * MAX_FIELD_BYTES),)
+
+
+async def test_answers_past_the_limit_of_all_text_are_cut_too(store: FileBlobStore) -> None:
+    parts = [field(f"/veld{i}", "x" * 600) for i in range(3)]
+    result = await read(
+        encode(parts), store, max_text_bytes=1000, cut_long=answers_only, max_cut_bytes=5000
+    )
+    assert [len(value) for _, value in result.fields] == [600, 400, 0]
+    assert result.cut == ("/veld1", "/veld2")
 
 
 async def test_more_parts_than_allowed_are_refused(store: FileBlobStore) -> None:

@@ -5,6 +5,11 @@ the text fields (each at most `max_field_bytes`, all together at most `max_text_
 most `max_fields` parts in all). Each file part goes straight into a `BlobWriter` with the
 limits of its field, so an upload that is too large or of the wrong type is cut off mid-body.
 
+A text field the caller lets be cut (`cut_long`: an answer a citizen typed) is not refused
+for its length: it is kept up to the limit it broke, the rest is read off and dropped, and
+its name is in `cut`, so the page can say so at the field with everything else kept. What is
+dropped counts too: over `max_cut_bytes` in all, the body is refused as any other.
+
 Errors:
 
 FormkitError
@@ -67,6 +72,7 @@ class UploadedFile:
 class MultipartResult:
     fields: tuple[tuple[str, str], ...]  # text fields in body order
     files: tuple[UploadedFile, ...]  # stored files in body order; empty file inputs left out
+    cut: tuple[str, ...] = ()  # text fields kept only up to their limit (`cut_long`)
 
 
 class MultipartError(FormkitError):
@@ -115,16 +121,20 @@ async def read_multipart(
     max_field_bytes: int,
     max_fields: int,
     max_text_bytes: int | None = None,
+    cut_long: Callable[[str], bool] | None = None,
+    max_cut_bytes: int = 0,
 ) -> MultipartResult:
     """Read the body `stream` sent with `content_type`, storing its files in `store`.
 
     A file part goes to the store with `file_limits(name)`; a field without limits takes no file
     (an empty file input is skipped all the same). `max_fields` counts every part, files too;
     `max_field_bytes` holds for each text field, `max_text_bytes` for all of them together
-    (None: `max_fields` times `max_field_bytes`).
+    (None: `max_fields` times `max_field_bytes`). A text field over either for which
+    `cut_long(name)` holds is cut instead of refused, up to `max_cut_bytes` dropped in all.
     """
     max_text = max_fields * max_field_bytes if max_text_bytes is None else max_text_bytes
-    reader = _Reader(store, file_limits, _TextLimits(max_field_bytes, max_text), max_fields)
+    text_limits = _TextLimits(max_field_bytes, max_text, max_cut_bytes, cut_long or _never)
+    reader = _Reader(store, file_limits, text_limits, max_fields)
     try:
         parser = MultipartParser(boundary(content_type), reader.events.callbacks())
         async for chunk in stream:
@@ -141,7 +151,13 @@ async def read_multipart(
     except BaseException:
         await reader.abort()
         raise
-    return MultipartResult(fields=tuple(reader.fields), files=tuple(reader.files))
+    return MultipartResult(
+        fields=tuple(reader.fields), files=tuple(reader.files), cut=tuple(reader.cut)
+    )
+
+
+def _never(name: str) -> bool:
+    return False
 
 
 def boundary(content_type: str) -> bytes:
@@ -217,12 +233,15 @@ class _Events:
 class _TextLimits:
     per_field: int
     in_all: int
+    dropped: int  # of fields cut, in all
+    cut_long: Callable[[str], bool]
 
 
 @dataclass(slots=True)
 class _TextPart:
     name: str
     value: bytearray = field(default_factory=bytearray)
+    cut: bool = False  # kept up to a limit; what follows is dropped
 
 
 @dataclass(slots=True)
@@ -241,11 +260,13 @@ class _Reader:
         self.events = _Events()
         self.fields: list[tuple[str, str]] = []
         self.files: list[UploadedFile] = []
+        self.cut: list[str] = []
         self.complete = False
         self._store = store
         self._file_limits = file_limits
         self._text_limits = text_limits
         self._text_bytes = 0
+        self._dropped_bytes = 0
         self._max_fields = max_fields
         self._parts = 0
         self._part: _TextPart | _FilePart | None = None
@@ -281,12 +302,7 @@ class _Reader:
     async def _data(self, data: memoryview) -> None:
         part = self._part
         if isinstance(part, _TextPart):
-            self._text_bytes += len(data)
-            if self._text_bytes > self._text_limits.in_all:
-                raise FieldTooLargeError(part.name, self._text_limits.in_all)
-            if len(part.value) + len(data) > self._text_limits.per_field:
-                raise FieldTooLargeError(part.name, self._text_limits.per_field)
-            part.value += data
+            self._text(part, data)
             return
         assert part is not None
         if part.limits is None:
@@ -298,10 +314,28 @@ class _Reader:
         except (UploadTooLargeError, MediaTypeRefusedError) as error:
             raise FileRefusedError(part.name, part.label, error) from error
 
+    def _text(self, part: _TextPart, data: memoryview) -> None:
+        limits = self._text_limits
+        room_in_all = limits.in_all - self._text_bytes
+        room = 0 if part.cut else min(room_in_all, limits.per_field - len(part.value))
+        if len(data) > room:
+            limit = limits.in_all if len(data) > room_in_all else limits.per_field
+            if not limits.cut_long(part.name):
+                raise FieldTooLargeError(part.name, limit)
+            self._dropped_bytes += len(data) - room
+            if self._dropped_bytes > limits.dropped:
+                raise FieldTooLargeError(part.name, limit)
+            part.cut = True
+            data = data[:room]
+        self._text_bytes += len(data)
+        part.value += data
+
     async def _end(self) -> None:
         part = self._part
         if isinstance(part, _TextPart):
             self.fields.append((part.name, _decode(part)))
+            if part.cut:
+                self.cut.append(part.name)
         elif part is not None:
             await self._end_file(part)
         self._part = None
@@ -340,5 +374,7 @@ def _text(raw: bytes) -> str:
 def _decode(part: _TextPart) -> str:
     try:
         return part.value.decode()
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if part.cut and error.end == len(part.value):  # cut inside a character: drop its start
+            return part.value[: error.start].decode()
         raise MalformedMultipartError(f"field {part.name!r} is not UTF-8") from None

@@ -5,7 +5,9 @@ limits of its attachment slot. A file over those limits must not cost the citize
 what they typed: the multipart reader would stop at the refusal and drop every field after the
 file. So the store the reader writes to here notes a refusal instead of raising it, skips the
 rest of that file's bytes and lets the reader go on; the page then shows the refusal at the
-file's field, with everything else kept.
+file's field, with everything else kept. An answer typed too long is kept up to the limit
+and shown at its field the same way; only a body with far more text than that (`MAX_CUT_BYTES`
+beyond the limits) is refused as a whole.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from formkit.filing.blobs import (
     UploadTooLargeError,
 )
 from formkit.forms import _pointer
-from formkit.forms._model import Form, Step
+from formkit.forms._model import Field, Form, Step
 from formkit.forms._problems import Problem
 from formkit.web._multipart import (
     FieldTooLargeError,
@@ -40,6 +42,7 @@ from formkit.web._multipart import (
 MAX_FIELD_BYTES = 100_000  # a long text answer is a few thousand characters
 MAX_FIELDS = 5_000  # a step with many rows of a repeatable group has many controls
 MAX_TEXT_BYTES = 2_000_000  # all fields together: as much as answers on the API may take
+MAX_CUT_BYTES = 20_000_000  # of answers typed too long, read off and dropped: then a 413
 _TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
 
@@ -55,7 +58,7 @@ class PostError(Exception):
 class Post:
     fields: tuple[tuple[str, str], ...]  # text fields in body order
     files: tuple[UploadedFile, ...]  # stored within their slot's limits
-    refusals: tuple[Problem, ...]  # files refused, as problems at their attachment
+    refusals: tuple[Problem, ...]  # files refused and texts cut, as problems at their field
 
     async def keep(self, store: BlobStore) -> None:
         """Move the post's staged files into the store: once the post is known to be genuine."""
@@ -85,6 +88,8 @@ async def read_post(
             max_field_bytes=MAX_FIELD_BYTES,
             max_fields=MAX_FIELDS,
             max_text_bytes=MAX_TEXT_BYTES,
+            cut_long=lambda name: _answer(form, places, name) is not None,
+            max_cut_bytes=MAX_CUT_BYTES,
         )
     except MultipartError as error:
         for uploaded in error.committed:
@@ -94,6 +99,7 @@ async def read_post(
         raise PostError(status, str(error)) from None
     stored = [f for f in result.files if not isinstance(f.info, _Refused)]
     refusals = [_problem(form, f) for f in result.files if isinstance(f.info, _Refused)]
+    refusals += [_too_long(form, places, name) for name in dict.fromkeys(result.cut)]
     return Post(result.fields, tuple(stored), tuple(refusals))
 
 
@@ -104,17 +110,33 @@ def step_places(step: Step | None) -> tuple[str, ...]:
 
 def _limits(form: Form, places: Collection[str], name: str) -> UploadLimits | None:
     """The limits of the attachment slot a file input is named after; None: no file allowed."""
+    found = _answer(form, places, name)
+    if found is None or found.attachment is None:
+        return None
+    return UploadLimits.from_rule(found.attachment)
+
+
+def _answer(form: Form, places: Collection[str], name: str) -> Field | None:
+    """The field of the form a control of this page is named after, if any."""
     if not name.startswith("/"):
         return None
     if not any(name == place or name.startswith(place + "/") for place in places):
         return None
     try:
-        found = form.field(name)
+        return form.field(name)
     except (ValueError, KeyError):
         return None
-    if found is None or found.attachment is None:
-        return None
-    return UploadLimits.from_rule(found.attachment)
+
+
+def _too_long(form: Form, places: Collection[str], name: str) -> Problem:
+    found = _answer(form, places, name)
+    limit = found.schema.get("maxLength") if found is not None else None
+    most = limit if isinstance(limit, int) else MAX_FIELD_BYTES
+    message = (
+        "Deze tekst is te lang: we bewaarden alleen het begin. "
+        f"Kort hem in tot hoogstens {most:,} tekens.".replace(",", ".")
+    )
+    return Problem(name, "too-long", message)
 
 
 def _problem(form: Form, uploaded: UploadedFile) -> Problem:
