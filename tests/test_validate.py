@@ -278,3 +278,26 @@ def test_the_largest_exact_number_is_no_range_problem(forms: dict[str, formkit.F
     document["veiligheid"]["aantalStewards"] = 2**53 - 1
     problems = formkit.validate(forms["evenement"], document, now=NOW)
     assert not [p for p in problems if p.code == "number-range"]
+
+
+def test_a_lead_time_names_the_earliest_moment_allowed(forms: Forms) -> None:
+    document = answers("evenement", "valid-minimal")
+    begin = datetime(2026, 12, 1, 20, tzinfo=UTC)
+    document["evenement"].update(
+        soort="fuif", locatietype="binnen", begin=begin.isoformat(), einde=begin.isoformat()
+    )
+    now = datetime(2026, 11, 28, 9, 30, 15, tzinfo=UTC)  # 10:30:15 in Brussels
+    late = [p for p in formkit.validate(forms["evenement"], document, now=now) if p.code == "leadTime"]
+    assert [p.message for p in late] == [
+        "Een fuif meldt u minstens 5 weken voor het begin. "
+        "De vroegste datum die u kunt kiezen, is 2 januari 2027 om 10:31."
+    ]
+
+
+def test_a_lead_time_in_days_names_the_earliest_day_allowed(forms: Forms) -> None:
+    document = answers("bewonersinitiatief", "valid-minimal")
+    document["initiatief"]["datum"] = "2027-01-09"
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    late = formkit.validate(forms["bewonersinitiatief"], document, now=now)
+    assert late[-1].code == "leadTime"
+    assert late[-1].message.endswith(" De vroegste datum die u kunt kiezen, is 13 januari 2027.")

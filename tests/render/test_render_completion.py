@@ -99,5 +99,5 @@ def test_a_problem_elsewhere_is_listed_without_a_link(
     ]
     html = renderer.completion(form, ("/werken/omschrijving",), {}, problems, CTX, **VALUES)
     assert '<a href="#fk-werken-omschrijving">Beschrijf de werken.</a>' in html
-    assert "<li>Vul een Belgische postcode in.</li>" in html
+    assert "<li>Adres van de werken: vul een Belgische postcode in.</li>" in html
     assert "kunt u op deze pagina niet aanpassen" in html

@@ -154,7 +154,11 @@ def test_the_summary_lists_problems_row_by_row(
     html = renderer.step(form, "initiatiefnemers", {}, problems, CTX)
     order = [
         html.index(f">{m}</a>")
-        for m in ("Eerste voornaam.", "Eerste telefoon.", "Tweede voornaam.")
+        for m in (
+            "Initiatiefnemer 1: eerste voornaam.",
+            "Initiatiefnemer 1: eerste telefoon.",
+            "Initiatiefnemer 2: tweede voornaam.",
+        )
     ]
     assert order == sorted(order)
 
@@ -167,3 +171,24 @@ def test_a_field_shows_the_first_problem_given_for_it_and_the_summary_lists_it_o
     html = renderer.step(forms["evenement"], "bijlagen", {}, [refused, missing], CTX)
     assert html.count("Geen PDF.") == 2  # in the summary and at the field
     assert "Voeg een grondplan toe." not in html
+
+
+def test_the_summary_says_whose_answer_a_message_is_about(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    message = "Vul de achternaam in."
+    places = ("/verantwoordelijke", "/tweedeContactpersoon", "/medeaanvragers/1")
+    problems = [Problem(f"{place}/achternaam", "required", message) for place in places]
+    problems.append(Problem("/verantwoordelijke/adres/straat", "required", "Vul de straat in."))
+    problems.append(Problem("/organisatorInMechelen", "required", "Duid aan of ..."))
+    html = renderer.step(form, "organisator", {}, problems, CTX)
+    summary = html.split('class="fk-error-summary__list"')[1].split("</ul>")[0]
+    assert re.findall(r">([^<>]+)</a>", summary) == [
+        "Duid aan of ...",
+        "Verantwoordelijke: vul de achternaam in.",
+        "Verantwoordelijke, adres: vul de straat in.",
+        "Tweede contactpersoon ter plaatse: vul de achternaam in.",
+        "Medeaanvrager 2: vul de achternaam in.",
+    ]
+    assert html.count(f"</span> {message}</p>") == 2  # at the fields (no rows yet: none)

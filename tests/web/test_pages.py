@@ -51,7 +51,7 @@ def test_an_empty_first_step_shows_only_its_own_problems(client: TestClient[Any]
     page = open_page(client, "/formulieren/evenement").press("volgende")
     assert page.status == 422
     assert page.title == "Organisator"
-    assert "Vul de voornaam in." in page.errors
+    assert "Verantwoordelijke: vul de voornaam in." in page.errors
     assert not any("evenement" in e.lower() for e in page.errors)  # a later step's
     assert 'aria-describedby="' in page.html
 

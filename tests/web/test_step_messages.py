@@ -24,14 +24,17 @@ def test_each_kind_of_organiser_is_asked_for_in_its_own_words(client: TestClient
     page = fill_organisator(open_page(client, "/formulieren/evenement"))
     page.choose("/organisator/soort", "bedrijf")
     page = page.press("volgende")
-    assert page.errors[:2] == ["Vul de naam van het bedrijf in.", "Vul het ondernemingsnummer in."]
+    assert page.errors[:2] == [
+        "Organisator: vul de naam van het bedrijf in.",
+        "Organisator: vul het ondernemingsnummer in.",
+    ]
     assert shown_label(page, "fk-organisator-naam") == "Naam van het bedrijf"
     assert shown_label(page, "fk-organisator-ondernemingsnummer") == (
         "Ondernemingsnummer van het bedrijf"
     )
     page.choose("/organisator/soort", "feitelijke-vereniging")
     page = page.press("volgende")
-    assert page.errors[0] == "Vul de naam van de vereniging in."
+    assert page.errors[0] == "Organisator: vul de naam van de vereniging in."
     assert shown_label(page, "fk-organisator-naam") == "Naam van de vereniging"
 
 

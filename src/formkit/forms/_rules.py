@@ -7,7 +7,7 @@ reports that, and one problem per mistake is what a citizen can act on.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,9 +36,25 @@ def rule_problems(
 
 
 def _lead_time(rule: LeadTimeRule, answers: Any, now: datetime) -> Iterator[Problem]:
-    moment = _moment(_pointer.resolve(answers, rule.field))
-    if moment is not None and moment < now + parse_duration(rule.minimum):
-        yield Problem(rule.field, "leadTime", rule.message)
+    value = _pointer.resolve(answers, rule.field)
+    moment = _moment(value)
+    earliest = now + parse_duration(rule.minimum)
+    if moment is not None and moment < earliest:
+        yield Problem(rule.field, "leadTime", f"{rule.message} {_earliest(value, earliest)}")
+
+
+def _earliest(value: str, earliest: datetime) -> str:
+    """The earliest answer the rule allows, in words: a moment to the minute, or a day."""
+    from formkit.forms._dutch import day_text, moment_text  # _dutch imports this module
+
+    local = earliest.astimezone(CITY_TIME_ZONE)
+    if "T" in value or "t" in value:
+        minute = local.replace(second=0, microsecond=0)
+        shown = moment_text(minute if minute == local else minute + timedelta(minutes=1))
+    else:
+        day = local.date()
+        shown = day_text(day if local.time() == time() else day + timedelta(days=1))
+    return f"De vroegste datum die u kunt kiezen, is {shown}."
 
 
 def _after(rule: AfterRule, answers: Any) -> Iterator[Problem]:

@@ -22,7 +22,7 @@ import jinja2
 from formkit.accounts import describe_role
 from formkit.forms import _pointer
 from formkit.forms._labels import display_text
-from formkit.forms._model import Form, Kind
+from formkit.forms._model import Field, Form, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
 from formkit.render._decode import pointers_step
@@ -30,7 +30,7 @@ from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
 from formkit.render._steps import get_step, step_index, step_of
-from formkit.render._widgets import StepControls
+from formkit.render._widgets import StepControls, _lower
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +217,36 @@ def _summarise(
         if target is not None and shown:
             errors[target] = problem.message
         href = _href(form, ctx, target, shown) if shown or steps else ""
-        summary.append(SummaryItem(problem.message, href))
+        summary.append(SummaryItem(_whose(form, target, problem.message), href))
     return errors, summary
+
+
+def _whose(form: Form, target: str | None, message: str) -> str:
+    """A message in the summary, after the groups around its field: far from the field, "Vul
+    de achternaam in." says not whose ("Tweede contactpersoon: vul de achternaam in.")."""
+    names: list[str] = []
+    tokens = _pointer.tokens(target or "")
+    group: Field | None = None
+    for depth in range(1, len(tokens)):
+        if group is not None:  # this token is its row: named as the row's legend
+            names.append(f"{group.item_title} {int(tokens[depth - 1]) + 1}")
+            group = None
+            continue
+        around = form.field(_pointer.from_path(tokens[:depth]))
+        if around is None or around.kind not in {Kind.OBJECT, Kind.GROUP}:
+            return message
+        if around.kind is Kind.GROUP:
+            group = around
+        elif not _is_section(form, around):
+            names.append(around.title)
+    if not names:
+        return message
+    return f"{', '.join([names[0], *map(_lower, names[1:])])}: {_lower(message)}"
+
+
+def _is_section(form: Form, field: Field) -> bool:
+    """A step that is one object: its page heading names it, as it names the step."""
+    return any(step.fields == (field,) for step in form.steps)
 
 
 def _within(pointer: str, place: str) -> bool:
