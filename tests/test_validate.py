@@ -287,7 +287,8 @@ def test_a_lead_time_names_the_earliest_moment_allowed(forms: Forms) -> None:
         soort="fuif", locatietype="binnen", begin=begin.isoformat(), einde=begin.isoformat()
     )
     now = datetime(2026, 11, 28, 9, 30, 15, tzinfo=UTC)  # 10:30:15 in Brussels
-    late = [p for p in formkit.validate(forms["evenement"], document, now=now) if p.code == "leadTime"]
+    problems = formkit.validate(forms["evenement"], document, now=now)
+    late = [p for p in problems if p.code == "leadTime"]
     assert [p.message for p in late] == [
         "Een fuif meldt u minstens 5 weken voor het begin. "
         "De vroegste datum die u kunt kiezen, is 2 januari 2027 om 10:31."
