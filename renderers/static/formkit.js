@@ -10,10 +10,16 @@
  *   `data-fk-when`: a list (any may hold) of lists (all must hold) of
  *   {"scope": pointer of an object, "expect": bool, "test": a small JSON Schema}. The server
  *   decides what applies; without this script every part stays visible.
+ * - Hides a block of follow-up questions (`.fk-conditional`, right under the choice that
+ *   triggers them, named by its options' `aria-controls`) when none of them applies. Without
+ *   the script each follow-up says when it applies; with it, that sentence is hidden (`fk-js`).
+ *   No `aria-expanded` on the options: ARIA 1.2 does not allow it on a radio or a select
+ *   (axe: aria-allowed-attr), though GOV.UK Frontend sets it.
  */
 (function () {
   "use strict";
 
+  document.documentElement.className += " fk-js";
   var summary = document.querySelector(".fk-error-summary");
   if (summary) {
     summary.focus();
@@ -174,11 +180,16 @@
       }
     }
 
+    var blocks = form.querySelectorAll(".fk-conditional");
+
     function update() {
       for (var i = 0; i < parts.length; i++) {
         if (guards[i]) {
           parts[i].hidden = !applies(guards[i]);
         }
+      }
+      for (var j = 0; j < blocks.length; j++) {
+        blocks[j].hidden = !blocks[j].querySelector(":scope > .fk-field:not([hidden])");
       }
     }
 

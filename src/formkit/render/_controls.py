@@ -22,6 +22,7 @@ class Option:
     label: str
     hint: str | None
     checked: bool
+    reveals: bool = False  # choosing it shows the control's follow-up questions
 
     @property
     def hint_id(self) -> str:
@@ -80,10 +81,16 @@ class Control:
     heading: int = 0  # the heading level of the legend, 0: none
     multiple: bool = False
     inline: bool = False  # options side by side (yes/no)
+    revealed: tuple[Control, ...] = ()  # follow-up questions, right under this one
+    applies: str | None = None  # a follow-up: when it applies, for a reader without script
 
     @property
     def hint_id(self) -> str:
         return hint_id(self.pointer)
+
+    @property
+    def reveal_id(self) -> str:
+        return f"{self.id}--vervolg"
 
     @property
     def error_id(self) -> str:

@@ -25,6 +25,7 @@ from formkit.forms._labels import display_text
 from formkit.forms._model import Field, Form, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
+from formkit.render._controls import Control
 from formkit.render._decode import pointers_step
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
@@ -70,6 +71,7 @@ class PageContext:
 class SummaryItem:
     message: str
     href: str  # empty: nothing on the page to go to
+    target: str | None = None  # the pointer of the control it is about
 
 
 class Renderer:
@@ -123,7 +125,7 @@ class Renderer:
             number=index + 1,
             total=len(form.steps),
             controls=controls,
-            summary=summary,
+            summary=_in_page_order(summary, controls),
             has_previous=index > 0,
             is_last=index == len(form.steps) - 1,
         )
@@ -166,6 +168,7 @@ class Renderer:
         step = pointers_step(form, [p for p in inside if len(_pointer.tokens(p)) == 1])
         fields = [(field, p) for p in inside if (field := form.field(p)) is not None]
         controls = StepControls(step, answers, errors).at(fields)
+        summary = _in_page_order(summary, controls)
         return self._render(
             "completion.html", ctx, form=form, controls=controls, summary=summary, **values
         )
@@ -217,8 +220,33 @@ def _summarise(
         if target is not None and shown:
             errors[target] = problem.message
         href = _href(form, ctx, target, shown) if shown or steps else ""
-        summary.append(SummaryItem(_whose(form, target, problem.message), href))
+        summary.append(SummaryItem(_whose(form, target, problem.message), href, target))
     return errors, summary
+
+
+def _in_page_order(summary: list[SummaryItem], controls: Sequence[Control]) -> list[SummaryItem]:
+    """The summary in the order of the controls on the page, which shows a follow-up question
+    right under its trigger; what is not on the page goes first, as an earlier step's would."""
+    order: dict[str, int] = {}
+    _number(controls, order)
+
+    def place(item: SummaryItem) -> int:
+        pointer = item.target or ""
+        while pointer and pointer not in order:  # a row not shown: where its group is
+            pointer = pointer.rpartition("/")[0]
+        return order.get(pointer, -1)
+
+    return sorted(summary, key=place)
+
+
+def _number(controls: Sequence[Control], order: dict[str, int]) -> None:
+    for control in controls:
+        order.setdefault(control.pointer, len(order))
+        _number(control.revealed, order)
+        _number(control.controls, order)
+        for row in control.rows:
+            order.setdefault(row.pointer, len(order))
+            _number(row.controls, order)
 
 
 def _whose(form: Form, target: str | None, message: str) -> str:

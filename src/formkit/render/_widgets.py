@@ -28,6 +28,7 @@ from formkit.render._files import file_hint
 from formkit.render._guards import is_required
 from formkit.render._names import element_id, option_id
 from formkit.render._options import options
+from formkit.render._reveal import trigger_of
 from formkit.render._script import when_attribute
 from formkit.render._select import select_options
 from formkit.render._values import encode_choice, item_kind, scalar_to_control
@@ -94,7 +95,7 @@ class StepControls:
                 when = when_attribute(field, place, self.step)
                 control = replace(control, when=when) if when else control
             controls.append(control)
-        return tuple(controls)
+        return _with_follow_ups(fields, controls)
 
     def _by_kind(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
         kind = field.kind
@@ -256,6 +257,36 @@ class StepControls:
 
 
 _PICKED = {Kind.CHOICE, Kind.BOOLEAN, Kind.CHOICES}
+
+
+def _with_follow_ups(fields: tuple[Field, ...], controls: list[Control]) -> tuple[Control, ...]:
+    """The controls, each follow-up question moved right under the choice that triggers it."""
+    triggers = [trigger_of(field, fields) for field in fields]
+    if not any(triggers):
+        return tuple(controls)
+    following = {f.name for f, t in zip(fields, triggers, strict=True) if t is not None}
+    # One level: a follow-up of a follow-up stays where it is.
+    triggers = [t if t is None or t.field.name not in following else None for t in triggers]
+    by_name = {field.name: control for field, control in zip(fields, controls, strict=True)}
+    follow_ups: dict[str, list[Control]] = {}
+    values: dict[str, set[str]] = {}
+    for control, trigger in zip(controls, triggers, strict=True):
+        if trigger is not None:
+            name = trigger.field.name
+            follow_ups.setdefault(name, []).append(replace(control, applies=trigger.when_text()))
+            values.setdefault(name, set()).update(encode_choice(v) for v in trigger.values)
+    shown = []
+    for field, trigger in zip(fields, triggers, strict=True):
+        if trigger is not None:
+            continue  # shown under its trigger
+        control = by_name[field.name]
+        if field.name in follow_ups:
+            options = tuple(
+                replace(o, reveals=o.value in values[field.name]) for o in control.options
+            )
+            control = replace(control, revealed=tuple(follow_ups[field.name]), options=options)
+        shown.append(control)
+    return tuple(shown)
 
 
 def _uploaded(pointer: str, item: Mapping[str, Any], what: str) -> UploadedFile:
