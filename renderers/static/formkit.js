@@ -1,6 +1,9 @@
 /* formkit.js: the one script of the citizen's pages, and none of them needs it.
  *
- * - Moves the focus to the error summary, so a screen reader reads the problems first.
+ * - Moves the focus to the error summary, so a screen reader reads the problems first, or to
+ *   the banner that says the answers were saved.
+ * - Offers to copy the link to continue later (`data-fk-copy`: the id of the field holding it);
+ *   without the script the link is there to select and copy by hand.
  * - In an iframe, tells the page around it how tall this page is, so that the city's site
  *   (embed.js) sizes the iframe to it: {formkit: 1, type: "pagina", height} when the page is
  *   shown, {formkit: 1, type: "hoogte", height} whenever its height changes. Only a height
@@ -20,10 +23,11 @@
   "use strict";
 
   document.documentElement.className += " fk-js";
-  var summary = document.querySelector(".fk-error-summary");
+  var summary = document.querySelector(".fk-error-summary, .fk-notification-banner");
   if (summary) {
     summary.focus();
   }
+  offerCopies();
   showConditionalParts();
   if (window.parent !== window) {
     reportHeight();  // once the parts that do not apply are hidden
@@ -53,6 +57,29 @@
       start();
     } else {
       window.addEventListener("load", start);
+    }
+  }
+
+  function offerCopies() {
+    var buttons = document.querySelectorAll("[data-fk-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", copy);
+    }
+    function copy(event) {
+      var field = document.getElementById(event.currentTarget.getAttribute("data-fk-copy"));
+      var done = document.getElementById("fk-resume-copied");
+      field.select();
+      function told() {
+        if (done) {
+          done.textContent = "De link is gekopieerd.";
+        }
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(told, function () {});
+      } else if (document.execCommand("copy")) {
+        told();
+      }
     }
   }
 

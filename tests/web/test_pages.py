@@ -191,8 +191,41 @@ def test_save_for_later_gives_a_resume_link_that_leads_back(client: TestClient[A
     client.cookies.clear()  # another device
     resumed = open_page(client, link.group(1))
     assert resumed.url.startswith(page.url.split("/stap/")[0])
-    assert resumed.title == "Het evenement"
+    assert resumed.title == "Organisator"  # where it was saved
+    assert resumed.value("/tweedeContactpersoon/voornaam") == "Sofie"
     assert open_page(client, "/formulieren/evenement/hervatten/verzonnen").status == 404
+
+
+def test_saving_shows_a_banner_with_the_date_and_the_link_to_copy(
+    client: TestClient[Any], clock: Clock
+) -> None:
+    page = fill_organisator(open_page(client, "/formulieren/evenement")).press("volgende")
+    clock.now += timedelta(days=2, hours=3, minutes=30)  # 30 November, 14:30 in Brussels
+    page = page.fill("/evenement/naam", "Buurtfeest").press("bewaren")
+    banner = re.search(
+        r'<div class="fk-notification-banner" role="alert".*?</div>\n</div>', page.html, re.S
+    )
+    assert banner
+    assert "Uw antwoorden zijn bewaard tot 30 december 2026 om 14:30." in banner[0]
+    link = re.search(r'<input [^>]*id="fk-resume-link"[^>]*value="([^"]+)"[^>]*readonly', banner[0])
+    assert link
+    assert link[1].endswith("?stap=evenement")
+    assert '<label class="fk-label" for="fk-resume-link">' in banner[0]
+    client.cookies.clear()  # another device
+    resumed = open_page(client, link[1].replace("&amp;", "&"))
+    assert resumed.title == "Het evenement"
+    assert resumed.value("/evenement/naam") == "Buurtfeest"
+
+
+def test_a_resume_link_to_a_step_not_reached_leads_to_the_furthest(
+    client: TestClient[Any],
+) -> None:
+    saved = fill_organisator(open_page(client, "/formulieren/evenement")).press("bewaren")
+    token = re.findall(r"/hervatten/([^?\"]+)", saved.html)[0]
+    resumed = open_page(client, f"/formulieren/evenement/hervatten/{token}?stap=bijlagen")
+    assert resumed.title == "Het evenement"
+    unknown = open_page(client, f"/formulieren/evenement/hervatten/{token}?stap=verzonnen")
+    assert unknown.title == "Het evenement"
 
 
 def test_a_new_resume_link_replaces_the_old_one(client: TestClient[Any]) -> None:

@@ -50,6 +50,7 @@ class PageContext:
     review_url: str | None = None
     form_urls: Mapping[str, str] = field(default_factory=dict)  # by form id, for the list
     resume_url: str | None = None  # a link to continue this draft later
+    resume_until: str = ""  # until when it works, in words
     can_save: bool = False  # offer "Bewaar en ga later verder"
     embedded: bool = False  # inside an iframe: no site header and footer
 

@@ -8,7 +8,8 @@ lost, not even when the step is refused. Then:
   step (or straight back to the review when the citizen came from there to change an answer);
 - `vorige`, `naar:<step>`: to that step, no messages;
 - `toevoegen`, `verwijderen`: the same step again, at the row added or removed;
-- `bewaren`: the same step, with a fresh resume link.
+- `bewaren`: the same step, with a fresh resume link (back to this step) and until when the
+  draft is kept.
 
 A file refused for its size or type is always shown at once, whatever the button.
 """
@@ -80,9 +81,11 @@ class Place:
     def confirmation_url(self) -> str:
         return f"{self.draft_url}/bevestiging"
 
-    def resume_url(self, token: str, public_url: str) -> str:
-        """Absolute: it is meant to be copied and opened on another device."""
-        return f"{public_url.rstrip('/')}{self.start_url}/hervatten/{token}"
+    def resume_url(self, token: str, public_url: str, step_id: str) -> str:
+        """Absolute: it is meant to be copied and opened on another device. It leads back to
+        the step where it was asked for; the token alone decides which draft."""
+        step = quote(step_id, safe="")
+        return f"{public_url.rstrip('/')}{self.start_url}/hervatten/{token}?stap={step}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class Outcome:
     answers: Mapping[str, Any]
     redirect: str | None = None
     page: tuple[Sequence[Problem], str | None] | None = None  # show the step: problems, token
+    kept_until: datetime | None = None  # with a token: when the draft expires
 
 
 def furthest_step(form: Form, draft: StoredDraft) -> Step:
@@ -125,7 +129,7 @@ async def apply(
         return Outcome(answers, redirect=place.step_url(step.id) + anchor)
     if action.move is Move.SAVE:
         token = await in_thread(found.drafts.issue_resume_token, draft.id)
-        return Outcome(answers, page=((), token))
+        return Outcome(answers, page=((), token), kept_until=saved.expires_at)
     return Outcome(answers, redirect=_destination(place, step, action.move, action.target, saved))
 
 

@@ -39,6 +39,7 @@ from litestar.static_files import create_static_files_router
 from formkit.filing._filing import Filed, IdempotencyConflict
 from formkit.filing.blobs import BlobStore
 from formkit.filing.filer import Refused
+from formkit.forms._dutch import moment_text
 from formkit.forms._model import Form, Step
 from formkit.render import (
     PageContext,
@@ -138,7 +139,11 @@ async def resume(
             "Deze link om verder te gaan is verlopen of vervangen door een nieuwere. "
             "Gebruik de laatste link die u kreeg, of begin opnieuw.",
         )
-    response = _redirect(Place(form, draft.id).draft_url)
+    place = Place(form, draft.id)
+    saved_at = request.query_params.get("stap")
+    known = saved_at is not None and any(s.id == saved_at for s in form.steps)
+    # The step it was saved on; show_step sends a step not yet reached to the furthest one.
+    response = _redirect(place.step_url(saved_at) if known and saved_at else place.draft_url)
     response.cookies.append(_remember(services(request), form, draft))
     return response
 
@@ -308,9 +313,11 @@ async def _post_step(
     if outcome.page is not None:
         problems, resume_token = outcome.page
         public = found.settings.public_url or str(request.base_url)
-        resume_url = None if resume_token is None else place.resume_url(resume_token, public)
+        resume = None
+        if resume_token is not None and outcome.kept_until is not None:
+            resume = (place.resume_url(resume_token, public, step.id), outcome.kept_until)
         status = 422 if problems else 200
-        response = _step_page(request, place, step, outcome.answers, problems, status, resume_url)
+        response = _step_page(request, place, step, outcome.answers, problems, status, resume)
     else:
         assert outcome.redirect is not None
         response = _redirect(outcome.redirect)
@@ -351,15 +358,19 @@ def _step_page(
     answers: Mapping[str, Any],
     problems: Any,
     status: int,
-    resume_url: str | None = None,
+    resume: tuple[str, datetime] | None = None,
 ) -> Response[str]:
-    ctx = _context(request, place, action=place.step_url(step.id), resume_url=resume_url)
+    ctx = _context(request, place, action=place.step_url(step.id), resume=resume)
     html = services(request).renderer.step(place.form, step.id, answers, list(problems), ctx)
     return _html(html, status)
 
 
 def _context(
-    request: Request[Any, Any, Any], place: Place, *, action: str, resume_url: str | None = None
+    request: Request[Any, Any, Any],
+    place: Place,
+    *,
+    action: str,
+    resume: tuple[str, datetime] | None = None,
 ) -> PageContext:
     found = services(request)
     draft_id = place.draft_id
@@ -373,7 +384,8 @@ def _context(
         csrf_token=csrf_token(found.secret, subject),
         step_urls={s.id: place.step_url(s.id) for s in steps} if draft_id else {},
         review_url=place.review_url if draft_id else None,
-        resume_url=resume_url,
+        resume_url=resume[0] if resume else None,
+        resume_until=moment_text(resume[1]) if resume else "",
         can_save=True,
         embedded=_embedded(request),
     )
