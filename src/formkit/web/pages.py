@@ -3,7 +3,8 @@
     GET  /formulieren/                                   the forms
     GET  /formulieren/{form}                             its first step (no draft yet)
     POST /formulieren/{form}                             first post: makes the draft
-    GET  /formulieren/{form}/hervatten/{token}           a resume link: back to the draft
+    GET  /formulieren/{form}/hervatten/{token}           a resume link: back to the draft, on
+                                                         the step of `?stap=` (where it was saved)
     GET  /formulieren/{form}/{draft}                     the draft where the citizen left it
     GET  /formulieren/{form}/{draft}/stap/{step}         a step
     POST /formulieren/{form}/{draft}/stap/{step}         save the step, then do what was asked
