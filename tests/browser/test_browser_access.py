@@ -76,7 +76,9 @@ def test_the_list_the_error_page_and_the_resume_link_pass_axe(
     screenshot(page, "niet-gevonden")
     page.goto(f"{live_server.url}/formulieren/bewonersinitiatief")
     evenement.button(page, "Bewaar en ga later verder").click()
-    expect(page.locator(".fk-resume a")).to_have_attribute("href", re.compile("/hervatten/"))
+    expect(page.locator(".fk-notification-banner a")).to_have_attribute(
+        "href", re.compile("/hervatten/")
+    )
     audit(page, "bewaard", found)
     assert found == {}
 
