@@ -16,7 +16,7 @@ import formkit
 from formkit.forms import _pointer
 
 # What formkit refuses beyond the schema: its rules, and numbers RFC 8785 JSON cannot hold.
-RULE_CODES = {"leadTime", "after", "distinct", "number-range"}
+RULE_CODES = {"leadTime", "after", "distinct", "compare", "number-range"}
 
 
 def _national_number(birth: date, sequence: int) -> str:

@@ -11,12 +11,14 @@ from typing import Any
 
 from formkit.forms import _pointer
 from formkit.forms._build import choices_of
+from formkit.forms._check_amounts import check_compare
 from formkit.forms._check_procedure import Names, check_procedure
 from formkit.forms._engine import Engine
 from formkit.forms._model import Condition, Field, Form, Kind
 from formkit.forms._vocabulary import (
     AfterRule,
     AttachmentRule,
+    CompareRule,
     DistinctRule,
     LeadTimeRule,
     parse_duration,
@@ -180,6 +182,8 @@ def _check_rules(form: Form) -> Iterator[Finding]:
                 yield where + "/field", f"{rule.field} is not a repeatable group"
             elif form.field(_pointer.join(rule.field, "*") + rule.key) is None:
                 yield where + "/key", f"the items of {rule.field} have no field at {rule.key}"
+        if isinstance(rule, CompareRule):
+            yield from check_compare(form, rule, where)
         if isinstance(rule.when, Mapping):
             yield from _check_condition_schema(form, "", rule.when, where + "/when")
 

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from formkit._errors import FormkitError
-from formkit.forms import _pointer
+from formkit.forms import _amounts, _pointer
 from formkit.forms._build import choices_of
 from formkit.forms._model import Field, Form, Guard, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import validate
-from formkit.forms._vocabulary import AfterRule
+from formkit.forms._vocabulary import AfterRule, Amount, CompareRule
 
 _SAMPLES = {
     "be-national-number": "85073003328",
@@ -96,6 +96,8 @@ def _repair(form: Form, answers: dict[str, Any], problem: Problem, now: datetime
         return _set(answers, problem.pointer, _later(answers, form, problem.pointer, now))
     if problem.code == "distinct":
         return _set(answers, problem.pointer, _value(field, now, _ordinal(problem.pointer) + 1))
+    if problem.code == "compare":
+        return _balance(answers, form, problem.pointer)
     return _set(answers, problem.pointer, _value(field, now, 0))
 
 
@@ -107,6 +109,21 @@ def _later(answers: dict[str, Any], form: Form, pointer: str, now: datetime) -> 
     reference = _pointer.resolve(answers, rule.reference)
     moment = datetime.fromisoformat(reference) if isinstance(reference, str) else now + _AHEAD
     return (moment + timedelta(hours=4)).isoformat()
+
+
+def _balance(answers: dict[str, Any], form: Form, pointer: str) -> bool:
+    """The field a comparison is about, set to what the other side computes, when the field
+    is the left side and equal amounts satisfy the rule (the amount asked: at most the
+    shortfall)."""
+    for compiled in form.rules:
+        rule = compiled.rule
+        if not isinstance(rule, CompareRule) or rule.field != pointer or "=" not in rule.operator:
+            continue
+        if isinstance(rule.left, Amount) and rule.left.field == pointer:
+            right = _amounts.evaluate(rule.right, answers, {})
+            if right is not None:
+                return _set(answers, pointer, int(right) if right == int(right) else float(right))
+    return False
 
 
 def _ordinal(pointer: str) -> int:

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from formkit.forms import _pointer
+from formkit.forms import _amounts, _pointer
 from formkit.forms._model import CompiledRule
 from formkit.forms._problems import Problem
-from formkit.forms._vocabulary import AfterRule, DistinctRule, LeadTimeRule, parse_duration
+from formkit.forms._vocabulary import (
+    AfterRule,
+    CompareRule,
+    DistinctRule,
+    LeadTimeRule,
+    parse_duration,
+)
 
 # Dates without a time are days in the city's calendar: a lead time counts from midnight there.
 CITY_TIME_ZONE = ZoneInfo("Europe/Brussels")
@@ -33,6 +40,8 @@ def rule_problems(
             yield from _after(rule, answers)
         elif isinstance(rule, DistinctRule):
             yield from _distinct(rule, answers)
+        elif isinstance(rule, CompareRule):
+            yield from _compare(rule, answers)
 
 
 def _lead_time(rule: LeadTimeRule, answers: Any, now: datetime) -> Iterator[Problem]:
@@ -77,6 +86,17 @@ def _distinct(rule: DistinctRule, answers: Any) -> Iterator[Problem]:
         if normalised in seen:
             yield Problem(_pointer.join(rule.field, index) + rule.key, "distinct", rule.message)
         seen.add(normalised)
+
+
+def _compare(rule: CompareRule, answers: Any) -> Iterator[Problem]:
+    """Exact decimal arithmetic (`_amounts`): euros are never added as binary floats."""
+    named: dict[str, Decimal] = {}
+    left = _amounts.evaluate(rule.left, answers, named)
+    right = _amounts.evaluate(rule.right, answers, named)
+    if left is None or right is None or _amounts.holds(left, rule.operator, right):
+        return
+    amounts = {**named, "left": left, "right": right}
+    yield Problem(rule.field, "compare", _amounts.message(rule.message, amounts))
 
 
 def _blank(value: Any) -> bool:

@@ -70,7 +70,43 @@ class DistinctRule(Struct, tag="distinct", tag_field="kind", frozen=True):
     when: dict[str, Any] | bool | None = None
 
 
-Rule = LeadTimeRule | AfterRule | DistinctRule
+class Amount(Struct, frozen=True):
+    """An amount computed from the answers: exactly one of `field` (the number at a pointer),
+    `sum` (the numbers at a pointer through repeatable groups, `*` for every row), `plus` (the
+    operands added) or `minus` (the first operand less the others). An operand is an `Amount`
+    or a constant number. `name` lets a rule's message show it (`{name}`); `title` labels a
+    sum's total where the pages show it, next to the rows it adds up.
+    """
+
+    field: Pointer | None = None
+    sum: Pointer | None = None
+    plus: Annotated[tuple[Operand, ...], msgspec.Meta(min_length=2)] | None = None
+    minus: Annotated[tuple[Operand, ...], msgspec.Meta(min_length=2)] | None = None
+    name: Identifier | None = None
+    title: Text | None = None
+
+
+Operand = int | float | Amount
+AMOUNT_KINDS = ("field", "sum", "plus", "minus")  # an Amount is exactly one of these
+Operator = Literal["<=", "<", ">=", ">", "=="]
+
+
+class CompareRule(Struct, tag="compare", tag_field="kind", frozen=True):
+    """The amount `left` stands to `right` as `operator` says; the problem is at `field`.
+
+    The message may show the amounts: `{left}`, `{right}` and `{name}` for a named amount.
+    """
+
+    id: Identifier
+    field: Pointer
+    left: Operand
+    operator: Operator
+    right: Operand
+    message: Text
+    when: dict[str, Any] | bool | None = None
+
+
+Rule = LeadTimeRule | AfterRule | DistinctRule | CompareRule
 
 
 class FormAnnotations(Struct, frozen=True):

@@ -59,6 +59,16 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class RowsTotal:
+    """What the rows of a repeatable group add up to, shown below them."""
+
+    id: str
+    label: str
+    text: str  # the total of the rows as the page is rendered
+    rows: str  # `data-fk-sum`: the names of the inputs it adds up, `*` for every row
+
+
+@dataclass(frozen=True, slots=True)
 class Control:
     template: str
     pointer: str  # also the control's name
@@ -83,6 +93,7 @@ class Control:
     inline: bool = False  # options side by side (yes/no)
     revealed: tuple[Control, ...] = ()  # follow-up questions, right under this one
     applies: str | None = None  # a follow-up: when it applies, for a reader without script
+    total: RowsTotal | None = None  # below a repeatable group's rows
 
     @property
     def hint_id(self) -> str:

@@ -21,6 +21,7 @@ import jinja2
 
 from formkit.accounts import describe_role
 from formkit.forms import _pointer
+from formkit.forms._amounts import totals
 from formkit.forms._labels import display_text
 from formkit.forms._model import Field, Form, Kind
 from formkit.forms._problems import Problem
@@ -117,7 +118,7 @@ class Renderer:
         errors, summary = _summarise(
             form, ctx, problems, lambda pointer: step_of(form, pointer).id == step_id
         )
-        controls = StepControls(step, answers, errors).build()
+        controls = StepControls(step, answers, errors, totals(form.annotations.rules)).build()
         return self._render(
             "step.html",
             ctx,
@@ -168,7 +169,8 @@ class Renderer:
         # The page script may judge conditions only in sections wholly on the page.
         step = pointers_step(form, [p for p in inside if len(_pointer.tokens(p)) == 1])
         fields = [(field, p) for p in inside if (field := form.field(p)) is not None]
-        controls = StepControls(step, answers, errors).at(fields)
+        sums = totals(form.annotations.rules)
+        controls = StepControls(step, answers, errors, sums).at(fields)
         summary = _in_page_order(summary, controls)
         return self._render(
             "completion.html", ctx, form=form, controls=controls, summary=summary, **values

@@ -13,6 +13,7 @@ from typing import Any
 from formkit.eid import mask_national_number
 from formkit.forms import _pointer
 from formkit.forms._address import is_abroad, postal_lines
+from formkit.forms._amounts import Total, amount_text, total, totals
 from formkit.forms._dutch import size_text
 from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
@@ -45,8 +46,9 @@ def summarise(
     *,
     masked: bool = False,
 ) -> tuple[StepAnswers, ...]:
+    sums = totals(form.annotations.rules)
     return tuple(
-        _step(step, answers, _Summary(step_url(step.id), sizes, masked, answers))
+        _step(step, answers, _Summary(step_url(step.id), sizes, masked, answers, sums))
         for step in form.steps
     )
 
@@ -67,6 +69,7 @@ class _Summary:
     sizes: Mapping[str, int]
     masked: bool  # national register numbers masked
     answers: Mapping[str, Any]  # all of them: a title may depend on another answer
+    totals: tuple[Total, ...] = ()
 
     def entries(self, fields: tuple[Field, ...], pointer: str, node: Any) -> tuple[Answer, ...]:
         if not isinstance(node, Mapping):
@@ -115,7 +118,13 @@ class _Summary:
             )
             for index, row in enumerate(value)
         )
-        return Answer(field.title, entries=rows)
+        generic = _pointer.generic(pointer)
+        sums = tuple(
+            Answer(each.title, text=amount_text(total(value, each.rows)))
+            for each in self.totals
+            if each.group in {generic, pointer}
+        )
+        return Answer(field.title, entries=rows + sums)
 
     def _file(self, attachment: Any) -> str:
         if not isinstance(attachment, Mapping):

@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._amounts import Total, amount_text, total
 from formkit.forms._model import Field, Kind, Step
 from formkit.render._actions import Action, Move
-from formkit.render._controls import Button, Control, Option, Row, UploadedFile
+from formkit.render._controls import Button, Control, Option, Row, RowsTotal, UploadedFile
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
 from formkit.render._names import element_id, option_id
@@ -56,11 +57,13 @@ _CODE_FORMATS = {*_NUMERIC_FORMATS, "iban", "phone", "email"}
 
 @dataclass(frozen=True, slots=True)
 class StepControls:
-    """Builds the controls of one step; `errors` are messages by the pointer they show at."""
+    """Builds the controls of one step; `errors` are messages by the pointer they show at,
+    `totals` what repeatable groups add up to (`formkit.forms._amounts.totals`)."""
 
     step: Step
     answers: Mapping[str, Any]
     errors: Mapping[str, str]
+    totals: tuple[Total, ...] = ()
 
     def build(self) -> tuple[Control, ...]:
         fields = self.step.fields
@@ -191,7 +194,20 @@ class StepControls:
             rows=tuple(rows),
             add=_add_button(field, pointer, item, count),
             heading=_heading(depth),
+            total=self._total(pointer, values),
         )
+
+    def _total(self, pointer: str, rows: list[Any]) -> RowsTotal | None:
+        generic = _pointer.generic(pointer)
+        for each in self.totals:
+            if each.group in {generic, pointer}:
+                return RowsTotal(
+                    id=f"{element_id(pointer)}--totaal",
+                    label=each.title,
+                    text=amount_text(total(rows, each.rows)),
+                    rows=pointer + each.rows,
+                )
+        return None
 
     def _list(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
         item = field.item_title
