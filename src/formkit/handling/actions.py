@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from formkit.filing._filing import Attachment
+from formkit.filing._filing import Attachment, Blob
+from formkit.handling import advice_files
 from formkit.handling.events import SYSTEM, Actor, ActorKind, Event, Kind
 from formkit.handling.state import OPINIONS, State
 
@@ -62,6 +63,9 @@ class GiveAdvice:
     department: str
     opinion: str
     motivation: str
+    # Documents that go with the advice, stored in the blob store already (their label is the
+    # name they were handed in with): the event names them, within `advice_files`' limits.
+    attachments: tuple[Blob, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,11 +220,18 @@ def _give_advice(
         raise RefusedError("Kies gunstig, voorwaardelijk gunstig of ongunstig.")
     if not command.motivation.strip():
         raise RefusedError("Motiveer het advies.")
+    if len(command.attachments) > advice_files.MAX_FILES:
+        raise RefusedError(f"Voeg hoogstens {advice_files.MAX_FILES} bestanden toe aan een advies.")
+    for blob in command.attachments:
+        refused = advice_files.refusal(blob)
+        if refused is not None:
+            raise RefusedError(refused)
+    files = [advice_files.file_data(blob) for blob in command.attachments]
     return {
         "department": command.department,
         "opinion": command.opinion,
         "motivation": command.motivation.strip(),
-    }
+    } | ({"attachments": files} if files else {})
 
 
 def _extend(

@@ -29,6 +29,7 @@ from formkit.handling.notices import job_payload, notice_kind
 from formkit.handling.procedures import search_text
 from formkit.handling.state import State, apply, fold, start
 from formkit.store import _tables as t
+from formkit.store.advice_uploads import Claim, claim
 from formkit.store.database import utc
 from formkit.webhooks import ADVICE_GIVEN, ADVICE_REQUESTED, DECIDED, PHASE_CHANGED
 
@@ -141,12 +142,14 @@ class HandlingStore:
         now: datetime,
         expected_version: int | None = None,
         once: Once | None = None,
+        uploads: Claim | None = None,
     ) -> Handled | None:
         """Record `command` by `actor`; None when there is no such dossier. A repeat of `once`
-        records nothing and answers the dossier as it is.
+        records nothing and answers the dossier as it is. `uploads`: the upload rows of the
+        files an advice names, claimed for the dossier in the same transaction.
 
-        Raises `RefusedError` (the procedure does not allow it now), `ConflictError` or
-        `RepeatConflictError`.
+        Raises `RefusedError` (the procedure does not allow it now), `ConflictError`,
+        `RepeatConflictError` or `UploadsGoneError` (nothing recorded).
         """
         with self.engine.begin() as connection:
             row = _row(connection, number, lock=True)
@@ -164,6 +167,8 @@ class HandlingStore:
                 )
             if isinstance(command, Complete):
                 _keep_attachments(connection, row.id, command.attachments)
+            if uploads is not None:
+                claim(connection, uploads, row.id, now)
             return _record(connection, row, handled, (event,))
 
     def tick(self, now: datetime) -> int:

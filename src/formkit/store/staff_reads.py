@@ -27,6 +27,7 @@ class Read(enum.StrEnum):
     DOSSIER = "dossier"  # the dossier's page
     ATTACHMENT = "bijlage"  # one attachment, downloaded or shown
     LETTER = "beslissingsbrief"  # the dossier's decision letter, downloaded
+    ADVICE_FILE = "adviesbijlage"  # a file that came with an advice, downloaded or shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,9 @@ class StaffRead:
     subject: str
     name: str
     what: Read
-    pointer: str | None  # the attachment's place in the answers: never its name or bytes
+    # The attachment's place in the answers (an advice's file: `adviezen/<event>/<index>`),
+    # never its name or bytes.
+    pointer: str | None
 
 
 class UnknownDossierError(LookupError):

@@ -6,7 +6,8 @@
     advies-vragen      RequestAdvice                afsluiten          Close
 
 What an action's fields say is kept exactly as typed (`Typed`), so a confirmation page, a
-refusal and a conflict page can hand it back unchanged. Shape problems (a missing choice, a
+refusal and a conflict page can hand it back unchanged; an advice's files are among them by
+their upload's id (`_advice_post`). Shape problems (a missing choice, a
 text too long) are `InvalidError`s in Dutch; whether the procedure allows the command is
 `formkit.handling.actions.act`'s call, and who may try it `formkit.handling.permissions`'.
 """
@@ -17,10 +18,14 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from formkit.accounts import Staff
-from formkit.handling import actions
+from formkit.filing._filing import Blob
+from formkit.forms._dutch import size_text
+from formkit.handling import actions, advice_files
 from formkit.handling.actions import Command
 from formkit.handling.events import Actor, ActorKind
 from formkit.handling.state import OPINIONS
+from formkit.store.drafts import UploadRecord
+from formkit.web._advice_post import FILE_REF
 from formkit.web._dossier_view import OPINION_TITLES, Names
 
 Typed = Mapping[str, tuple[str, ...]]  # an action's fields, by name, exactly as posted
@@ -77,7 +82,7 @@ ACTIONS = {
             "Advies geven",
             "Het advies wordt aan het dossier toegevoegd en kan daarna niet meer veranderen.",
             "Uw advies is toegevoegd.",
-            ("dienst", "advies", "motivering"),
+            ("dienst", "advies", "motivering", FILE_REF),
         ),
         Action(
             "termijn-verlengen",
@@ -111,9 +116,16 @@ def typed(action: Action, posted: Iterable[tuple[str, str]]) -> Typed:
     return {name: tuple(values) for name, values in found.items()}
 
 
-def command(action: Action, values: Typed, staff: Staff, askable: Container[str]) -> Command:
+def command(
+    action: Action,
+    values: Typed,
+    staff: Staff,
+    askable: Container[str],
+    files: Mapping[str, UploadRecord] | None = None,
+) -> Command:
     """The command the fields ask for; `InvalidError` when they cannot be one. `askable`: the
-    answers an official may ask the citizen to complete."""
+    answers an official may ask the citizen to complete; `files`: the uploads the official
+    handed in for this action, by id (`_advice_post.pending`)."""
     for value in (v for vs in values.values() for v in vs):
         if "\x00" in value:  # PostgreSQL keeps no NUL in text
             raise InvalidError("Wat u typte, bevat een teken dat niet kan (NUL).")
@@ -133,7 +145,8 @@ def command(action: Action, values: Typed, staff: Staff, askable: Container[str]
             if opinion not in OPINIONS:
                 raise InvalidError("Kies het advies: gunstig, voorwaardelijk gunstig of ongunstig.")
             department = _name(_one(values, "dienst"))
-            return actions.GiveAdvice(department, opinion, _prose(values, "motivering"))
+            attached = _attached(values, files or {})
+            return actions.GiveAdvice(department, opinion, _prose(values, "motivering"), attached)
         case "termijn-verlengen":
             return actions.ExtendDeadline()
         case "beslissen":
@@ -162,11 +175,12 @@ def confirmation_rows(command: Command, names: Names) -> tuple[tuple[str, str], 
             return (("Bericht aan de aanvrager", message), ("Gevraagd", asked))
         case actions.RequestAdvice(departments):
             return (("Diensten", names.departments(departments) or "geen"),)
-        case actions.GiveAdvice(department, opinion, motivation):
+        case actions.GiveAdvice(department, opinion, motivation, attachments):
             return (
                 ("Namens", names.department(department)),
                 ("Advies", OPINION_TITLES.get(opinion, opinion)),
                 ("Motivering", motivation),
+                ("Bijlagen", _files_text(attachments)),
             )
         case actions.Decide(outcome, motivation):
             return (("Beslissing", names.outcome(outcome)), ("Motivering", motivation))
@@ -175,6 +189,32 @@ def confirmation_rows(command: Command, names: Names) -> tuple[tuple[str, str], 
             days = current.extension if current and current.extension else None
             return (("Verlenging", f"{days} dagen" if days else "niet mogelijk op dit spoor"),)
     return ()
+
+
+def _attached(values: Typed, files: Mapping[str, UploadRecord]) -> tuple[Blob, ...]:
+    """The files an advice names, each once: only the official's own, not yet given."""
+    refs = tuple(dict.fromkeys(values.get(FILE_REF, ())))
+    if any(ref not in files for ref in refs):
+        raise InvalidError(
+            "Een bestand bij dit advies is niet meer beschikbaar (verlopen of al gebruikt). "
+            "Voeg het opnieuw toe."
+        )
+    if len(refs) > advice_files.MAX_FILES:
+        raise InvalidError(
+            f"Voeg hoogstens {advice_files.MAX_FILES} bestanden toe aan een advies; "
+            "vink de bestanden uit die niet mee moeten."
+        )
+    return tuple(files[ref].blob for ref in refs)
+
+
+def _files_text(attachments: tuple[Blob, ...]) -> str:
+    if not attachments:
+        return "geen"
+    return ", ".join(
+        f"{blob.label} ({advice_files.TYPE_NAMES.get(blob.media_type, blob.media_type)}, "
+        f"{size_text(blob.size)})"
+        for blob in attachments
+    )
 
 
 def _one(values: Typed, name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from formkit.filing._filing import Attachment
 from formkit.forms._dutch import day_text, moment_text, size_text
 from formkit.forms._model import Form, Kind
+from formkit.handling import advice_files
 from formkit.handling.deadlines import LABELS, Deadline, local_day
 from formkit.handling.events import ActorKind, Event
 from formkit.handling.events import Kind as EventKind
@@ -116,16 +117,42 @@ class Entry:
     what: str
     details: tuple[str, ...] = ()
     version: int | None = None  # a completion: the answers' version it made
+    event: int = 0  # its number among the dossier's events (1: the filing)
+    files: tuple[AdviceFile, ...] = ()  # an advice: the files that came with it
 
 
-def timeline(events: tuple[Event, ...], names: Names) -> tuple[Entry, ...]:
-    return tuple(entry(event, names) for event in events)
+@dataclass(frozen=True, slots=True)
+class AdviceFile:
+    index: int
+    label: str
+    kind: str  # PDF, Word, ...
+    size: str
+    inline: bool
 
 
-def entry(event: Event, names: Names) -> Entry:
+def timeline(events: tuple[Event, ...], names: Names, first: int = 1) -> tuple[Entry, ...]:
+    """The events as entries; `first`: the number of the first among the dossier's events."""
+    return tuple(entry(event, names, number) for number, event in enumerate(events, first))
+
+
+def entry(event: Event, names: Names, number: int = 0) -> Entry:
     what, details = _describe(event, event.data, names)
     version = event.data.get("answersVersion") if event.kind is EventKind.COMPLETED else None
-    return Entry(moment_text(event.at), _who(event, names), what, details, version)
+    files = _advice_files(event) if event.kind is EventKind.ADVICE_GIVEN else ()
+    return Entry(moment_text(event.at), _who(event, names), what, details, version, number, files)
+
+
+def _advice_files(event: Event) -> tuple[AdviceFile, ...]:
+    return tuple(
+        AdviceFile(
+            index,
+            blob.label,
+            advice_files.TYPE_NAMES.get(blob.media_type, blob.media_type),
+            size_text(blob.size),
+            blob.media_type in INLINE,
+        )
+        for index, blob in enumerate(advice_files.files_of(event.data))
+    )
 
 
 def _who(event: Event, names: Names) -> str:

@@ -33,7 +33,9 @@ from formkit.forms._model import Field, Form, Step
 from formkit.forms._problems import Problem
 from formkit.web._multipart import (
     FieldTooLargeError,
+    FileLimits,
     MultipartError,
+    MultipartResult,
     TooManyFieldsError,
     UploadedFile,
     read_multipart,
@@ -78,17 +80,39 @@ async def read_post(
 
     The files are staged: `keep` or `discard` them.
     """
-    tolerant = _TolerantSink(store.staging())
+    result = await read_tolerantly(
+        request,
+        lambda name: _limits(form, places, name),
+        store,
+        cut_long=lambda name: _answer(form, places, name) is not None,
+    )
+    stored = [f for f in result.files if not isinstance(f.info, _Refused)]
+    refusals = [_problem(form, f) for f in result.files if isinstance(f.info, _Refused)]
+    refusals += [_too_long(form, places, name) for name in dict.fromkeys(result.cut)]
+    return Post(result.fields, tuple(stored), tuple(refusals))
+
+
+async def read_tolerantly(
+    request: Request[Any, Any, Any],
+    file_limits: FileLimits,
+    store: BlobStore,
+    *,
+    max_fields: int = MAX_FIELDS,
+    cut_long: Callable[[str], bool] | None = None,
+) -> MultipartResult:
+    """A page's multipart post, its files staged within `file_limits`; a file over its limits
+    is in the result with a `refusal` instead of a blob, and the rest of the post is read on.
+    `PostError` for a post that cannot be read (nothing of it is left staged then)."""
     try:
-        result = await read_multipart(
+        return await read_multipart(
             request.stream(),
             request.headers.get("content-type", ""),
-            file_limits=lambda name: _limits(form, places, name),
-            store=tolerant,
+            file_limits=file_limits,
+            store=_TolerantSink(store.staging()),
             max_field_bytes=MAX_FIELD_BYTES,
-            max_fields=MAX_FIELDS,
+            max_fields=max_fields,
             max_text_bytes=MAX_TEXT_BYTES,
-            cut_long=lambda name: _answer(form, places, name) is not None,
+            cut_long=cut_long,
             max_cut_bytes=MAX_CUT_BYTES,
         )
     except MultipartError as error:
@@ -97,10 +121,14 @@ async def read_post(
                 await store.discard_staged(uploaded.info)
         status = 413 if isinstance(error, FieldTooLargeError | TooManyFieldsError) else 400
         raise PostError(status, str(error)) from None
-    stored = [f for f in result.files if not isinstance(f.info, _Refused)]
-    refusals = [_problem(form, f) for f in result.files if isinstance(f.info, _Refused)]
-    refusals += [_too_long(form, places, name) for name in dict.fromkeys(result.cut)]
-    return Post(result.fields, tuple(stored), tuple(refusals))
+
+
+def refusal(uploaded: UploadedFile) -> BlobError | None:
+    """Why a file of `read_tolerantly`'s result was refused; None: it is staged."""
+    info = uploaded.info
+    if not isinstance(info, _Refused):
+        return None
+    return info.reason or MediaTypeRefusedError("", frozenset())
 
 
 def step_places(step: Step | None) -> tuple[str, ...]:

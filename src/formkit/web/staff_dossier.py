@@ -5,6 +5,9 @@
     GET  /behandeling/dossiers/{number}/bijlagen/{index}  an attachment (a PDF inline)
     GET  /behandeling/dossiers/{number}/beslissingsbrief  the sealed decision letter, once the
                                                           outbox made it
+    GET  /behandeling/dossiers/{number}/adviezen/{event}/{index}
+                                                          a file of the advice recorded as the
+                                                          dossier's event number `event`
     POST /behandeling/dossiers/{number}/acties/{action}   an action: first its confirmation
                                                           page, then (`stap=bevestigd`) done
     GET  /behandeling/inzage?dossier={number}             the beheerder's read audit
@@ -15,12 +18,18 @@ the dossier its author saw: behind it, the action waits on a page that shows wha
 keeps what was typed (unless all that changed is other departments' advice, and the action is
 advice: each department advises on its own, at the same time). Every look at a page, a file
 or the decision letter is recorded before it is shown (`store.staff_reads`).
+
+The advice form also takes files (`_advice_post`): stored as uploads of the adviser's session
+on this dossier as soon as they are posted, then carried by id through the confirmation and
+the conflict page, and claimed by the advice in its own transaction. Advice files are shown to
+whoever may see the dossier, as its attachments are, and their reads are recorded as well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,13 +41,15 @@ from litestar.response import Redirect, Stream
 from formkit.accounts import Staff
 from formkit.forms._dutch import moment_text, size_text
 from formkit.forms._model import Form
-from formkit.handling import actions
+from formkit.handling import actions, advice_files
 from formkit.handling.actions import Command, RefusedError
+from formkit.handling.events import Kind
 from formkit.handling.organisation import Organisation, load_organisation, organisation_file
 from formkit.handling.permissions import DossierFacts, advising_departments, may, may_see
 from formkit.handling.procedures import default_advisers
 from formkit.handling.state import OPINIONS
 from formkit.render import PageContext, prune, summarise
+from formkit.store.advice_uploads import Claim, UploadsGoneError, owner
 from formkit.store.dossiers import StoredDossier
 from formkit.store.handling import (
     AnswersVersion,
@@ -49,6 +60,16 @@ from formkit.store.handling import (
 )
 from formkit.store.staff_reads import Read, StaffReads, UnknownDossierError
 from formkit.web import _dossier_view as view
+from formkit.web._advice_post import (
+    ADVICE,
+    FILE_INPUT,
+    FILE_REF,
+    ActionPost,
+    Pending,
+    listed,
+    pending,
+    read_action_post,
+)
 from formkit.web._disposition import content_disposition
 from formkit.web._dossier_actions import (
     ACTIONS,
@@ -61,6 +82,7 @@ from formkit.web._dossier_actions import (
     typed,
 )
 from formkit.web._flow import in_thread
+from formkit.web._posts import PostError
 from formkit.web._staff_auth import BASE, current_session, require_role
 from formkit.web.pages import STATIC, PageError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, same_origin_posts
@@ -69,6 +91,7 @@ from formkit.web.services import Services, services
 DOSSIERS = f"{BASE}/dossiers"  # the worklist (`web/staff_worklist.py`); a dossier below it
 AUDIT = f"{BASE}/inzage"
 LETTER = "beslissingsbrief"  # below a dossier's page: its decision letter
+ADVICE_FILES = "adviezen"  # below a dossier's page: `adviezen/<event>/<index>`, an advice's file
 SEEN_FIELD = "dossierversie"  # the version of the dossier the form's author saw
 STEP_FIELD = "stap"
 CONFIRMED = "bevestigd"
@@ -89,6 +112,11 @@ class Seen:
     @property
     def number(self) -> str:
         return self.dossier.number
+
+    @property
+    def uploads_owner(self) -> str:
+        """Whose uploads this official's advice files on this dossier are."""
+        return owner(self.session, self.number)
 
     @property
     def facts(self) -> DossierFacts:
@@ -117,6 +145,36 @@ async def attachment(
     file = files[index]
     found = services(request)
     await _record(found, seen, Read.ATTACHMENT, file.pointer)
+    return Stream(
+        found.blobs.open(file.sha256),
+        media_type=file.media_type,
+        headers={
+            "Content-Length": str(file.size),
+            "Content-Disposition": content_disposition(
+                file.label, inline=file.media_type in view.INLINE
+            ),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@get(f"{DOSSIERS}/{{number:str}}/{ADVICE_FILES}/{{event:int}}/{{index:int}}")
+async def advice_file(
+    request: Request[Any, Any, Any],
+    number: FromPath[str],
+    event: FromPath[int],
+    index: FromPath[int],
+) -> Stream:
+    """A file of an advice: for whoever may see the dossier, recorded as an attachment's read."""
+    seen = await _seen(request, number)
+    events = seen.handled.events
+    given = events[event - 1] if 1 <= event <= len(events) else None
+    files = advice_files.files_of(given.data) if given and given.kind is Kind.ADVICE_GIVEN else ()
+    if not 0 <= index < len(files):
+        raise PageError(404, "Bijlage niet gevonden", "Dit advies heeft deze bijlage niet.")
+    file = files[index]
+    found = services(request)
+    await _record(found, seen, Read.ADVICE_FILE, f"{ADVICE_FILES}/{event}/{index}")
     return Stream(
         found.blobs.open(file.sha256),
         media_type=file.media_type,
@@ -164,16 +222,24 @@ async def act(
     if action is None:
         raise PageError(404, "Pagina niet gevonden", "Deze actie bestaat niet.")
     seen = await _seen(request, number)
-    posted = list((await request.form()).multi_items())
     found = services(request)
-    if not csrf_valid(found.secret, _csrf_subject(seen), _field(posted, CSRF_FIELD)):
+    received = await _read(request, action, found)
+    if not csrf_valid(found.secret, _csrf_subject(seen), _field(received.fields, CSRF_FIELD)):
+        await received.discard(found.blobs)
         raise PageError(403, "Dit formulier werd niet aanvaard", "Laad de pagina opnieuw.")
+    posted = await received.keep(found, seen.uploads_owner, found.blobs)
     values = typed(action, posted)
     expected = _expected(posted)
+    files = await pending(found, seen.uploads_owner, values.get(FILE_REF, ()))
     try:
-        wanted = command(action, values, seen.staff, _askable(seen.form))
+        wanted = command(action, values, seen.staff, _askable(seen.form), files)
     except InvalidError as problem:
-        return await _dossier(request, seen, 422, errors=(str(problem),), typed=(action, values))
+        errors = (*received.refusals, str(problem))
+        return await _dossier(request, seen, 422, errors=errors, typed=(action, values))
+    if received.refusals:  # a file over the limits: nothing happens, the rest is kept
+        return await _dossier(
+            request, seen, 422, file_errors=received.refusals, typed=(action, values)
+        )
     if not may(seen.staff, wanted, seen.facts):
         raise PageError(403, "Geen toegang", "U mag dit niet doen met dit dossier.")
     if _stale(seen, wanted, expected):
@@ -181,6 +247,15 @@ async def act(
     if _field(posted, STEP_FIELD) != CONFIRMED:
         return await _confirm(request, seen, action, values, wanted)
     return await _do(request, seen, action, values, wanted)
+
+
+async def _read(request: Request[Any, Any, Any], action: Action, found: Services) -> ActionPost:
+    try:
+        return await read_action_post(request, action.slug, found.blobs)
+    except PostError as error:
+        raise PageError(
+            error.status, "Dit formulier kon niet gelezen worden", "Laad de pagina opnieuw."
+        ) from None
 
 
 def _stale(seen: Seen, wanted: Command, expected: int) -> bool:
@@ -201,7 +276,7 @@ async def _confirm(
         actions.act(seen.handled.state, wanted, doing, found.clock(), found.handling.departments)
     except RefusedError as refusal:
         return await _dossier(request, seen, 409, errors=(str(refusal),), typed=(action, values))
-    return _confirmation(request, seen, action, values, wanted)
+    return await _confirmation(request, seen, action, values, wanted)
 
 
 async def _do(
@@ -210,11 +285,23 @@ async def _do(
     """Record the action on the version seen, then back to the dossier (post-redirect-get)."""
     found = services(request)
     doing, expected = actor(seen.staff, wanted), seen.handled.state.version
+    claim = Claim(seen.uploads_owner, tuple(dict.fromkeys(values.get(FILE_REF, ()))))
     try:
-        await in_thread(found.handling.act, seen.number, wanted, doing, found.clock(), expected)
+        await in_thread(
+            partial(found.handling.act, uploads=claim),
+            seen.number,
+            wanted,
+            doing,
+            found.clock(),
+            expected,
+        )
     except RefusedError as refusal:
         fresh = await _seen(request, seen.number)
         return await _dossier(request, fresh, 409, errors=(str(refusal),), typed=(action, values))
+    except UploadsGoneError:
+        fresh = await _seen(request, seen.number)
+        gone = "Een bestand bij dit advies werd intussen al gebruikt of is verlopen."
+        return await _dossier(request, fresh, 409, errors=(gone,), typed=(action, values))
     except ConflictError:
         fresh = await _seen(request, seen.number)
         return await _conflict(request, fresh, action, values, expected)
@@ -246,7 +333,7 @@ async def audit(request: Request[Any, Any, Any]) -> Response[Any]:
 
 router = Router(
     path="/",
-    route_handlers=[dossier_page, attachment, letter, act, audit],
+    route_handlers=[dossier_page, attachment, advice_file, letter, act, audit],
     guards=[same_origin_posts],
 )
 
@@ -321,8 +408,11 @@ async def _dossier(
     *,
     notice: str | None = None,
     errors: Sequence[str] = (),
+    file_errors: Sequence[str] = (),
     typed: tuple[Action, Typed] | None = None,
 ) -> Response[Any]:
+    """The dossier's page; `typed`: the action to show open, as typed; `file_errors`: its
+    files that were refused."""
     found = services(request)
     shown = _version_shown(request, seen)
     await _record(found, seen, Read.DOSSIER)
@@ -343,6 +433,7 @@ async def _dossier(
         dues=[d for d in dues if d is not None],
         advice=view.advice_rows(state, seen.names, now),
         timeline=view.timeline(seen.handled.events, seen.names),
+        advice_files=ADVICE_FILES,
         files=view.files(seen.dossier.attachments, seen.names),
         letter=LETTER,
         letter_size=await _letter_size(found, seen),
@@ -352,13 +443,16 @@ async def _dossier(
         steps=steps,
         notice=notice,
         errors=errors,
+        file_errors=file_errors,
+        file_input=f"actie-{ADVICE}-{FILE_INPUT}",
         available=_available(seen),
         open_action=typed[0].slug if typed else None,
         typed=typed[1] if typed else {},
+        pending=await _pending(found, seen, typed[1] if typed else {}),
     )
 
 
-def _confirmation(
+async def _confirmation(
     request: Request[Any, Any, Any], seen: Seen, action: Action, values: Typed, wanted: Command
 ) -> Response[Any]:
     return _page(
@@ -376,18 +470,29 @@ async def _conflict(
 ) -> Response[Any]:
     """What changed since the official looked, and their action as they typed it, to send
     again (through its confirmation) if it still makes sense."""
-    await _record(services(request), seen, Read.DOSSIER)
+    found = services(request)
+    await _record(found, seen, Read.DOSSIER)
     since = seen.handled.events[max(expected, 0) :]
     return _page(
         request,
         "conflict.html",
         409,
-        **_common(seen, services(request).secret),
+        **_common(seen, found.secret),
         action=action,
-        since=view.timeline(since, seen.names),
+        since=view.timeline(since, seen.names, first=max(expected, 0) + 1),
+        advice_files=ADVICE_FILES,
         available=_available(seen),
         typed=values,
+        pending=await _pending(found, seen, values),
+        file_errors=(),
+        file_input=f"actie-{ADVICE}-{FILE_INPUT}",
     )
+
+
+async def _pending(found: Services, seen: Seen, values: Typed) -> tuple[Pending, ...]:
+    """The files the official handed in for the action being typed, as its form lists them."""
+    refs = values.get(FILE_REF, ())
+    return listed(await pending(found, seen.uploads_owner, refs), refs)
 
 
 def _common(seen: Seen, secret: bytes) -> dict[str, Any]:
