@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from formkit.forms import _strict_json
-from formkit.handling import actions
+from formkit.handling import actions, advice_files
 from formkit.handling.state import OPINIONS
 from formkit.web.problems import ProblemError
 
@@ -21,6 +21,7 @@ MAX_BODY = 64 * 1024
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Prose = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 Opinion = Literal["gunstig", "voorwaardelijk-gunstig", "ongunstig"]
+UploadId = Annotated[str, msgspec.Meta(pattern="^upl_[0-9a-f]{32}$")]  # `POST /api/v1/uploads`
 assert Opinion.__args__ == OPINIONS  # type: ignore[attr-defined]
 
 
@@ -58,11 +59,14 @@ class RequestAdviceAction(_Action, frozen=True, tag="request-advice"):
 
 
 class GiveAdviceAction(_Action, frozen=True, tag="give-advice"):
-    """A department's advice, on a request that is open."""
+    """A department's advice, on a request that is open. `attachments`: the ids of this key's
+    uploads (`POST /api/v1/uploads`) that go with it: PDF, JPEG, PNG, Word, Excel or
+    OpenDocument, each at most 20 MB; each upload is used once."""
 
     department: Name
     opinion: Opinion
     motivation: Prose
+    attachments: Annotated[list[UploadId], msgspec.Meta(max_length=advice_files.MAX_FILES)] = []
 
 
 class ExtendAction(_Action, frozen=True, tag="extend"):
@@ -130,7 +134,7 @@ def command(action: Action) -> actions.Command:
         case RequestAdviceAction(departments):
             return actions.RequestAdvice(tuple(departments))
         case GiveAdviceAction(department, opinion, motivation):
-            return actions.GiveAdvice(department, opinion, motivation)
+            return actions.GiveAdvice(department, opinion, motivation)  # files: `_api_advice`
         case DecideAction(outcome, motivation):
             return actions.Decide(outcome, motivation)
     return _PLAIN[type(action)]

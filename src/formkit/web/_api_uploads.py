@@ -25,6 +25,7 @@ from formkit.filing.blobs import BlobInfo, BlobStore, StagedBlob, UploadLimits, 
 from formkit.forms._labels import FALLBACK, sanitise_label
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
+from formkit.handling import advice_files
 from formkit.store.apikeys import ApiKey
 from formkit.store.uploads import ApiUpload, Found
 from formkit.web._multipart import (
@@ -44,9 +45,15 @@ UNUSABLE = "Deze upload bestaat niet, is verlopen of werd al gebruikt. Laad het 
 
 
 async def receive(request: Request[Any, Any, Any], found: Services, key: ApiKey) -> ApiUpload:
-    """Store the request's one file and record it as this key's upload."""
+    """Store the request's one file and record it as this key's upload: for a filing of a
+    form the key may file, or (a key that handles dossiers) for an advice."""
     forms = [form for form in found.catalogue.values() if key.allows("write", form.id)]
     limits = widest_limits(forms)
+    if "handle" in key.scopes:
+        limits = UploadLimits(
+            max(limits.max_bytes, advice_files.LIMITS.max_bytes),
+            limits.media_types | advice_files.LIMITS.media_types,
+        )
     if not limits.media_types:
         message = "Deze API-sleutel mag geen formulier met bijlagen indienen."
         raise ProblemError("forbidden", message)

@@ -323,7 +323,13 @@ def _event_properties() -> dict[str, Any]:
         },
         "at": MOMENT,
         "actor": actor,
-        "data": {"type": "object"},
+        "data": {
+            "type": "object",
+            "description": "What the event says, by kind (docs/integrators.md). "
+            "`advice-given`: `department`, `opinion`, `motivation`, and `attachments` when "
+            "files came with it, each `{sha256, name, media_type, size}`: never the bytes. "
+            "A completion's answers are left out.",
+        },
     }
 
 

@@ -105,9 +105,10 @@ async def data_to_sign(request: Request[Any, Any, Any], form_id: FromPath[str]) 
 
 @post("/uploads", status_code=201)
 async def upload(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """Hand in one file ahead of a JSON filing; its answers name it `upload:<id>`."""
+    """Hand in one file ahead of a JSON filing (its answers name it `upload:<id>`) or of an
+    advice (`give-advice` names its id)."""
     key = authorise(request, "write", None)
-    if "write" not in key.scopes:
+    if "write" not in key.scopes and "handle" not in key.scopes:
         raise ProblemError("forbidden", "Deze API-sleutel mag niets indienen.")
     received = await receive(request, services(request), key)
     return json_response(document(received), 201)

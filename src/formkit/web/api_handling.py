@@ -20,6 +20,7 @@ from formkit.forms._procedure import PHASES
 from formkit.handling.actions import RefusedError
 from formkit.handling.deadlines import Status, local_day
 from formkit.handling.events import Actor, ActorKind
+from formkit.store.advice_uploads import UploadsGoneError
 from formkit.store.apikeys import ALL_FORMS, ApiKey
 from formkit.store.handling import (
     ConflictError,
@@ -29,7 +30,9 @@ from formkit.store.handling import (
     RepeatConflictError,
 )
 from formkit.store.worklist import MAX_PAGE, CursorError, WorkItem, WorklistQuery
-from formkit.web._actions import MAX_BODY, command, decode_action, request_digest
+from formkit.web._actions import MAX_BODY, decode_action, request_digest
+from formkit.web._api_advice import with_files
+from formkit.web._api_uploads import UNUSABLE
 from formkit.web._handling_documents import events_document
 from formkit.web.api import authorise, dossier_answer, json_response, readable_dossier
 from formkit.web.problems import ProblemError
@@ -92,9 +95,10 @@ async def act(request: Request[Any, Any, Any], number: FromPath[str]) -> Respons
         _handleable(request, key, number)
         found = services(request)
         actor = Actor(ActorKind.INTEGRATION, key.id, key.name)
+        wanted, uploads = with_files(found, key, action)
         try:
             handled = found.handling.act(
-                number, command(action), actor, found.clock(), expected, once
+                number, wanted, actor, found.clock(), expected, once, uploads
             )
         except RefusedError as refusal:
             raise ProblemError("not-allowed-now", str(refusal)) from None
@@ -108,6 +112,8 @@ async def act(request: Request[Any, Any, Any], number: FromPath[str]) -> Respons
                 f"niet {conflict.expected}. Lees het opnieuw.",
                 headers={"ETag": f'"{conflict.current}"'},
             ) from None
+        except UploadsGoneError:
+            raise ProblemError("invalid-action", UNUSABLE) from None
         except RepeatConflictError:
             raise ProblemError(
                 "idempotency-conflict",

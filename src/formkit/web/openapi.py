@@ -20,6 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from formkit.forms._model import Form
 from formkit.forms._procedure import PHASES
 from formkit.forms.catalogue import Catalogue
+from formkit.handling import advice_files
 from formkit.handling.deadlines import Status
 from formkit.store.worklist import MAX_PAGE
 from formkit.web import _actions as actions
@@ -43,7 +44,7 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
     )
     paths: dict[str, Any] = {
         "/api/v1/forms": {"get": _list_forms()},
-        "/api/v1/uploads": {"post": _upload(media_types)},
+        "/api/v1/uploads": {"post": _upload(media_types)},  # and an advice's: `_upload`
         "/api/v1/dossiers": {"get": _list_dossiers(catalogue)},
         "/api/v1/dossiers/{number}": {"get": _dossier()},
         "/api/v1/dossiers/{number}/events": {"get": _events()},
@@ -274,15 +275,22 @@ def _data_to_sign(form: Form) -> dict[str, Any]:
     }
 
 
-def _upload(media_types: list[str]) -> dict[str, Any]:
+def _upload(form_types: list[str]) -> dict[str, Any]:
     raw = {"type": "string", "format": "binary"}
+    media_types = sorted({*form_types, *advice_files.LIMITS.media_types})
     return {
-        "summary": "Hand in one file ahead of a JSON filing",
+        "summary": "Hand in one file ahead of a JSON filing or an advice",
         "description": "One file: a multipart part `file`, or the raw bytes (file name in "
         "`Content-Disposition`). Its type is sniffed from the bytes and must be one that a "
-        "form this key may file takes (" + ", ".join(media_types) + "), within the "
+        "form this key may file takes (" + ", ".join(form_types) + "), within the "
         "largest size such a form takes (else 415 or 413); the field it is bound to on "
-        "filing checks its own. Usable once, by this key, until `expires`.",
+        "filing checks its own. A key with the scope `handle` may also hand in a file for "
+        "an advice (`give-advice` names its `upload`): "
+        + advice_files.ACCEPTED
+        + " ("
+        + ", ".join(sorted(advice_files.LIMITS.media_types))
+        + "), at most "
+        f"{advice_files.MAX_BYTES // 1_000_000} MB. Usable once, by this key, until `expires`.",
         "operationId": "upload",
         "security": [{"apiKey": []}],
         "requestBody": {
@@ -422,7 +430,12 @@ def _act() -> dict[str, Any]:
         "summary": "Act on a dossier as its procedure allows (scope `handle`)",
         "description": "Recorded as an event by the key (`integration`). A refusal of the "
         "procedure answers `409 not-allowed-now` with the Dutch reason in `detail`; nothing "
-        "changes. A dossier of a form the key may neither read nor handle does not exist (404).",
+        "changes. A dossier of a form the key may neither read nor handle does not exist (404). "
+        "`give-advice` may name up to " + str(advice_files.MAX_FILES) + " of the key's "
+        "uploads in `attachments` (`POST /api/v1/uploads`); one unknown, expired or used "
+        "before, or outside the advice's types and size, answers `422 invalid-action` with a "
+        "problem at `/attachments/<i>` (`upload-unusable`, `attachment-refused`), and "
+        "nothing changes. The event names each file (`sha256`, `name`, `media_type`, `size`).",
         "operationId": "actOnDossier",
         "security": [{"apiKey": []}],
         "parameters": [
