@@ -1,13 +1,28 @@
 from __future__ import annotations
 
 import struct
+import zipfile
 import zlib
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests import office_files
 
-from formkit.filing._sniff import EMPTY, JPEG, KNOWN, PDF, PNG, SNIFF_BYTES, UNKNOWN, sniff
+from formkit.filing._sniff import (
+    DOCX,
+    EMPTY,
+    JPEG,
+    KNOWN,
+    ODS,
+    ODT,
+    PDF,
+    PNG,
+    SNIFF_BYTES,
+    UNKNOWN,
+    XLSX,
+    sniff,
+)
 
 
 def png_file() -> bytes:
@@ -118,3 +133,34 @@ def test_the_type_depends_only_on_the_start(known: tuple[bytes, str], tail: byte
 @given(st.binary(max_size=2 * SNIFF_BYTES))
 def test_any_bytes_get_a_media_type(content: bytes) -> None:
     assert "/" in sniff(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (office_files.docx(), DOCX),
+        (office_files.xlsx(), XLSX),
+        (office_files.odt(), ODT),
+        (office_files.odt(b"application/vnd.oasis.opendocument.spreadsheet"), ODS),
+    ],
+    ids=["docx", "xlsx", "odt", "ods"],
+)
+def test_an_office_document_is_known_by_its_first_zip_entries(
+    content: bytes, expected: str
+) -> None:
+    assert sniff(content) == expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        office_files.plain_zip(),
+        office_files.odt(method=zipfile.ZIP_DEFLATED),  # ODF keeps `mimetype` uncompressed
+        office_files.odt(b"application/vnd.oasis.opendocument.presentation"),
+        office_files.docx()[:20],  # a header cut short
+        b"PK\x03\x04" + b"\x00" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text",
+    ],
+    ids=["zip", "odt-compressed-mimetype", "odp", "cut-short", "odt-without-a-name-length"],
+)
+def test_a_zip_that_is_not_one_of_our_documents_is_none_of_them(content: bytes) -> None:
+    assert sniff(content) not in {ODT, ODS, DOCX, XLSX}

@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tests.conftest import SCHEMAS, answers
 
 import formkit
+from formkit.filing._filing import Blob
 from formkit.forms._procedure import PHASES, Procedure
 from formkit.handling.actions import (
     Archive,
@@ -343,3 +344,51 @@ def test_only_a_departments_own_advice_bears_on_its_advice() -> None:
         True,
     ]
     assert bears_on(other, Decide("vergund", "Past.")) is True
+
+
+def _advice_asked() -> Dossier:
+    dossier = Dossier()
+    dossier.do(FindAdmissible("regulier"))
+    dossier.do(RequestAdvice(("brandweer",)))
+    return dossier
+
+
+REPORT = Blob("a" * 64, 120_000, "application/pdf", "verslag.pdf")
+
+
+def test_an_advice_names_its_files_by_hash_name_type_and_size() -> None:
+    dossier = _advice_asked()
+    photo = Blob("b" * 64, 2_000, "image/png", "gevel.png")
+    advice = GiveAdvice("brandweer", "gunstig", "In orde.", (REPORT, photo))
+    event = dossier.do(advice, _adviser("brandweer"))
+    assert event.data["attachments"] == [
+        {
+            "sha256": "a" * 64,
+            "name": "verslag.pdf",
+            "media_type": "application/pdf",
+            "size": 120_000,
+        },
+        {"sha256": "b" * 64, "name": "gevel.png", "media_type": "image/png", "size": 2_000},
+    ]
+    without = _advice_asked().do(
+        GiveAdvice("brandweer", "gunstig", "In orde."), _adviser("brandweer")
+    )
+    assert "attachments" not in without.data  # an advice without files says nothing of them
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ((REPORT,) * 6, "hoogstens 5 bestanden"),
+        ((Blob("c" * 64, 10, "text/html", "pagina.html"),), "pagina.html is geen PDF"),
+        ((Blob("d" * 64, 20_000_001, "application/pdf", "groot.pdf"),), "groter dan 20 MB"),
+    ],
+    ids=["six-files", "html", "too-large"],
+)
+def test_an_advice_with_files_beyond_its_limits_is_refused(
+    files: tuple[Blob, ...], reason: str
+) -> None:
+    dossier = _advice_asked()
+    advice = GiveAdvice("brandweer", "gunstig", "In orde.", files)
+    with pytest.raises(RefusedError, match=reason):
+        act(dossier.state, advice, _adviser("brandweer"), FILED, DEPARTMENTS)

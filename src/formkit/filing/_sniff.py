@@ -42,7 +42,13 @@ _JPEG = re.compile(rb"\xff\xd8\xff[\xc0-\xfe]")
 _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"
 
 _ZIP_ENTRY = b"PK\x03\x04"  # a ZIP local file header; its name starts 30 bytes in
-_ODF = re.compile(rb"PK\x03\x04.{26}mimetype(application/vnd\.oasis\.opendocument\.[a-z]+)", re.S)
+# The local header of `mimetype`: any version and flags, method 0 (stored), a name of 8 bytes
+# and no extra field, so that its content, the media type, follows the name at once.
+_ODF = re.compile(
+    rb"PK\x03\x04.{4}\x00\x00.{16}\x08\x00\x00\x00mimetype"
+    rb"(application/vnd\.oasis\.opendocument\.[a-z]+)",
+    re.S,
+)
 _ODF_TYPES = frozenset({ODT, ODS})
 _OOXML_FIRST = b"[Content_Types].xml"
 _OOXML_PARTS = {b"word/": DOCX, b"xl/": XLSX}
@@ -72,16 +78,12 @@ def _document(prefix: bytes) -> str | None:
     odf = _ODF.match(prefix)
     if odf is not None:
         found = odf.group(1).decode("ascii")
-        return found if found in _ODF_TYPES and _stored_uncompressed(prefix) else None
+        return found if found in _ODF_TYPES else None
     if _entry_name(prefix, 0) != _OOXML_FIRST:
         return None
     names = [_entry_name(prefix, at) for at in _entries(prefix)]
     kinds = {kind for name in names for part, kind in _OOXML_PARTS.items() if name.startswith(part)}
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def _stored_uncompressed(prefix: bytes) -> bool:
-    return prefix[8:10] == b"\x00\x00"  # compression method 0: stored
 
 
 def _entries(prefix: bytes) -> list[int]:
