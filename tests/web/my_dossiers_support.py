@@ -11,6 +11,7 @@ through the real API); the city's steps are the handling store's, as staff pages
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import Any
 from tests.conftest import answers
 from tests.web.completion_support import OFFICIAL, ask_completion, run
 
-from formkit.filing._filing import Filed, Filing
+from formkit.filing._filing import Blob, Filed, Filing
 from formkit.filing._parties import parties
 from formkit.forms import _pointer
 from formkit.handling.actions import Assign, Decide, FindAdmissible, GiveAdvice, RequestAdvice
@@ -34,7 +35,18 @@ JAN = DEVELOPMENT_CITIZENS["jan"].national_number
 DESK = Actor(ActorKind.STAFF, "sub-lore", "Lore Janssens", "evenementenloket")
 POLICE = Actor(ActorKind.STAFF, "sub-politie", "Inspecteur Wouters", "politie")
 ADVICE_MOTIVATION = "Interne nota: te weinig stewards aan de nooduitgang."
+ADVICE_FILE = "politie-interne-nota.pdf"  # goes with the police's advice: never the citizen's
+ADVICE_PDF = b"%PDF-1.4\n% interne nota van de politie\n%%EOF\n"
 DECISION_MOTIVATION = "Het evenement past in de buurt."
+
+
+def _stored(services: Services, content: bytes) -> str:
+    """Into the blob store's own layout, as an advice's upload leaves it; its hash."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = services.blobs.path_of(sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return sha256
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,9 @@ def dossiers(services: Services) -> Dossiers:
     handling.act(decided, Assign("sub-lore", "Lore Janssens", "evenementenloket"), DESK, now)
     handling.act(decided, FindAdmissible("vergunning"), DESK, now)
     handling.act(decided, RequestAdvice(("politie",)), DESK, now)
-    handling.act(decided, GiveAdvice("politie", "ongunstig", ADVICE_MOTIVATION), POLICE, now)
+    note = Blob(_stored(services, ADVICE_PDF), len(ADVICE_PDF), "application/pdf", ADVICE_FILE)
+    advice = GiveAdvice("politie", "ongunstig", ADVICE_MOTIVATION, (note,))
+    handling.act(decided, advice, POLICE, now)
     handling.act(decided, Decide("toegestaan", DECISION_MOTIVATION), DESK, now)
     job = Job(1, DECISION_LETTER, {"number": decided}, datetime.now(UTC), 1)
     run(DecisionLetterPdf(services.letter_work()).handle(job))  # also beside Playwright's loop

@@ -7,6 +7,7 @@ the applicant of some dossiers and Anna the co-applicant of one of Jan's
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -20,7 +21,9 @@ from litestar.testing import TestClient
 from tests.conftest import service_settings
 from tests.web.conftest import Clock
 from tests.web.my_dossiers_support import (
+    ADVICE_FILE,
     ADVICE_MOTIVATION,
+    ADVICE_PDF,
     ANNA,
     DECISION_MOTIVATION,
     JAN,
@@ -212,6 +215,13 @@ def test_a_decided_dossier_shows_the_decision_kept_in_time_and_its_letter_but_no
     assert "De stad besliste: Toegestaan." in words
     assert "De stad vroeg advies aan: Politiezone Mechelen-Willebroek." in words
     assert ADVICE_MOTIVATION not in words
+    assert ADVICE_FILE not in page  # nor the advice's files, by name or by link
+    assert "/adviezen/" not in page
+    assert hashlib.sha256(ADVICE_PDF).hexdigest() not in page
+    staff_file = f"/behandeling/dossiers/{filed.shared_decided}/adviezen/5/0"
+    refused = client.get(staff_file, follow_redirects=False)  # a citizen is no staff
+    assert refused.status_code != 200
+    assert ADVICE_PDF not in refused.content
     assert "ongunstig" not in words
     assert "Inspecteur Wouters" not in words
     assert DECISION_MOTIVATION not in words  # the letter says it, with everything around it
