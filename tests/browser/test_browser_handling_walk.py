@@ -261,14 +261,38 @@ def _advise_at_the_same_time(
         page.locator("summary", has_text="Advies geven").click()
         page.get_by_label(opinion, exact=True).check()
         page.get_by_label("Motivering").fill(motivation)
+        if page is fire:
+            _attach_a_report_and_a_refused_file(page, found)
         page.get_by_role("button", name="Advies geven", exact=True).click()
         expect(page.locator("h1")).to_have_text("Bevestig: advies geven")
         _check(page, f"bevestigen adviseur {department}", found)
+    expect(fire.locator("main")).to_contain_text("brandverslag.pdf (PDF, ")
     for page in advice:
         page.get_by_role("button", name="Bevestig").click()
         expect(page.locator("[role=status]")).to_contain_text("Uw advies is toegevoegd.")
     expect(traffic.locator(".fk-timeline")).to_contain_text(f"Advies van {FIRE}: gunstig")
+    report = traffic.locator(".fk-timeline").get_by_role("link", name="brandverslag.pdf")
+    expect(report).to_have_attribute("href", re.compile(r"/adviezen/\d+/0$"))
     screenshot(traffic, "wandeling-5-twee-adviezen")
+
+
+_REPORT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _attach_a_report_and_a_refused_file(page: Page, found: Found) -> None:
+    """A file the advice does not take comes back as an error at the field; the report that
+    came with it stays, listed to keep, and is not sent again."""
+    page.get_by_label("Bestanden bij het advies").set_input_files(
+        [
+            {"name": "brandverslag.pdf", "mimeType": "application/pdf", "buffer": _REPORT},
+            {"name": "nota.html", "mimeType": "text/html", "buffer": b"<!DOCTYPE html><p>x"},
+        ]
+    )
+    page.get_by_role("button", name="Advies geven", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("nota.html is van een soort")
+    expect(page.get_by_label("brandverslag.pdf (PDF,")).to_be_checked()
+    expect(page.get_by_label("Motivering")).not_to_have_value("")
+    _check(page, "advies met geweigerd bestand", found, "wandeling-5a-bestand-geweigerd")
 
 
 def _cannot_decide_while_advice_is_open(
