@@ -12,7 +12,7 @@ beyond the limits) is refused as a whole.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
