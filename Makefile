@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/formkit serve
 
 test: preflight $(STAMP) $(BROWSER_DEPS) $(OIDC_DEPS) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadscope
 
 # First: a missing Chromium, SoftHSM2, npm or poppler is said at once, with the command that
 # installs it, not minutes later deep inside a test.
