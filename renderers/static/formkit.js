@@ -111,10 +111,32 @@
             return control.value;
           }
         } else if (control.type !== "file" && control.value.trim() !== "") {
-          return control.value.trim();
+          return suggested(control, control.value.trim());
         }
       }
       return several && picked.length ? picked : undefined;
+    }
+
+    // A name typed from a long list's suggestions (a country) means the value it stands for,
+    // folded as the server folds it: no case, accents or extra spaces.
+    function suggested(control, typed) {
+      var list = control.list;
+      if (!list || !list.hasAttribute("data-fk-values")) {
+        return typed;
+      }
+      var values = JSON.parse(list.getAttribute("data-fk-values"));
+      var key = fold(typed);
+      for (var i = 0; i < list.options.length; i++) {
+        if (fold(list.options[i].value) === key || fold(values[i]) === key) {
+          return values[i];
+        }
+      }
+      return typed;
+    }
+
+    function fold(text) {
+      return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/\s+/g, " ").trim();
     }
 
     function present(pointer) {

@@ -29,7 +29,7 @@ def _through_the_pages(renderer: Renderer, form: formkit.Form, document: Any) ->
 def _when(page: str, name: str) -> list[list[dict[str, Any]]]:
     """The conditions the page script shows the field named `name` under."""
     found = re.search(
-        rf'data-fk-when="([^"]*)">\n<label[^>]*>[^<]*(?:<span[^>]*>[^<]*</span>)?</label>\n'
+        rf"data-fk-when='([^']*)'>\n<label[^>]*>[^<]*(?:<span[^>]*>[^<]*</span>)?</label>\n"
         rf'(?:<div class="fk-hint"[^>]*>.*?</div>)?<input[^>]*name="{re.escape(name)}"',
         page,
     )
@@ -50,11 +50,12 @@ def test_the_page_offers_the_country_and_the_fields_of_each_with_their_condition
     forms: dict[str, formkit.Form], renderer: Renderer
 ) -> None:
     page = renderer.step(forms["evenement"], "organisator", {}, [], CTX)
-    assert (
-        f'<select class="fk-select" id="fk-verantwoordelijke-adres-land" name="{ADDRESS}/land"'
-        in page
-    )
-    assert '<option value="NL">Nederland</option>' in page
+    country = re.search(rf'<input [^>]*name="{ADDRESS}/land"[^>]*>', page)
+    assert country, "the country is a text input"
+    assert 'list="fk-keuzes-' in country.group(0)
+    assert 'autocomplete="country-name"' in country.group(0)
+    assert '<option value="Nederland">' in page
+    assert 'data-fk-values=\'["BE","AF",' in page  # the value of each name, in order
     belgian = [
         {"scope": ADDRESS, "expect": True, "test": {"properties": {"land": {"const": "BE"}}}}
     ]
@@ -99,7 +100,7 @@ def test_choosing_another_country_asks_for_the_lines_and_the_place(
     page = renderer.step(form, "organisator", document, problems, CTX)
     assert [p.pointer for p in problems] == [f"{ADDRESS}/adresregel1", f"{ADDRESS}/plaats"]
     assert "Vul de eerste adresregel in: de straat en het huisnummer." in page
-    assert '<option value="FR" selected>Frankrijk</option>' in page
+    assert re.search(rf'name="{ADDRESS}/land" type="text" value="Frankrijk"', page)
 
 
 def test_the_review_prints_each_address_as_a_postal_address_of_its_country(
@@ -115,3 +116,51 @@ def test_the_review_prints_each_address_as_a_postal_address_of_its_country(
         "Keizersgracht 112\n3e verdieping\n1015 CJ AMSTERDAM\nNEDERLAND</dd>"
     ) in abroad
     assert "Adresregel" not in abroad  # the address as a whole, not field by field
+
+
+def test_a_country_is_typed_by_its_name_in_any_case_or_by_its_code(
+    forms: dict[str, formkit.Form],
+) -> None:
+    form = forms["evenement"]
+    for typed, meant in [
+        ("Nederland", "NL"),
+        ("  nederland ", "NL"),
+        ("Belgie", "BE"),
+        ("BELGIË", "BE"),
+        ("fr", "FR"),
+        ("Åland", "AX"),
+        ("aland", "AX"),
+    ]:
+        decoded = decode_step(form, "organisator", [(f"{ADDRESS}/land", typed)], {}).answers
+        assert decoded["verantwoordelijke"]["adres"]["land"] == meant, typed
+
+
+def test_a_name_that_is_no_country_is_refused_at_the_field_and_shown_back(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    document = answers("evenement", "valid-buitenland")
+    page = renderer.step(form, "organisator", document, [], CTX)
+    posted = [(n, "Narnia" if n == f"{ADDRESS}/land" else v) for n, v in post(page)]
+    decoded = decode_step(form, "organisator", posted, {}).answers
+    assert decoded["verantwoordelijke"]["adres"]["land"] == "Narnia"  # kept as typed
+    problems = problems_for_step(
+        form, "organisator", formkit.validate(form, prune(form, decoded), now=NOW)
+    )
+    assert [p.pointer for p in problems] == [f"{ADDRESS}/land"]
+    again = renderer.step(form, "organisator", decoded, problems, CTX)
+    assert re.search(rf'name="{ADDRESS}/land" type="text" value="Narnia"', again)
+    assert 'aria-invalid="true"' in again
+
+
+def test_every_address_of_a_page_shares_one_list_of_countries(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["bewonersinitiatief"]
+    page = renderer.step(
+        form, "initiatiefnemers", answers("bewonersinitiatief", "valid-full"), [], CTX
+    )
+    inputs = re.findall(r'<input [^>]*name="/initiatiefnemers/\d+/adres/land"[^>]*>', page)
+    assert len(inputs) >= 2
+    assert page.count("<datalist") == 1
+    assert "<select" not in page

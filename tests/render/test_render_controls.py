@@ -255,7 +255,8 @@ def test_conditional_parts_are_in_the_markup_with_their_condition(
     html = _step(renderer, forms["evenement"], "veiligheid")
     assert 'id="fk-veiligheid-geluidsniveau"' in html, "reachable without script"
     when = re.search(
-        r'data-fk-when="([^"]+)">\s*(<p class="fk-conditional__when">[^<]*</p>)?\s*'
+        r"data-fk-when='([^']+)'>\s*"
+        r'(<p class="fk-conditional__when">[^<]*</p>)?\s*'
         r'<label class="fk-label" for="fk-veiligheid-geluid',
         html,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from formkit.render._names import error_id, hint_id
+from formkit.render._select import Suggestions
 
 NO_OPTIONS = Markup("")
 
@@ -83,6 +84,7 @@ class Control:
     attributes: tuple[tuple[str, str], ...] = ()
     options: tuple[Option, ...] = ()
     option_markup: Markup = NO_OPTIONS  # a select's options (`_select.py`)
+    suggestions: Suggestions | None = None  # a long list's `<datalist>` (`_select.py`)
     controls: tuple[Control, ...] = ()
     rows: tuple[Row, ...] = ()
     files: tuple[UploadedFile, ...] = ()
@@ -113,3 +115,20 @@ class Control:
         if self.error:
             ids.append(error_id(self.pointer))
         return " ".join(ids)
+
+
+def suggestion_lists(controls: tuple[Control, ...]) -> tuple[Suggestions, ...]:
+    """The `<datalist>`s the controls ask from, each once, in the order they are first used."""
+    found: dict[str, Suggestions] = {}
+
+    def visit(each: tuple[Control, ...]) -> None:
+        for control in each:
+            if control.suggestions is not None:
+                found.setdefault(control.suggestions.id, control.suggestions)
+            visit(control.controls)
+            visit(control.revealed)
+            for row in control.rows:
+                visit(row.controls)
+
+    visit(controls)
+    return tuple(found.values())

@@ -28,6 +28,7 @@ from formkit.render._guards import is_required
 from formkit.render._names import ACTION, element_id, pointer_for
 from formkit.render._options import by_control_value
 from formkit.render._prune import prune
+from formkit.render._select import LONG_LIST, by_name, fold
 from formkit.render._steps import get_step
 from formkit.render._values import item_kind, scalar_from_control, text
 
@@ -199,7 +200,11 @@ class _Reader:
     def _choice(self, field: Field, raw: str | None) -> Any:
         if raw is None or not (value := text(raw)):
             return None
-        return by_control_value(field).get(value, value)
+        known = by_control_value(field)
+        if value in known or len(known) <= LONG_LIST:
+            return known.get(value, value)
+        # A long list is typed (`_select.py`): its names read too; what none is stays as typed.
+        return by_name(field.choices).get(fold(value), value)
 
     def _attachment(self, pointer: str) -> dict[str, str] | None:
         if pointer == self.removed:

@@ -26,11 +26,12 @@ from formkit.forms._labels import display_text
 from formkit.forms._model import Field, Form, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
-from formkit.render._controls import Control
+from formkit.render._controls import Control, suggestion_lists
 from formkit.render._decode import pointers_step
 from formkit.render._names import ACTION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
+from formkit.render._select import single_quoted
 from formkit.render._steps import get_step, step_index, step_of
 from formkit.render._widgets import StepControls, _lower
 
@@ -92,6 +93,7 @@ class Renderer:
         self.environment.globals["ACTION"] = ACTION
         self.environment.globals["describe_role"] = describe_role
         self.environment.filters["exact"] = _Exact
+        self.environment.filters["single_quoted"] = single_quoted
 
     def _render(self, template: str, ctx: PageContext, **values: Any) -> str:
         return self.environment.get_template(template).render(ctx=ctx, **values)
@@ -127,6 +129,7 @@ class Renderer:
             number=index + 1,
             total=len(form.steps),
             controls=controls,
+            suggestion_lists=suggestion_lists(controls),
             summary=_in_page_order(summary, controls),
             has_previous=index > 0,
             is_last=index == len(form.steps) - 1,
@@ -173,7 +176,13 @@ class Renderer:
         controls = StepControls(step, answers, errors, sums).at(fields)
         summary = _in_page_order(summary, controls)
         return self._render(
-            "completion.html", ctx, form=form, controls=controls, summary=summary, **values
+            "completion.html",
+            ctx,
+            form=form,
+            controls=controls,
+            suggestion_lists=suggestion_lists(controls),
+            summary=summary,
+            **values,
         )
 
     def completion_page(self, template: str, ctx: PageContext, **values: Any) -> str:

@@ -1,13 +1,22 @@
-"""The options of a select as markup, made once per list of choices.
+"""The options of a select as markup, made once per list of choices; long lists as suggestions.
 
-A country list of 249 options sits on every address of a page: looping over it in the template
-on every render cost 5 ms a select. The markup of the options is made once; a render only
-marks the chosen ones.
+A select's options are made once per list; a render only marks the chosen ones (looping over
+them in the template on every render cost 5 ms a select). A list longer than `LONG_LIST` (the
+249 countries of an address) is no select: it is a text input with suggestions, a
+`<datalist>` that every input of the page asking from that list shares, so that a page with
+three addresses carries the list once (10 KB a select before). The citizen types the name
+(`België`, `belgie` and `BE` all read as `BE`, `by_name`); browsers offer the names as they
+type, with and without the script.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markupsafe import Markup
 
@@ -18,6 +27,16 @@ from formkit.render._values import encode_choice
 _OPTION = Markup('<option value="{}">{}</option>')
 _SELECTED = Markup('<option value="{}" selected>{}</option>')
 _LINE = Markup("\n")
+_SUGGESTION = Markup('<option value="{}">')
+LONG_LIST = 50  # more choices than this: a text input with suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """A `<datalist>` of a list's titles, shared by the inputs of a page that ask from it."""
+
+    id: str
+    markup: Markup
 
 
 def select_options(choices: tuple[Choice, ...], picked: set[str]) -> Markup:
@@ -42,3 +61,56 @@ def _options(choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], tuple[Markup
         _OPTION.format(v, display_text(c.title)) for v, c in zip(values, choices, strict=True)
     )
     return values, parts, _LINE.join(parts)
+
+
+def suggestions(choices: tuple[Choice, ...]) -> Suggestions:
+    try:
+        return _suggestions(choices)
+    except TypeError:  # a constant that cannot be a cache key
+        return _suggestions.__wrapped__(choices)
+
+
+@lru_cache(maxsize=64)
+def _suggestions(choices: tuple[Choice, ...]) -> Suggestions:
+    values = [encode_choice(c.value) for c in choices]
+    digest = hashlib.sha256("\n".join(values).encode()).hexdigest()[:12]
+    list_id = f"fk-keuzes-{digest}"
+    # Each name's value, in the same order, once for the list (the page script reads them).
+    listed = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    opening = Markup("<datalist id=\"{}\" data-fk-values='{}'>").format(
+        list_id, single_quoted(listed)
+    )
+    options = Markup("").join(_SUGGESTION.format(display_text(c.title)) for c in choices)
+    return Suggestions(list_id, opening + options + Markup("</datalist>"))
+
+
+def by_name(choices: tuple[Choice, ...]) -> dict[str, Any]:
+    """Each choice's value by its title and by its posted value, both folded (`fold`)."""
+    try:
+        return _by_name(choices)
+    except TypeError:
+        return _by_name.__wrapped__(choices)
+
+
+@lru_cache(maxsize=64)
+def _by_name(choices: tuple[Choice, ...]) -> dict[str, Any]:
+    named: dict[str, Any] = {}
+    for choice in choices:
+        named.setdefault(fold(encode_choice(choice.value)), choice.value)
+    for choice in choices:
+        named.setdefault(fold(choice.title), choice.value)
+    return named
+
+
+def fold(name: str) -> str:
+    """`name` as typed names are matched: no case, accents or extra spaces (`België` = `belgie`)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def single_quoted(value: str) -> Markup:
+    """`value` for an attribute in single quotes: JSON's many `"` stay as they are (each is 5
+    bytes as `&#34;`, a kilobyte per address of conditions); `&`, `<`, `>` and `'` escaped."""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(escaped.replace("'", "&#39;"))  # noqa: S704 (escaped on the line above)

@@ -8,8 +8,9 @@ Widgets by kind: texts are text inputs (`textarea` by widget, or for a `maxLengt
 with `email` and `tel` inputs by format; numbers are text inputs with a numeric keyboard
 (`inputmode`), because number inputs drop what they cannot read (a Dutch `12,5` in some
 browsers) and change values on scrolling; dates are date inputs; moments `datetime-local`
-inputs in Brussels time; choices are radios up to 6 options and a select above (or as the
-widget says); yes/no questions are radios; several choices are checkboxes; objects are
+inputs in Brussels time; choices are radios up to 6 options, a select above (or as the
+widget says) and a text input with suggestions above 50 (the countries of an address);
+yes/no questions are radios; several choices are checkboxes; objects are
 fieldsets; repeatable groups are a fieldset per row with buttons to add and remove rows;
 lists are a text input per row; attachments are file inputs.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from formkit.forms import _pointer
 from formkit.forms._amounts import Total, amount_text, total
-from formkit.forms._model import Field, Kind, Step
+from formkit.forms._model import Choice, Field, Kind, Step
 from formkit.render._actions import Action, Move
 from formkit.render._controls import Button, Control, Option, Row, RowsTotal, UploadedFile
 from formkit.render._files import file_hint
@@ -31,11 +32,12 @@ from formkit.render._names import element_id, option_id
 from formkit.render._options import options
 from formkit.render._reveal import trigger_of
 from formkit.render._script import when_attribute
-from formkit.render._select import select_options
+from formkit.render._select import LONG_LIST, select_options, suggestions
 from formkit.render._values import encode_choice, item_kind, scalar_to_control
 from formkit.render._wordings import label
 
 MAX_RADIOS = 6
+_SUGGESTED_HINT = "Typ de naam en kies uit de lijst die verschijnt."
 LONG_TEXT = 500  # a text that may be longer than this gets a textarea
 
 _AUTOCOMPLETE_BY_NAME = {
@@ -47,6 +49,7 @@ _AUTOCOMPLETE_BY_NAME = {
     "adresregel1": "address-line1",  # an address abroad (defs/adres.json)
     "adresregel2": "address-line2",
     "buitenlandsePostcode": "postal-code",
+    "land": "country-name",
 }
 _AUTOCOMPLETE_BY_FORMAT = {"email": "email", "phone": "tel", "be-postal-code": "postal-code"}
 _INPUT_TYPE_BY_FORMAT = {"email": "email", "phone": "tel"}
@@ -148,6 +151,8 @@ class StepControls:
         picked = {encode_choice(v) for v in chosen if v is not None}
         choices = options(field)
         template = _choice_template(field, len(choices))
+        if template == "fields/select.html" and len(choices) > LONG_LIST:
+            return self._suggested(field, pointer, value, choices)
         if template == "fields/select.html":
             markup = select_options(choices, picked)
             return self._base(field, pointer, template, option_markup=markup)
@@ -158,6 +163,27 @@ class StepControls:
         )
         inline = field.kind is Kind.BOOLEAN
         return self._base(field, pointer, template, options=opts, inline=inline)
+
+    def _suggested(
+        self, field: Field, pointer: str, value: Any, choices: tuple[Choice, ...]
+    ) -> Control:
+        """A long list: the chosen one's title in a text input, the titles as suggestions."""
+        titles = [c.title for c in choices if c.value == value and type(c.value) is type(value)]
+        shown = titles[0] if titles else scalar_to_control(Kind.TEXT, value)
+        hint = (field.description,) if field.description else ()
+        return self._base(
+            field,
+            pointer,
+            "fields/input.html",
+            value=shown,
+            hint=(*hint, _SUGGESTED_HINT),
+            attributes=(
+                ("list", suggestions(choices).id),
+                ("autocomplete", _AUTOCOMPLETE_BY_NAME.get(field.name, "off")),
+                ("spellcheck", "false"),
+            ),
+            suggestions=suggestions(choices),
+        )
 
     def _object(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
         controls = self._controls(field.children, pointer, value, depth + 1, field)
