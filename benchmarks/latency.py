@@ -27,9 +27,11 @@ Again on 2026-12-04 with the machine otherwise idle (load 1.2), the whole servic
 (`synchronous=NORMAL`, an experiment not kept): 119.5 / 17.2 / 25.5 (6.94). The tail moves
 from run to run by more than any change measured here. Sealing one receipt at a time in the
 outbox process (`ReceiptPdf`) then gave 36.2 / 15.0 / 77.9 (2.41); with the whole outbox at
-concurrency 1 (`FORMKIT_OUTBOX_CONCURRENCY=1`, 3 rounds) 18.5 / 12.7 / 81.0 (1.45). What they contended for was SQLite's write lock, and the wait was SQLite's busy handler:
-it sleeps 1, 2, 5, ... up to 100 ms between tries, so a filing that found the lock taken by
-the outbox process for 2 ms slept far longer (`benchmarks/sqlite_lock.py`). Since formkit
+concurrency 1 (`FORMKIT_OUTBOX_CONCURRENCY=1`, 3 rounds) 18.5 / 12.7 / 81.0 (1.45).
+
+What they contended for was SQLite's write lock, and the wait was SQLite's busy handler: it
+sleeps 1, 2, 5, ... up to 100 ms between tries, so a filing that found the lock taken by the
+outbox process for 2 ms slept far longer (`benchmarks/sqlite_lock.py`). Since formkit
 waits for the lock itself, trying again within a millisecond, on 2026-12-05 with the machine
 busy (load 8 from other work): 15.9 / 13.0 / 310.7 (1.23, 3 rounds) and 26.0 / 29.9 / 463.8
 (0.87, 5 rounds), medians 10 to 23 ms. The goal is met.

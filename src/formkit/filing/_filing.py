@@ -65,6 +65,18 @@ class Party:
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """A history rule applied to one person of a filing (`formkit.filing._limits`): checked
+    where the earlier dossiers are counted, inside the filing's transaction."""
+
+    pointer: str  # the answer that names the person: where a refusal shows
+    national_number_key: str
+    maximum: int
+    period: str  # a calendar period (`formkit.forms._history`)
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Filing:
     """Everything that makes a dossier, ready to be stored: one transaction, all or nothing."""
 
@@ -79,6 +91,7 @@ class Filing:
     request_digest: str  # tells a retry of the same request from a different one
     signer: Mapping[str, Any] | None = None  # the citizen's eID signature, when the form asks
     parties: tuple[Party, ...] = ()  # whose "Mijn dossiers" lists it
+    limits: tuple[Limit, ...] = ()  # how many dossiers of this form its persons may have
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +111,14 @@ class IdempotencyConflict:
     number: str  # of the dossier the key filed first
 
 
-Outcome = Filed | IdempotencyConflict
+@dataclass(frozen=True, slots=True)
+class OverLimit:
+    """A person of the filing has reached a history rule's limit: nothing was filed."""
+
+    problems: tuple[Problem, ...]
+
+
+Outcome = Filed | IdempotencyConflict | OverLimit
 
 
 FILING_TYPE = "formkit.filing.v1"
@@ -226,7 +246,9 @@ __all__ = [
     "Filed",
     "Filing",
     "IdempotencyConflict",
+    "Limit",
     "Outcome",
+    "OverLimit",
     "Party",
     "Role",
     "attachment_refs",

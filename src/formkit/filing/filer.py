@@ -24,11 +24,14 @@ from formkit.filing._filing import (
     Filed,
     Filing,
     IdempotencyConflict,
+    Limit,
     Outcome,
+    OverLimit,
     Party,
     bind_attachments,
     filing_request_digest,
 )
+from formkit.filing._limits import limits
 from formkit.filing._parties import parties
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
@@ -38,7 +41,9 @@ from formkit.forms._validate import validate
 class Queue(Protocol):
     async def file(self, filing: Filing, schema: Mapping[str, Any]) -> Outcome: ...
 
-    async def earlier(self, key: str, request_digest: str) -> Outcome | None: ...
+    async def earlier(
+        self, key: str, request_digest: str
+    ) -> Filed | IdempotencyConflict | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +114,23 @@ class Filer:
             request_digest=digest,
             signer=signer,
             parties=self._parties(form, bound, signer),
+            limits=self.limits_of(form, bound),
         )
         if before_commit is not None:
             await before_commit()
-        return await self.queue.file(filing, form.schema)
+        outcome = await self.queue.file(filing, form.schema)
+        return Refused(outcome.problems) if isinstance(outcome, OverLimit) else outcome
 
     def _parties(
         self, form: Form, answers: Mapping[str, Any], signer: Mapping[str, Any] | None
     ) -> tuple[Party, ...]:
         key = self.national_number_key
         return () if key is None else parties(form, answers, signer, key)
+
+    def limits_of(self, form: Form, answers: Mapping[str, Any]) -> tuple[Limit, ...]:
+        """The history rules' limits on the persons the answers name (`_limits`)."""
+        key = self.national_number_key
+        return () if key is None else limits(form, answers, key)
 
     def data_to_sign(self, form: Form, answers: Any, blobs: Mapping[str, Blob]) -> bytes | Refused:
         """The digest the citizen's card signs, for answers that can be filed as they are."""

@@ -20,6 +20,7 @@ from formkit.forms._vocabulary import (
     AttachmentRule,
     CompareRule,
     DistinctRule,
+    HistoryRule,
     LeadTimeRule,
     parse_duration,
 )
@@ -184,6 +185,8 @@ def _check_rules(form: Form) -> Iterator[Finding]:
                 yield where + "/key", f"the items of {rule.field} have no field at {rule.key}"
         if isinstance(rule, CompareRule):
             yield from check_compare(form, rule, where)
+        if isinstance(rule, HistoryRule) and target.format != "be-national-number":
+            yield where + "/field", f"{rule.field} is not a national register number field"
         if isinstance(rule.when, Mapping):
             yield from _check_condition_schema(form, "", rule.when, where + "/when")
 

@@ -15,7 +15,14 @@ import msgspec
 from pydantic import TypeAdapter
 
 from formkit.forms._procedure import Procedure
-from formkit.forms._vocabulary_types import Duration, Identifier, Pointer, Struct, Text
+from formkit.forms._vocabulary_types import (
+    Duration,
+    Identifier,
+    Period,
+    Pointer,
+    Struct,
+    Text,
+)
 
 KEYWORD = "x-formkit"
 
@@ -106,7 +113,24 @@ class CompareRule(Struct, tag="compare", tag_field="kind", frozen=True):
     when: dict[str, Any] | bool | None = None
 
 
-Rule = LeadTimeRule | AfterRule | DistinctRule | CompareRule
+class HistoryRule(Struct, tag="history", tag_field="kind", frozen=True):
+    """The person whose national register number is at `field` (`*` for every row of a
+    repeatable group) may be named in at most `maximum` dossiers of this form filed within
+    `period`, counted back from the moment of filing, this one included.
+
+    Checked when the dossier is filed, where the earlier dossiers are counted; the message is
+    followed by how many there were and from when the next one can be filed.
+    """
+
+    id: Identifier
+    field: Pointer
+    maximum: Annotated[int, msgspec.Meta(ge=1)]
+    period: Period
+    message: Text
+    when: dict[str, Any] | bool | None = None
+
+
+Rule = LeadTimeRule | AfterRule | DistinctRule | CompareRule | HistoryRule
 
 
 class FormAnnotations(Struct, frozen=True):

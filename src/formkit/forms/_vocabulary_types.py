@@ -15,6 +15,13 @@ Duration = Annotated[
         description="An ISO 8601 duration such as PT48H, P10D or P6W.",
     ),
 ]
+Period = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$",
+        description="A calendar period in ISO 8601 such as P1Y, P6M or P30D.",
+    ),
+]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 
 

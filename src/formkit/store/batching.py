@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from formkit.filing._filing import Filing, Outcome
+from formkit.filing._filing import Filed, Filing, IdempotencyConflict, Outcome
 from formkit.store.dossiers import DossierStore
 from formkit.store.writer import ThreadWriter, Writer
 
@@ -36,7 +36,7 @@ class FilingQueue:
         await self._queue.put((filing, schema, future))
         return await future
 
-    async def earlier(self, key: str, request_digest: str) -> Outcome | None:
+    async def earlier(self, key: str, request_digest: str) -> Filed | IdempotencyConflict | None:
         """What an already-used idempotency key filed, without queueing behind the writer."""
         return await anyio.to_thread.run_sync(self.store.earlier, key, request_digest)
 

@@ -27,6 +27,7 @@ from formkit.filing._filing import (
     Filing,
     IdempotencyConflict,
     Outcome,
+    OverLimit,
     city_year,
     dossier_number,
 )
@@ -36,6 +37,7 @@ from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
 from formkit.store import _tables as t
 from formkit.store.database import advance, insert_ignore, utc
 from formkit.store.handling import Opening, opening_columns
+from formkit.store.limits import over_limits
 from formkit.store.log import FilingLog
 
 PHASE_FILED = "ingediend"
@@ -128,7 +130,7 @@ class DossierStore:
 
         return opening
 
-    def earlier(self, key: str, request_digest: str) -> Outcome | None:
+    def earlier(self, key: str, request_digest: str) -> Filed | IdempotencyConflict | None:
         with self.engine.connect() as connection:
             found = _earlier(connection, [key]).get(key)
         if found is None:
@@ -184,6 +186,10 @@ def _file_batch(
             outcomes[index] = _repeat(key, number, filed_at, digest, filing.request_digest)
         elif _first_with_key(filings, index):
             fresh.append(index)
+    over = over_limits(connection, [filings[i] for i in fresh], now)
+    for n, outcome in over.items():
+        outcomes[fresh[n]] = outcome
+    fresh = [i for n, i in enumerate(fresh) if n not in over]
     numbers = _reserve(connection, [filings[i] for i in fresh], now)
     _remember_versions(connection, [filings[i] for i in fresh], schemas, now)
     fresh_filings = [(filings[i], numbers[n]) for n, i in enumerate(fresh)]
@@ -221,6 +227,8 @@ def _resolve(
         return outcome
     first = next(i for i, f in enumerate(filings) if f.idempotency_key == filing.idempotency_key)
     original, earlier = outcomes[first], filings[first]
+    if isinstance(original, OverLimit):
+        return original
     assert isinstance(original, Filed)
     assert filing.idempotency_key is not None
     return _repeat(
@@ -232,7 +240,9 @@ def _resolve(
     )
 
 
-def _repeat(key: str, number: str, filed_at: datetime, digest: str, request: str) -> Outcome:
+def _repeat(
+    key: str, number: str, filed_at: datetime, digest: str, request: str
+) -> Filed | IdempotencyConflict:
     if digest != request:
         return IdempotencyConflict(key, number)
     return Filed(number, filed_at, created=False)

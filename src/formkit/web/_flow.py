@@ -32,6 +32,7 @@ from formkit.forms._validate import validate
 from formkit.render import Move, decode_step, problems_for_step, prune
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord
+from formkit.store.limits import history_problems
 from formkit.web._multipart import UploadedFile
 from formkit.web._posts import Post
 from formkit.web.services import Services
@@ -153,12 +154,17 @@ async def _problems(
     draft_id: str,
     now: datetime,
 ) -> list[Problem]:
-    """The problems with this step's answers, its files among them."""
+    """The problems with this step's answers, its files among them, and the history rules'
+    limits a person it names has reached already (filing would refuse them)."""
     uploads = await in_thread(found.drafts.uploads, draft_id)
     problems = validate(form, answers, now=now)
     blobs = {ref: upload.blob for ref, upload in uploads.items()}
     _, _, attachment_problems = bind_attachments(form, answers, blobs)
-    return problems_for_step(form, step.id, [*problems, *attachment_problems])
+    limits = found.filer.limits_of(form, answers)
+    history = (
+        await in_thread(history_problems, found.engine, form.id, limits, now) if limits else ()
+    )
+    return problems_for_step(form, step.id, [*problems, *attachment_problems, *history])
 
 
 def _record(
