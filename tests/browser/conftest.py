@@ -21,7 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +33,8 @@ from tests.conftest import NOW, ROOT, trust_folder
 from tests.live import START_TIMEOUT
 
 from formkit.eid._testcard import TestCard
+from formkit.store.database import connect
+from formkit.store.drafts import DraftStore
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # as tests/preflight.py
 CHROMIUM_ARGS = [
@@ -55,6 +57,20 @@ class LiveServer:
     data_dir: Path
     # The server's now, an ISO moment (serve.py) that `live_clock` moves; None: the real clock.
     clock_file: Path | None = None
+
+
+def resume_link(live_server: LiveServer, form_id: str, answers: Any, reached: int) -> str:
+    """A draft made in the live server's database, and the link that resumes it on the step
+    after `reached` (a step's index): a citizen who saved there and comes back. For a test
+    about one step, whose steps before are other tests' work."""
+    engine = connect(f"sqlite:///{live_server.data_dir / 'formkit.db'}")
+    try:
+        drafts = DraftStore(engine, timedelta(days=30), timedelta(days=1))
+        draft = drafts.create(form_id, answers, reached, NOW)
+        token = drafts.issue_resume_token(draft.id)
+    finally:
+        engine.dispose()
+    return f"{live_server.url}/formulieren/{form_id}/hervatten/{token}"
 
 
 def set_clock(path: Path, moment: datetime) -> None:

@@ -2,21 +2,15 @@
 the citizen types, and an amount asked above the costs less the income is refused at that
 field, naming the computed amount, with JavaScript and without (issue 15).
 
-The draft starts on the financiering step, made in the live server's database with a resume
-link, as a citizen who saved there comes back: the steps before are other tests' work.
+The draft starts on the financiering step (`resume_link`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import BrowserContext, Page, expect
-from tests.browser.conftest import LiveServer, axe_violations, screenshot
+from tests.browser.conftest import LiveServer, axe_violations, resume_link, screenshot
 from tests.browser.evenement import button, control, heading
-from tests.conftest import NOW, answers
-
-from formkit.store.database import connect
-from formkit.store.drafts import DraftStore
+from tests.conftest import answers
 
 TOTAL = "#fk-financiering-begroting--totaal"
 ASKED = "/financiering/gevraagdBedrag"
@@ -29,15 +23,8 @@ REFUSAL = (
 def at_the_budget(live_server: LiveServer, context: BrowserContext) -> Page:
     document = answers("bewonersinitiatief", "valid-full")
     del document["financiering"], document["bijlagen"]
-    engine = connect(f"sqlite:///{live_server.data_dir / 'formkit.db'}")
-    try:
-        drafts = DraftStore(engine, timedelta(days=30), timedelta(days=1))
-        draft = drafts.create("bewonersinitiatief", document, 1, NOW)  # passed step 2 of 4
-        token = drafts.issue_resume_token(draft.id)
-    finally:
-        engine.dispose()
     page = context.new_page()
-    page.goto(f"{live_server.url}/formulieren/bewonersinitiatief/hervatten/{token}")
+    page.goto(resume_link(live_server, "bewonersinitiatief", document, 1))  # passed step 2
     expect(heading(page)).to_have_text("Kosten en subsidie")
     return page
 

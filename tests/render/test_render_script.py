@@ -18,7 +18,7 @@ CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 STATIC = TEMPLATES.parent / "static"
 ORIGIN = "http://formkit.test"
 HOST = "http://stad.test"  # the city's site that frames a page
-CSP = "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'"
+CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'"
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,8 @@ def _open(browser: Browser, html: str, *, framed: bool = False) -> tuple[Page, l
         path = route.request.url.removeprefix(ORIGIN)
         if path.startswith("/static/"):
             file = STATIC / path.removeprefix("/static/")
-            kind = "text/css" if file.suffix == ".css" else "text/javascript"
+            kinds = {".css": "text/css", ".svg": "image/svg+xml"}
+            kind = kinds.get(file.suffix, "text/javascript")
             route.fulfill(body=file.read_bytes(), content_type=kind)
         else:
             route.fulfill(

@@ -313,6 +313,15 @@ def test_an_oversized_post_is_an_error_page(client: TestClient[Any], services: S
     assert response.headers["content-type"].startswith("text/html")
 
 
+def test_every_page_names_its_icon_and_the_icon_is_served(client: TestClient[Any]) -> None:
+    page = client.get("/formulieren/evenement")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.text
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg ")
+
+
 def test_the_embed_script_is_served(client: TestClient[Any]) -> None:
     response = client.get("/embed.js")
     assert response.status_code == 200

@@ -82,6 +82,7 @@ class Control:
     value: str = ""
     input_type: str = "text"
     attributes: tuple[tuple[str, str], ...] = ()
+    width: int = 0  # an input sized to its data, in characters (`fk-input--width-N`); 0: full
     options: tuple[Option, ...] = ()
     option_markup: Markup = NO_OPTIONS  # a select's options (`_select.py`)
     suggestions: Suggestions | None = None  # a long list's `<datalist>` (`_select.py`)

@@ -52,6 +52,16 @@ _AUTOCOMPLETE_BY_NAME = {
     "land": "country-name",
 }
 _AUTOCOMPLETE_BY_FORMAT = {"email": "email", "phone": "tel", "be-postal-code": "postal-code"}
+# Widths in characters; formkit.css has a class for each (`fk-input--width-N`).
+_WIDTH_BY_FORMAT = {
+    "be-postal-code": 5,
+    "be-national-number": 15,  # 85.03.14-123.02
+    "be-enterprise-number": 15,  # 0123.456.789
+    "iban": 25,  # BE68 5390 0754 7034, and longer ones abroad
+    "phone": 20,
+    "email": 30,
+}
+_WIDTH_BY_NAME = {"huisnummer": 5, "bus": 5, "buitenlandsePostcode": 10}
 _INPUT_TYPE_BY_FORMAT = {"email": "email", "phone": "tel"}
 _INPUT_TYPE_BY_KIND = {Kind.DATE: "date", Kind.DATE_TIME: "datetime-local"}
 _NUMERIC_FORMATS = {"be-national-number", "be-enterprise-number", "be-postal-code"}
@@ -144,6 +154,7 @@ class StepControls:
             value=shown,
             input_type=input_type,
             attributes=_input_attributes(field),
+            width=_width(field),
         )
 
     def _choice(self, field: Field, pointer: str, value: Any) -> Control:
@@ -183,6 +194,7 @@ class StepControls:
                 ("spellcheck", "false"),
             ),
             suggestions=suggestions(choices),
+            width=20,
         )
 
     def _object(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
@@ -377,6 +389,16 @@ def _choice_template(field: Field, count: int) -> str:
     if field.widget == "select" or (field.widget != "radio" and count > MAX_RADIOS):
         return "fields/select.html"
     return "fields/radios.html"
+
+
+def _width(field: Field) -> int:
+    """The characters an answer takes, so that the input's size says what is asked (GOV.UK
+    sizes inputs to their data): one of the widths formkit.css knows; 0 for a full line."""
+    if field.format in _WIDTH_BY_FORMAT:
+        return _WIDTH_BY_FORMAT[field.format or ""]
+    if field.name in _WIDTH_BY_NAME:
+        return _WIDTH_BY_NAME[field.name]
+    return 10 if field.kind in {Kind.INTEGER, Kind.NUMBER} else 0
 
 
 def _input_attributes(field: Field) -> tuple[tuple[str, str], ...]:
