@@ -21,8 +21,11 @@ from tests.web.conftest import (
 )
 
 from formkit.store import _tables as t
+from formkit.web.app import create_app
 from formkit.web.pages import purge
 from formkit.web.services import Services
+
+LOOPBACK = "http://127.0.0.1:8000"  # where the development login is offered
 
 
 def dossier_count(services: Services) -> int:
@@ -116,6 +119,27 @@ def test_the_whole_form_is_filed_once_with_its_files(
     assert dossier is not None
     assert dossier.channel == "web"
     assert {a.label for a in dossier.attachments} == {"grondplan.pdf", "programma.pdf"}
+
+
+def test_the_confirmation_says_what_happens_next_and_offers_the_pdf_first(
+    client: TestClient[Any],
+) -> None:
+    html = to_review(client).press("indienen").html
+    assert '<h2 class="fk-heading-m">Wat gebeurt er nu?</h2>' in html
+    assert "Het evenementenloket kijkt binnen 10 dagen na of uw aanvraag volledig is." in html
+    assert "Mijn dossiers" not in html  # no way for citizens to log in on this instance
+    pdf, jws = html.index("ontvangstbewijs.pdf"), html.index("ontvangstbewijs.jws")
+    assert pdf < jws
+    assert "voor computers (JWS)" in html
+
+
+def test_where_citizens_can_log_in_the_confirmation_leads_to_mijn_dossiers(
+    services: Services,
+) -> None:
+    # On loopback `make run` offers the development login: the citizen can follow the dossier.
+    with TestClient(create_app(services.settings, services), base_url=LOOPBACK) as local:
+        html = to_review(local).press("indienen").html
+    assert '<a href="/mijn-dossiers">Mijn dossiers</a>' in html
 
 
 def test_a_filed_draft_cannot_be_edited(client: TestClient[Any]) -> None:

@@ -189,9 +189,21 @@ class Renderer:
         """A page around the completion (`completion_<template>`): received, closed."""
         return self._render(f"completion_{template}", ctx, **values)
 
-    def confirmation(self, form: Form, ctx: PageContext, number: str | None) -> str:
-        """Bevestiging: the dossier number once filed; without one, a not-yet-filed page."""
-        return self._render("confirmation.html", ctx, form=form, number=number)
+    def confirmation(
+        self, form: Form, ctx: PageContext, number: str | None, follow_url: str | None = None
+    ) -> str:
+        """Bevestiging: the dossier number once filed, what happens next (the procedure's
+        `next`) and where to follow the dossier (`follow_url`, Mijn dossiers, when citizens
+        can log in); without a number, a not-yet-filed page."""
+        procedure = form.annotations.procedure
+        return self._render(
+            "confirmation.html",
+            ctx,
+            form=form,
+            number=number,
+            next_steps=procedure.next if procedure else None,
+            follow_url=follow_url,
+        )
 
     def error_page(self, status: int, title: str, detail: str, ctx: PageContext) -> str:
         return self._render("error.html", ctx, status=status, title=title, detail=detail)

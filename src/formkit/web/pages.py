@@ -244,8 +244,17 @@ async def confirmation(
 ) -> Response[Any]:
     form, draft = await _draft(request, form_id, draft_id)
     ctx = _context(request, Place(form, draft.id), action="")
-    html = services(request).renderer.confirmation(form, ctx, draft.dossier_number)
+    follow = _follow_url(request)
+    html = services(request).renderer.confirmation(form, ctx, draft.dossier_number, follow)
     return _html(html)
+
+
+def _follow_url(request: Request[Any, Any, Any]) -> str | None:
+    """Where the citizen follows the dossier: Mijn dossiers, when citizens can log in here."""
+    access = services(request).citizens
+    if access.relying_party is None and not access.development_login(request):
+        return None
+    return "/mijn-dossiers"
 
 
 @get(EMBED_SCRIPT, sync_to_thread=True)
