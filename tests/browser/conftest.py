@@ -248,14 +248,16 @@ def _axe_source() -> str:
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """What axe-core's WCAG 2.0 and 2.1 A and AA rules find wrong with the page."""
+    """What axe-core finds wrong with the page: the WCAG 2.0, 2.1 and 2.2 A and AA rules and
+    its best practices (landmarks, one main, headings in order, a page heading, ...)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: npm ci --prefix tests/browser", pytrace=False)
     # Not `add_script_tag`: an inline script is exactly what the pages' CSP refuses. What the
     # test evaluates runs as DevTools does, outside the page's policy.
     page.evaluate(_axe_source())
     result = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',"
+        " 'best-practice']})"
     )
     return [
         {
