@@ -12,6 +12,7 @@ import re
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+DECLARATION_LABEL = "Ik verklaar dat mijn antwoorden volledig en naar waarheid zijn ingevuld."
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 Root = Page | FrameLocator
 
@@ -152,6 +153,7 @@ def check_review(root: Root) -> None:
 
 def file_it(root: Root) -> str:
     """Press Indienen; the dossier number the confirmation shows."""
+    root.locator("form.fk-form").get_by_label(DECLARATION_LABEL).check()
     root.locator("form.fk-form button", has_text="Indienen").click()
     expect(heading(root)).to_have_text("Uw aanvraag is ingediend")
     number = root.locator(".fk-panel__number").inner_text()

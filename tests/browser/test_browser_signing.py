@@ -23,6 +23,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.conftest import LiveServer, axe_violations, screenshot
+from tests.browser.evenement import DECLARATION_LABEL
 from tests.web.bouwaanvraag import bouwaanvraag, fill_to_review, formkit_sign
 from tests.web.webforms import Page as FormPage
 
@@ -49,6 +50,7 @@ def review_url(http: httpx.Client, card: TestCard) -> str:
 
 def to_signing_page(page: Page, review: str) -> None:
     page.goto(review)
+    page.get_by_label(DECLARATION_LABEL).check()
     page.get_by_role("button", name="Indienen").click()
     expect(page.locator("h1")).to_have_text("Ondertekenen")
 

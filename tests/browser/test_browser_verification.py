@@ -20,6 +20,8 @@ from tests.browser.conftest import LiveServer, axe_violations, screenshot
 from tests.receipts.receipt_support import qr_codes
 from tests.web.conftest import PDF, to_review
 
+from formkit.render import DECLARATION
+
 GENUINE = "Dit ontvangstbewijs is echt"
 CHANGED = "Dit ontvangstbewijs is NIET in orde: het werd gewijzigd na het verzegelen."
 
@@ -28,7 +30,7 @@ CHANGED = "Dit ontvangstbewijs is NIET in orde: het werd gewijzigd na het verzeg
 def confirmation_url(live_server: LiveServer) -> str:
     """The confirmation page of an evenement draft filed on the live server."""
     with httpx.Client(base_url=live_server.url, follow_redirects=True) as client:
-        confirmation = to_review(client).press("indienen")  # type: ignore[arg-type]
+        confirmation = to_review(client).choose(DECLARATION, "ja").press("indienen")  # type: ignore[arg-type]
     assert confirmation.url.endswith("/bevestiging"), confirmation.status
     return confirmation.url
 

@@ -3,16 +3,12 @@
 The expensive things (the seal, the sealed PDF, the SoftHSM tokens) are made once per
 session; `receipt_support.build_log` makes the receipts.
 
-SoftHSM2: the eid tests keep a session-wide configuration in SOFTHSM2_CONF (tests/eid/
-conftest.py); SoftHSM2 sees only the tokens of the configuration it was last initialised with,
-so when that configuration is already set up here (under this run's temporary folder) these
-tests add their tokens to it, and otherwise make their own.
+SoftHSM2: every test of a session (a pytest-xdist worker) shares one configuration in
+SOFTHSM2_CONF (`softhsm` in tests/conftest.py); these tests add their tokens to it.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +33,7 @@ from tests.receipts.receipt_support import (
     build_log,
 )
 
-from formkit.eid._testcard import SoftHsm, TestCard, find_softhsm_module, provision_card
+from formkit.eid._testcard import SoftHsm, TestCard, provision_card
 from formkit.eid._testpki import TestPKI
 from formkit.receipts import (
     Pkcs11Seal,
@@ -101,19 +97,12 @@ def files_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def receipts_softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsm]:
-    module = find_softhsm_module()
-    if module is None:
-        pytest.fail("softhsm2 is not installed: apt-get install softhsm2", pytrace=False)
-    configured = os.environ.get("SOFTHSM2_CONF")
-    if configured and Path(configured).is_relative_to(tmp_path_factory.getbasetemp()):
-        yield SoftHsm(Path(configured).parent, module)  # the eid tests' configuration
-        return
-    softhsm = SoftHsm.create(tmp_path_factory.mktemp("softhsm"), module)
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in softhsm.environment().items():
-            patch.setenv(name, value)
-        yield softhsm
+def receipts_softhsm(softhsm: SoftHsm) -> SoftHsm:
+    """The session's one SoftHSM2 configuration (tests/conftest.py), these tests' tokens added
+    to it: SoftHSM2 reads SOFTHSM2_CONF once per process, so a second configuration would hide
+    the tokens of whichever was made first (as it did when test modules ran in another order,
+    on pytest-xdist's workers)."""
+    return softhsm
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
+import shutil
+from pathlib import Path
 
-from tests.conftest import answers
+import pytest
+from tests.conftest import SCHEMAS, answers
 from tests.render.browser import post
 from tests.render.conftest import CTX
 
@@ -23,7 +27,7 @@ def test_the_form_list_links_to_each_form(
     assert 'href="/e/evt"' in renderer.form_list([forms["evenement"]], custom)
 
 
-def test_the_review_lists_every_answer_in_words_with_a_link_to_change_it(
+def test_the_review_lists_every_answer_in_words_in_a_card_per_step(
     forms: dict[str, formkit.Form], renderer: Renderer
 ) -> None:
     form = forms["evenement"]
@@ -32,8 +36,10 @@ def test_the_review_lists_every_answer_in_words_with_a_link_to_change_it(
     )
     assert html.count("<h1") == 1
     assert ">Overzicht</h1>" in html
-    for step in form.steps:
+    for step in form.steps:  # a card per step, with one link to change it
+        assert '<h2 class="fk-summary-card__title" id="fk-stap-' in html
         assert f">{step.title}</h2>" in html
+        assert f'Wijzig<span class="fk-visually-hidden"> {step.title}</span>' in html
     assert "28 augustus 2027 om 14:00" in html  # a moment, in Brussels time
     assert ">\nNee</dd>" in html  # the organiser does not live in Mechelen
     assert "Ander soort evenement" in html  # a choice by its title, not its value
@@ -41,8 +47,11 @@ def test_the_review_lists_every_answer_in_words_with_a_link_to_change_it(
     assert "<li>Blustoestellen</li>" in html
     assert "grondplan-veemarkt.pdf (1,3 MB)" in html
     assert "0456.781.215" in html
-    assert 'href="/formulieren/evenement/evenement#fk-evenement-begin">Wijzig' in html
-    assert "Materiaal 5" in html
+    assert "#fk-evenement-begin" not in html  # no link per answer: one per card
+    # A row of a repeatable group is a card of its own, with its own link.
+    assert '<h4 class="fk-summary-card__title" id="fk-materiaal-4--kaart">Materiaal 5</h4>' in html
+    assert 'href="/formulieren/evenement/materiaal#fk-materiaal-4">Wijzig' in html
+    assert html.count(">Wijzig<") == len(form.steps) + html.count("fk-summary-card--row")
     assert 'value="indienen">Indienen</button>' in html
 
 
@@ -155,3 +164,28 @@ def test_the_review_titles_an_answer_as_its_alternative_does(
     html = renderer.review(forms["evenement"], document, CTX)
     assert re.search(r"Naam van het bedrijf</dt>\s*<dd[^>]*>\s*Feest bv", html)
     assert "van de vzw" not in html
+
+
+def test_the_review_writes_amounts_phone_numbers_and_ibans_for_people(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.review(
+        forms["bewonersinitiatief"], answers("bewonersinitiatief", "valid-full"), CTX
+    )
+    assert ">\n280,50 EUR</dd>" in html  # a budget line (`display: "amount"`)
+    assert ">\n500,00 EUR</dd>" in html  # the amount asked
+    assert ">\n+32 15 12 34 56</dd>" in html  # +3215123456, grouped as Belgium writes it
+    assert ">\nBE73 7350 1234 5660</dd>" in html
+    assert (
+        '<a class="fk-back-link" href="/formulieren/bewonersinitiatief/bijlagen">Terug</a>' in html
+    )
+
+
+def test_an_amount_display_on_a_text_is_refused_by_check(tmp_path: Path) -> None:
+    document = json.loads((SCHEMAS / "evenement.json").read_text(encoding="utf-8"))
+    document["properties"]["evenement"]["properties"]["naam"]["x-formkit"] = {"display": "amount"}
+    shutil.copytree(SCHEMAS / "defs", tmp_path / "defs")
+    shutil.copy(SCHEMAS / "organisatie.json", tmp_path / "organisatie.json")
+    (tmp_path / "evenement.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(formkit.FormError, match="'naam' shows as an amount but is not a number"):
+        formkit.load_form(tmp_path / "evenement.json")

@@ -96,7 +96,7 @@ def test_the_review_and_the_staff_overview_show_the_total_with_the_lines(
 ) -> None:
     html = renderer.review(forms["bewonersinitiatief"], _budget([280.5, 95.25, 0.1, 0.2]), CTX)
     found = re.search(
-        r"Kost 4</dt>.*?<dt class=\"fk-summary__key\">Totale kosten in euro</dt>\s*"
+        r"Kost 4</h4>.*?<dt class=\"fk-summary__key\">Totale kosten in euro</dt>\s*"
         r'<dd class="fk-summary__value">\s*376,05\s*</dd>',
         html,
         re.DOTALL,

@@ -25,6 +25,7 @@ from tests.web.conftest import (
 from tests.web.test_verification import check, text
 from tests.web.webforms import Page
 
+from formkit.render import DECLARATION
 from formkit.web._posts import MAX_FIELD_BYTES, MAX_TEXT_BYTES
 from formkit.web.services import Services
 
@@ -73,7 +74,7 @@ def test_names_are_shown_without_bidi_controls_and_stored_as_typed(
 def test_the_receipt_and_its_verification_show_file_names_without_bidi_controls(
     client: TestClient[Any], services: Services
 ) -> None:
-    confirmation = to_review_as(client, NAME, FILE_NAME).press("indienen")
+    confirmation = to_review_as(client, NAME, FILE_NAME).choose(DECLARATION, "ja").press("indienen")
     assert confirmation.url.endswith("/bevestiging")
     pdf = client.get(confirmation.url.replace("/bevestiging", "/ontvangstbewijs.pdf")).content
     printed = subprocess.run(
@@ -92,7 +93,7 @@ def test_the_receipt_and_its_verification_show_file_names_without_bidi_controls(
 def test_a_download_is_named_without_bidi_controls(
     client: TestClient[Any], services: Services, token: str
 ) -> None:
-    to_review_as(client, NAME, FILE_NAME).press("indienen")
+    to_review_as(client, NAME, FILE_NAME).choose(DECLARATION, "ja").press("indienen")
     auth = {"Authorization": f"Bearer {token}"}
     dossier = client.get("/api/v1/dossiers/EVT-2026-000001", headers=auth).json()
     plan = next(a for a in dossier["attachments"] if a["name"] == FILE_NAME)

@@ -20,6 +20,7 @@ from tests.web.conftest import (
     to_review,
 )
 
+from formkit.render import DECLARATION
 from formkit.store import _tables as t
 from formkit.web.app import create_app
 from formkit.web.pages import purge
@@ -109,10 +110,12 @@ def test_the_whole_form_is_filed_once_with_its_files(
 ) -> None:
     review = to_review(client)
     assert "grondplan.pdf" in review.html
-    confirmation = review.press("indienen")
+    confirmation = review.choose(DECLARATION, "ja").press("indienen")
     assert confirmation.url.endswith("/bevestiging")
     assert "EVT-2026-000001" in confirmation.html
-    again = review.press("indienen")  # a double click, or the back button and once more
+    again = review.choose(DECLARATION, "ja").press(
+        "indienen"
+    )  # a double click, or the back button and once more
     assert "EVT-2026-000001" in again.html
     assert dossier_count(services) == 1
     dossier = services.dossiers.get("EVT-2026-000001")
@@ -124,7 +127,7 @@ def test_the_whole_form_is_filed_once_with_its_files(
 def test_the_confirmation_says_what_happens_next_and_offers_the_pdf_first(
     client: TestClient[Any],
 ) -> None:
-    html = to_review(client).press("indienen").html
+    html = to_review(client).choose(DECLARATION, "ja").press("indienen").html
     assert '<h2 class="fk-heading-m">Wat gebeurt er nu?</h2>' in html
     assert "Het evenementenloket kijkt binnen 10 dagen na of uw aanvraag volledig is." in html
     assert "Mijn dossiers" not in html  # no way for citizens to log in on this instance
@@ -138,13 +141,13 @@ def test_where_citizens_can_log_in_the_confirmation_leads_to_mijn_dossiers(
 ) -> None:
     # On loopback `make run` offers the development login: the citizen can follow the dossier.
     with TestClient(create_app(services.settings, services), base_url=LOOPBACK) as local:
-        html = to_review(local).press("indienen").html
+        html = to_review(local).choose(DECLARATION, "ja").press("indienen").html
     assert '<a href="/mijn-dossiers">Mijn dossiers</a>' in html
 
 
 def test_a_filed_draft_cannot_be_edited(client: TestClient[Any]) -> None:
     review = to_review(client)
-    review.press("indienen")
+    review.choose(DECLARATION, "ja").press("indienen")
     step_url = review.url.replace("/overzicht", "/stap/organisator")
     assert client.get(step_url).url.path.endswith("/bevestiging")
     assert client.get(review.url).url.path.endswith("/bevestiging")
@@ -155,10 +158,27 @@ def test_changing_an_answer_from_the_review_returns_there(client: TestClient[Any
     link = re.search(r'href="([^"]*/stap/evenement\?van=overzicht)[^"]*"', review.html)
     assert link
     page = open_page(client, link.group(1).replace("&amp;", "&"))
+    assert ">Opslaan en terug naar het overzicht</button>" in page.html
     page.fill("/evenement/naam", "Groot huiskamerconcert")
     back = page.press("volgende")
     assert back.title == "Overzicht"
     assert "Groot huiskamerconcert" in back.html
+
+
+def test_indienen_without_the_declaration_files_nothing_and_says_so(
+    client: TestClient[Any], services: Services
+) -> None:
+    review = to_review(client)
+    refused = review.press("indienen")
+    assert refused.status == 422
+    assert refused.title == "Overzicht"
+    assert refused.errors == ["Bevestig dat uw antwoorden volledig en naar waarheid zijn ingevuld."]
+    assert 'href="#fk-verklaring"' in refused.html
+    assert 'aria-describedby="fk-verklaring--hint fk-verklaring--fout"' in refused.html
+    assert dossier_count(services) == 0
+    filed = refused.choose(DECLARATION, "ja").press("indienen")
+    assert filed.url.endswith("/bevestiging")
+    assert dossier_count(services) == 1
 
 
 def test_answers_that_turn_invalid_send_the_review_back_to_their_step(
@@ -169,7 +189,7 @@ def test_answers_that_turn_invalid_send_the_review_back_to_their_step(
     assert draft is not None
     answers = {**draft.answers, "evenement": {**draft.answers["evenement"], "naam": ""}}
     services.drafts.save(draft.id, answers, draft.reached, clock.now)
-    page = review.press("indienen")
+    page = review.choose(DECLARATION, "ja").press("indienen")
     assert page.status == 422
     assert page.title == "Het evenement"
     assert page.errors == ["Vul de naam van het evenement in."]
@@ -277,7 +297,7 @@ def test_coming_back_to_the_form_continues_the_draft(client: TestClient[Any]) ->
 
 
 def test_after_filing_the_form_starts_afresh(client: TestClient[Any]) -> None:
-    to_review(client).press("indienen")
+    to_review(client).choose(DECLARATION, "ja").press("indienen")
     assert open_page(client, "/formulieren/evenement").url.endswith("/formulieren/evenement")
 
 
@@ -381,7 +401,7 @@ def test_expired_drafts_are_purged_with_their_files(
 def test_the_files_of_a_filed_draft_survive_the_purge(
     client: TestClient[Any], services: Services, clock: Clock
 ) -> None:
-    to_review(client).press("indienen")
+    to_review(client).choose(DECLARATION, "ja").press("indienen")
     clock.now += services.settings.draft_ttl + services.settings.upload_ttl
     purged = asyncio.run(purge(services))
     assert (purged.drafts, purged.uploads, purged.blobs) == (1, 0, ())

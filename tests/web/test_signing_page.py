@@ -26,7 +26,7 @@ from formkit.eid import sign_digest
 from formkit.eid._testcard import TestCard
 from formkit.eid.signing import MESSAGES, digest_to_sign
 from formkit.filing._filing import bind_attachments
-from formkit.render import prune
+from formkit.render import DECLARATION, prune
 from formkit.settings import Settings
 from formkit.store import _tables as t
 from formkit.web._signature_post import NO_FILE, NOT_A_SIGNATURE, UNSIGNED_FILE
@@ -46,7 +46,7 @@ def settings(database_url: str, tmp_path: Path, ec_card: TestCard) -> Settings:
 
 def to_signing_page(client: TestClient[Any], document: Any) -> Page:
     review = fill_to_review(open_page(client, "/formulieren/bouwaanvraag"), document)
-    page = review.press("indienen")
+    page = review.choose(DECLARATION, "ja").press("indienen")
     assert page.title == "Ondertekenen", (page.status, page.errors)
     return page
 
@@ -83,7 +83,7 @@ def test_indienen_of_a_form_that_needs_a_signature_leads_to_ondertekenen(
     document = bouwaanvraag(ec_card.citizen.national_number)
     review = fill_to_review(open_page(client, "/formulieren/bouwaanvraag"), document)
     assert "U ondertekent ze daarna met uw eID." in review.html
-    page = review.press("indienen")
+    page = review.choose(DECLARATION, "ja").press("indienen")
     assert page.url.endswith(SIGN)
     assert page.title == "Ondertekenen"
     assert page.errors == []
@@ -168,7 +168,9 @@ def test_a_refused_signature_says_why_and_files_nothing(
     signature = formkit_sign(card, data, tmp_path, **options)
     if case == "answers changed since":  # back to a step, an answer changed, signed before
         step = open_page(client, f"{draft_url(page)}/stap/werken?van=overzicht")
-        step.fill("/werken/geraamdeKosten", "3600").press("volgende").press("indienen")
+        step.fill("/werken/geraamdeKosten", "3600").press("volgende").choose(
+            DECLARATION, "ja"
+        ).press("indienen")
     refused = upload(open_page(client, draft_url(page) + SIGN), signature)
     assert refused.status == 422
     assert refused.title == "Ondertekenen"

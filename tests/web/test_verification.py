@@ -28,6 +28,7 @@ from tests.web.webforms import Page
 
 from formkit.eid._testcard import TestCard
 from formkit.receipts import development_root, issue_jws, parse_jws, verify_receipt
+from formkit.render import DECLARATION
 from formkit.settings import Settings
 from formkit.web._verification_post import MAX_ATTACHMENTS, MAX_RECEIPT_BYTES
 from formkit.web._verification_view import UNSEALED_JSON
@@ -80,7 +81,7 @@ def filed(client: TestClient[Any]) -> Filed:
     page.attach("/bijlagen/programma", "programma.pdf", PROGRAMMA)
     review = page.press("volgende")
     assert review.title == "Overzicht", review.errors
-    confirmation = review.press("indienen")
+    confirmation = review.choose(DECLARATION, "ja").press("indienen")
     assert confirmation.url.endswith("/bevestiging"), confirmation.status
     return Filed(confirmation)
 

@@ -73,6 +73,11 @@ def _check_field(field: Field) -> Iterator[Finding]:
     if "pattern" in field.schema and not field.format and not field.schema.get("examples"):
         yield field.origin, f"{field.name!r} has a pattern: give examples that match it"
     yield from _check_examples(field)
+    display = field.annotations.display
+    if display == "amount" and field.kind not in {Kind.NUMBER, Kind.INTEGER}:
+        yield field.origin, f"{field.name!r} shows as an amount but is not a number"
+    if display == "address" and field.kind is not Kind.OBJECT:
+        yield field.origin, f"{field.name!r} shows as an address but is not an object"
 
 
 def _check_examples(field: Field) -> Iterator[Finding]:

@@ -152,8 +152,9 @@ class AttachmentRule(Struct, frozen=True):
 
 Widget = Literal["text", "textarea", "radio", "select", "checkboxes", "file"]
 # How an answer reads on the review page and in letters: "address", a postal address
-# (`defs/adres.json`, `defs/belgisch-adres.json`) as the post of its country writes it.
-Display = Literal["address"]
+# (`defs/adres.json`, `defs/belgisch-adres.json`) as the post of its country writes it;
+# "amount", a number of euros with two decimals (`1.250,50 EUR`).
+Display = Literal["address", "amount"]
 
 
 class FieldAnnotations(Struct, frozen=True):

@@ -28,7 +28,7 @@ gives the media types and size allowed.
 from formkit.render._actions import Action, Move
 from formkit.render._completion import asked_places
 from formkit.render._decode import Decoded, Files, decode_fields, decode_step
-from formkit.render._names import ACTION, element_id
+from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._pages import PageContext, Renderer
 from formkit.render._prune import prune
 from formkit.render._review import Answer, StepAnswers, summarise
@@ -43,6 +43,7 @@ from formkit.render._steps import (
 
 __all__ = [
     "ACTION",
+    "DECLARATION",
     "Action",
     "Answer",
     "Decoded",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+import phonenumbers
+
+from formkit.forms._amounts import amount_text
 from formkit.forms._dutch import day_text, moment_text
 from formkit.forms._model import Field, Kind
 from formkit.render._options import title_of
@@ -19,6 +23,8 @@ def display(field: Field, value: Any) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nee"
     if isinstance(value, int | float):
+        if is_amount(field):
+            return f"{amount_text(Decimal(repr(value)))} EUR"
         return number_text(value)
     if not isinstance(value, str):
         return str(value)
@@ -27,6 +33,22 @@ def display(field: Field, value: Any) -> str:
     if field.kind is Kind.DATE_TIME:
         return answer_moment_text(value)
     return _FORMATTERS.get(field.format or "", str)(value)
+
+
+def is_amount(field: Field) -> bool:
+    """A number of euros (`display: "amount"`): shown as money, `1.250,50 EUR`."""
+    return field.annotations.display == "amount"
+
+
+def phone_text(value: str) -> str:
+    """`+32 15 12 34 56`: grouped as the number's country writes it, when it is one."""
+    try:
+        parsed = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(parsed):
+        return value
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def number_text(value: int | float) -> str:
@@ -77,6 +99,7 @@ def _enterprise_number(value: str) -> str:
 
 _FORMATTERS = {
     "iban": lambda v: _grouped(v, 4),
+    "phone": phone_text,
     "be-national-number": _national_number,
     "be-enterprise-number": _enterprise_number,
 }

@@ -18,6 +18,9 @@ from functools import lru_cache
 from formkit.forms import _pointer
 
 ACTION = "_actie"  # the name of the buttons that say what to do after saving the step
+# The review page's checkbox by which the citizen declares the answers true before filing;
+# like ACTION no pointer, so it is never taken for an answer.
+DECLARATION = "_verklaring"
 ID_PREFIX = "fk"
 
 

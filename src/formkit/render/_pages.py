@@ -28,7 +28,7 @@ from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
 from formkit.render._controls import Control, suggestion_lists
 from formkit.render._decode import pointers_step
-from formkit.render._names import ACTION, element_id
+from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._prune import prune
 from formkit.render._review import summarise
 from formkit.render._select import single_quoted
@@ -54,6 +54,7 @@ class PageContext:
     resume_url: str | None = None  # a link to continue this draft later
     resume_until: str = ""  # until when it works, in words
     can_save: bool = False  # offer "Bewaar en ga later verder"
+    from_review: bool = False  # a step opened with "Wijzig": its button returns to the review
     embedded: bool = False  # inside an iframe: no site header and footer
 
     @property
@@ -91,6 +92,7 @@ class Renderer:
             finalize=_shown,
         )
         self.environment.globals["ACTION"] = ACTION
+        self.environment.globals["DECLARATION"] = DECLARATION
         self.environment.globals["describe_role"] = describe_role
         self.environment.filters["exact"] = _Exact
         self.environment.filters["single_quoted"] = single_quoted
@@ -142,12 +144,24 @@ class Renderer:
         ctx: PageContext,
         *,
         sizes: Mapping[str, int] | None = None,
+        declaration_error: str | None = None,
     ) -> str:
-        """Overzicht: every answer that applies; `sizes` of uploaded files by reference."""
+        """Overzicht: every answer that applies, a card per step and per row of a group;
+        `sizes` of uploaded files by reference; `declaration_error` when Indienen was pressed
+        without the declaration confirmed."""
         steps = summarise(
             form, prune(form, answers), lambda s: ctx.step_url(form.id, s), sizes or {}
         )
-        return self._render("review.html", ctx, form=form, steps=steps)
+        # Back to the last step as itself, not as a change from here (`?van=overzicht`).
+        back = ctx.step_url(form.id, form.steps[-1].id).split("?", 1)[0]
+        return self._render(
+            "review.html",
+            ctx,
+            form=form,
+            steps=steps,
+            back_url=back,
+            declaration_error=declaration_error,
+        )
 
     def completion(
         self,

@@ -29,6 +29,12 @@ class Answer:
     entries: tuple[Answer, ...] = ()  # the answers inside an object or a row
     change: str = ""  # the link to the field on its step
     long: bool = False  # a long text: its line breaks count
+    card: str = ""  # a row of a repeatable group: the id of its card's heading
+
+    @property
+    def rows(self) -> tuple[Answer, ...]:
+        """The rows of a repeatable group (each a card on the review page); else none."""
+        return tuple(entry for entry in self.entries if entry.card)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,16 @@ class StepAnswers:
     step: Step
     url: str
     answers: tuple[Answer, ...]
+
+    @property
+    def singles(self) -> tuple[Answer, ...]:
+        """The answers that are not repeatable groups: the step's own card lists them."""
+        return tuple(answer for answer in self.answers if not answer.rows)
+
+    @property
+    def groups(self) -> tuple[Answer, ...]:
+        """The repeatable groups: a card for each of their rows."""
+        return tuple(answer for answer in self.answers if answer.rows)
 
 
 def summarise(
@@ -114,9 +130,12 @@ class _Summary:
         rows = tuple(
             Answer(
                 f"{item} {index + 1}",
-                entries=self.entries(field.children, _pointer.join(pointer, index), row),
+                entries=self.entries(field.children, place, row),
+                change=f"{self.url}#{element_id(place)}",
+                card=f"{element_id(place)}--kaart",
             )
             for index, row in enumerate(value)
+            for place in (_pointer.join(pointer, index),)
         )
         generic = _pointer.generic(pointer)
         sums = tuple(

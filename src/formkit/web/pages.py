@@ -43,6 +43,7 @@ from formkit.filing.filer import Refused
 from formkit.forms._dutch import moment_text
 from formkit.forms._model import Form, Step
 from formkit.render import (
+    DECLARATION,
     PageContext,
     first_step_with_problems,
     problems_for_step,
@@ -201,11 +202,29 @@ async def review(
         return _redirect(place.confirmation_url)
     if not _flow.all_steps_reached(form, draft):
         return _redirect(place.step_url(_flow.furthest_step(form, draft).id))
+    return await _review_page(request, form, draft)
+
+
+async def _review_page(
+    request: Request[Any, Any, Any],
+    form: Form,
+    draft: StoredDraft,
+    declaration_error: str | None = None,
+    *,
+    status: int = 200,
+) -> Response[Any]:
     uploads = await in_thread(services(request).drafts.uploads, draft.id)
     sizes = {ref: upload.size for ref, upload in uploads.items()}
-    ctx = _context(request, Place(form, draft.id, from_review=True), action=place.review_url)
-    html = services(request).renderer.review(form, draft.answers, ctx, sizes=sizes)
-    return _html(html)
+    place = Place(form, draft.id, from_review=True)
+    ctx = _context(request, place, action=place.review_url)
+    renderer = services(request).renderer
+    html = renderer.review(
+        form, draft.answers, ctx, sizes=sizes, declaration_error=declaration_error
+    )
+    return _html(html, status=status)
+
+
+DECLARATION_MISSING = "Bevestig dat uw antwoorden volledig en naar waarheid zijn ingevuld."
 
 
 @post(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/overzicht")
@@ -220,6 +239,8 @@ async def submit(
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
+    if (DECLARATION, "ja") not in submitted.fields:
+        return await _review_page(request, form, draft, DECLARATION_MISSING, status=422)
     answers, blobs = await _flow.draft_filing(found, form, draft)
     if form.signature_required and not isinstance(
         found.filer.data_to_sign(form, answers, blobs), Refused
@@ -398,6 +419,7 @@ def _context(
         resume_until=moment_text(resume[1]) if resume else "",
         can_save=True,
         embedded=_embedded(request),
+        from_review=place.from_review and place.review_url is not None,
     )
 
 
