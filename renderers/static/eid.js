@@ -29,8 +29,8 @@
     ERR_WEBEID_USER_CANCELLED: "U heeft het ondertekenen geannuleerd. Klik opnieuw op de knop als u wilt ondertekenen.",
     ERR_WEBEID_USER_TIMEOUT: "Het ondertekenen duurde te lang. Probeer het opnieuw.",
     ERR_WEBEID_ACTION_TIMEOUT: "Het ondertekenen duurde te lang. Probeer het opnieuw.",
-    ERR_WEBEID_EXTENSION_UNAVAILABLE: "Het eID-programma antwoordt niet. Onderteken met het programma formkit sign, hieronder.",
-    ERR_WEBEID_NATIVE_UNAVAILABLE: "Het eID-programma antwoordt niet. Onderteken met het programma formkit sign, hieronder.",
+    ERR_WEBEID_EXTENSION_UNAVAILABLE: "Het eID-programma antwoordt niet. Controleer of de eID-software van eid.belgium.be geïnstalleerd is en probeer opnieuw.",
+    ERR_WEBEID_NATIVE_UNAVAILABLE: "Het eID-programma antwoordt niet. Controleer of de eID-software van eid.belgium.be geïnstalleerd is en probeer opnieuw.",
     other: "Ondertekenen met uw eID lukte niet. Controleer of uw eID in de kaartlezer zit en probeer opnieuw, of onderteken met het programma formkit sign, hieronder."
   };
   var pending = {}; // by action: the call waiting for its answer
@@ -124,6 +124,10 @@
   setTimeout(function () {
     send("web-eid:status", {}, STATUS_MS).then(function () {
       section.hidden = false;
+      var missing = document.getElementById("fk-eid-missing");
+      if (missing) {
+        missing.hidden = true; // what to install: it is there
+      }
       button.addEventListener("click", sign);
     }, function () {});
   }, ACK_MS);

@@ -91,6 +91,11 @@ def test_indienen_of_a_form_that_needs_a_signature_leads_to_ondertekenen(
     assert [c.type for c in page.named("handtekening")] == ["file"]
     assert '<section class="fk-eid" id="fk-eid" aria-labelledby="fk-eid-title" hidden>' in page.html
     assert '<script src="/static/eid.js" defer></script>' in page.html
+    # The ways, plainly: what to install for the browser, the program folded away as the last.
+    assert '<a href="https://eid.belgium.be/nl">eid.belgium.be</a>' in page.html
+    assert '<a href="https://web-eid.eu/">web-eid.eu</a>' in page.html
+    assert '<details class="fk-details fk-sign-tool">' in page.html  # folded
+    assert page.html.index("web-eid.eu") < page.html.index("formkit sign --token-label")
     assert dossier_count(services) == 0
 
 
