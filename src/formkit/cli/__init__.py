@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from formkit._errors import FormError, SchemaProblem
+from formkit.cli._import import add_import_command
 from formkit.cli._ops import add_operator_commands
 from formkit.cli._outbox import add_outbox_commands
 from formkit.cli._parties import add_party_commands
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     countries.set_defaults(command=_countries)
 
+    add_import_command(commands)
     add_operator_commands(commands)
     add_outbox_commands(commands)
     add_party_commands(commands)
