@@ -6,15 +6,16 @@ The source documents are small ones written for these tests, one mapping or refu
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import NOW, write_json
+from tests.conftest import NOW, SCHEMAS, write_json
 
 import formkit
 from formkit.cli import main
-from formkit.imports import Imported, from_jsonforms, from_rjsf
+from formkit.imports import Imported, from_formio, from_jsonforms, from_rjsf
 
 # A subsidy form as JSON Forms writes one: draft-07, names for labels, two categories.
 JF_SCHEMA: dict[str, Any] = {
@@ -209,3 +210,130 @@ def test_a_form_that_does_not_pass_check_yet_says_why_with_exit_code_1(
     err = capsys.readouterr().err
     assert "the form does not pass check yet" in err
     assert "has a pattern: give examples that match it" in err
+
+
+# A wizard as Form.io and Open Forms export one: pages, layout, a grid, a file, a condition.
+FORMIO: dict[str, Any] = {
+    "display": "wizard",
+    "title": "Aanvraag parkeerkaart",
+    "components": [
+        {
+            "type": "panel",
+            "title": "Uw gegevens",
+            "key": "page1",
+            "components": [
+                {"type": "content", "key": "intro", "html": "<p>Welkom</p>"},
+                {
+                    "type": "columns",
+                    "key": "names",
+                    "columns": [
+                        {
+                            "components": [
+                                {
+                                    "type": "textfield",
+                                    "key": "voornaam",
+                                    "label": "Voornaam",
+                                    "validate": {"required": True, "maxLength": 100},
+                                }
+                            ]
+                        },
+                        {
+                            "components": [
+                                {
+                                    "type": "textfield",
+                                    "key": "achternaam",
+                                    "label": "Achternaam",
+                                    "validate": {"required": True},
+                                }
+                            ]
+                        },
+                    ],
+                },
+                {
+                    "type": "email",
+                    "key": "email",
+                    "label": "E-mailadres",
+                    "tooltip": "We mailen de kaart.",
+                },
+                {"type": "phoneNumber", "key": "telefoon", "label": "Telefoon"},
+            ],
+        },
+        {
+            "type": "panel",
+            "title": "Uw wagens",
+            "key": "page2",
+            "components": [
+                {
+                    "type": "radio",
+                    "key": "soort",
+                    "label": "Soort kaart",
+                    "values": [
+                        {"label": "Bewoner", "value": "bewoner"},
+                        {"label": "Bezoeker", "value": "bezoeker"},
+                    ],
+                    "validate": {"required": True},
+                },
+                {
+                    "type": "number",
+                    "key": "aantalDagen",
+                    "label": "Aantal dagen",
+                    "validate": {"required": True, "min": 1, "max": 30, "integer": True},
+                    "conditional": {"show": True, "when": "soort", "eq": "bezoeker"},
+                },
+                {
+                    "type": "datagrid",
+                    "key": "wagens",
+                    "label": "Wagens",
+                    "components": [
+                        {
+                            "type": "textfield",
+                            "key": "nummerplaat",
+                            "label": "Nummerplaat",
+                            "validate": {"required": True},
+                        }
+                    ],
+                },
+                {"type": "file", "key": "inschrijving", "label": "Inschrijvingsbewijs"},
+                {"type": "signature", "key": "handtekening", "label": "Handtekening"},
+                {"type": "button", "key": "submit", "label": "Verzenden"},
+            ],
+        },
+    ],
+}
+
+
+def test_a_form_io_wizard_becomes_steps_fields_a_group_and_a_condition(tmp_path: Path) -> None:
+    shutil.copytree(SCHEMAS / "defs", tmp_path / "defs")  # the file slot's reference
+    imported = from_formio(FORMIO, form_id="parkeerkaart")
+    form = passes_check(imported, tmp_path)
+    assert [(s.title, tuple(f.name for f in s.fields)) for s in form.steps] == [
+        ("Uw gegevens", ("voornaam", "achternaam", "email", "telefoon")),
+        ("Uw wagens", ("soort", "aantalDagen", "wagens", "inschrijving")),
+    ]
+    schema = imported.schema
+    assert schema["required"] == ["voornaam", "achternaam", "soort"]
+    assert schema["properties"]["voornaam"] == {
+        "title": "Voornaam",
+        "type": "string",
+        "maxLength": 100,
+    }
+    assert schema["properties"]["email"]["x-formkit"] == {"help": "We mailen de kaart."}
+    assert schema["properties"]["soort"]["oneOf"][1] == {"const": "bezoeker", "title": "Bezoeker"}
+    assert (
+        schema["properties"]["wagens"]["items"]["properties"]["nummerplaat"]["title"]
+        == "Nummerplaat"
+    )
+    assert schema["properties"]["inschrijving"]["$ref"] == "defs/bijlage.json"
+    base = {"voornaam": "An", "achternaam": "Peeters", "wagens": [{"nummerplaat": "1-ABC-123"}]}
+    assert formkit.validate(form, {**base, "soort": "bewoner"}, now=NOW) == []
+    visitor = formkit.validate(form, {**base, "soort": "bezoeker"}, now=NOW)
+    assert [p.pointer for p in visitor] == ["/aantalDagen"]  # asked for a visitor only
+    too_long = formkit.validate(form, {**base, "soort": "bezoeker", "aantalDagen": 31}, now=NOW)
+    assert [p.code for p in too_long] == ["maximum"]
+
+
+def test_form_io_says_what_it_could_not_carry_over() -> None:
+    notes = from_formio(FORMIO, form_id="parkeerkaart").notes
+    assert "/: static content (content) is not carried over" in notes
+    assert "/handtekening: a 'signature' component is not carried over" in notes
+    assert "/inschrijving: a file slot: PDF, JPEG or PNG up to 10 MB; adjust `attachment`" in notes

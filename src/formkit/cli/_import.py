@@ -1,4 +1,4 @@
-"""`formkit import --from jsonforms|rjsf SCHEMA [UI-SCHEMA] --id FORM-ID > schemas/FORM-ID.json`.
+"""`formkit import --from jsonforms|rjsf|formio SOURCE [UI] --id FORM-ID > schemas/FORM-ID.json`.
 
 Prints the formkit form on stdout and, on stderr, one line per item that could not be carried
 over. The form is checked as `formkit check` checks it: when it does not pass, the problems
@@ -16,18 +16,19 @@ from typing import Any
 
 from formkit._errors import FormError
 from formkit.forms._load import load_form
-from formkit.imports import from_jsonforms, from_rjsf
+from formkit.imports import from_formio, from_jsonforms, from_rjsf
 
 OK, PROBLEMS, USAGE = 0, 1, 2
-_IMPORTERS = {"jsonforms": from_jsonforms, "rjsf": from_rjsf}
+_IMPORTERS = {"formio": from_formio, "jsonforms": from_jsonforms, "rjsf": from_rjsf}
 
 
 def add_import_command(commands: Any) -> None:
     command: argparse.ArgumentParser = commands.add_parser(
-        "import", help="print a formkit form made from a JSON Forms or react-jsonschema-form one"
+        "import",
+        help="print a formkit form made from a JSON Forms, react-jsonschema-form or Form.io one",
     )
     command.add_argument("--from", dest="source", choices=sorted(_IMPORTERS), required=True)
-    command.add_argument("schema", metavar="SCHEMA.json", type=Path)
+    command.add_argument("schema", metavar="SOURCE.json", type=Path, help="schema or Form.io form")
     command.add_argument("ui", metavar="UI-SCHEMA.json", type=Path, nargs="?")
     command.add_argument("--id", dest="form_id", required=True, help="the new form's id")
     command.add_argument("--prefix", help="dossier number prefix (default: from the title)")

@@ -83,3 +83,11 @@ def default_steps(source: dict[str, Any], order: list[str], form_title: str) -> 
 def _ascii(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def top_names(source: dict[str, Any]) -> list[str]:
+    """The root's properties, those a rule moved into an `if`/`then` included."""
+    names = list(source.get("properties", {}))
+    for part in source.get("allOf", []):
+        names += list((part.get("then") or {}).get("properties") or {})
+    return list(dict.fromkeys(names))

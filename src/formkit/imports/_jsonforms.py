@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from formkit.imports._form import Imported, Step, default_steps, form_document
+from formkit.imports._form import Imported, Step, default_steps, form_document, top_names
 from formkit.imports._schema import give_titles, modernised
 
 Path = tuple[str, ...]
@@ -47,7 +47,7 @@ def from_jsonforms(
 def _steps(
     uischema: dict[str, Any], source: dict[str, Any], title: str, notes: list[str]
 ) -> list[Step]:
-    names = _top_names(source)
+    names = top_names(source)
     categories = [e for e in uischema.get("elements", []) if e.get("type") == "Category"]
     if uischema.get("type") != "Categorization" or not categories:
         shown = _unique(path[0] for _, path in _controls(uischema, []) if path)
@@ -131,14 +131,6 @@ def _rule(source: dict[str, Any], path: Path, rule: dict[str, Any], notes: list[
     if parent is not source:
         parent.pop("additionalProperties", None)
         parent["unevaluatedProperties"] = False
-
-
-def _top_names(source: dict[str, Any]) -> list[str]:
-    """The root's properties, those a rule moved into an `if`/`then` included."""
-    names = list(source.get("properties", {}))
-    for part in source.get("allOf", []):
-        names += list((part.get("then") or {}).get("properties") or {})
-    return _unique(iter(names))
 
 
 def _path(scope: str) -> Path:
