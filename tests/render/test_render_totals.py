@@ -109,3 +109,11 @@ def test_a_group_without_a_sum_has_no_total(
 ) -> None:
     html = renderer.step(forms["bewonersinitiatief"], "initiatiefnemers", {}, [], CTX)
     assert "fk-total" not in html
+
+
+def test_only_a_page_with_a_total_loads_the_script_that_keeps_it(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    script = '<script src="/static/totals.js" defer></script>'
+    assert script in renderer.step(forms["bewonersinitiatief"], "financiering", {}, [], CTX)
+    assert script not in renderer.step(forms["bewonersinitiatief"], "initiatiefnemers", {}, [], CTX)

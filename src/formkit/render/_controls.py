@@ -6,6 +6,7 @@ no rules, so a city can restyle them freely. `Control.template` names the templa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -121,15 +122,22 @@ class Control:
 def suggestion_lists(controls: tuple[Control, ...]) -> tuple[Suggestions, ...]:
     """The `<datalist>`s the controls ask from, each once, in the order they are first used."""
     found: dict[str, Suggestions] = {}
-
-    def visit(each: tuple[Control, ...]) -> None:
-        for control in each:
-            if control.suggestions is not None:
-                found.setdefault(control.suggestions.id, control.suggestions)
-            visit(control.controls)
-            visit(control.revealed)
-            for row in control.rows:
-                visit(row.controls)
-
-    visit(controls)
+    for control in _every(controls):
+        if control.suggestions is not None:
+            found.setdefault(control.suggestions.id, control.suggestions)
     return tuple(found.values())
+
+
+def has_total(controls: tuple[Control, ...]) -> bool:
+    """Whether a repeatable group among the controls shows a total (the page loads totals.js)."""
+    return any(control.total is not None for control in _every(controls))
+
+
+def _every(controls: tuple[Control, ...]) -> Iterator[Control]:
+    """The controls and every control inside them, in page order."""
+    for control in controls:
+        yield control
+        yield from _every(control.controls)
+        yield from _every(control.revealed)
+        for row in control.rows:
+            yield from _every(row.controls)

@@ -26,7 +26,7 @@ from formkit.forms._labels import display_text
 from formkit.forms._model import Field, Form, Kind
 from formkit.forms._problems import Problem
 from formkit.forms._validate import in_reading_order
-from formkit.render._controls import Control, suggestion_lists
+from formkit.render._controls import Control, has_total, suggestion_lists
 from formkit.render._decode import pointers_step
 from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._prune import prune
@@ -132,6 +132,7 @@ class Renderer:
             total=len(form.steps),
             controls=controls,
             suggestion_lists=suggestion_lists(controls),
+            has_total=has_total(controls),
             summary=_in_page_order(summary, controls),
             has_previous=index > 0,
             is_last=index == len(form.steps) - 1,
@@ -195,6 +196,7 @@ class Renderer:
             form=form,
             controls=controls,
             suggestion_lists=suggestion_lists(controls),
+            has_total=has_total(controls),
             summary=summary,
             **values,
         )
