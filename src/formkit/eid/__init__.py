@@ -6,6 +6,9 @@
 - `verify_signed_digest` (or `verify_signed_digest_async`) checks such a signature, its key's
   role and its certificate chain at the moment of signing, and names the signer; a refusal is
   a `SignatureRefused` with a stable `code`.
+- `AuthToken` and `verify_auth_token` check a Web eID authentication token (logging in with
+  the card's Authentication key) against the nonce the server issued (`new_nonce`) and the
+  site's origin; a refusal is a `SignatureRefused` with the same codes.
 - `mask_national_number` is how a national register number is shown where it must not be
   shown whole.
 
@@ -30,11 +33,13 @@ from formkit.eid._verify import (
     verify_signed_digest,
     verify_signed_digest_async,
 )
+from formkit.eid._webeid import AuthToken, new_nonce, signed_data, verify_auth_token
 
 __all__ = [
     "AUTHENTICATION_POLICY",
     "HASHES",
     "SIGNATURE_POLICY",
+    "AuthToken",
     "RefusalCode",
     "SignatureRefused",
     "SignedDigest",
@@ -44,7 +49,10 @@ __all__ = [
     "ecdsa_der_to_raw",
     "ecdsa_raw_to_der",
     "mask_national_number",
+    "new_nonce",
     "sign_digest",
+    "signed_data",
+    "verify_auth_token",
     "verify_signed_digest",
     "verify_signed_digest_async",
 ]

@@ -83,11 +83,16 @@ def _single(name: x509.Name, oid: x509.ObjectIdentifier, short_name: str) -> str
 
 def has_authentication_policy(certificate: x509.Certificate) -> bool:
     """True when the certificate carries the citizen authentication policy: a login key."""
+    return has_policy(certificate, AUTHENTICATION_POLICY)
+
+
+def has_policy(certificate: x509.Certificate, policy: x509.ObjectIdentifier) -> bool:
+    """True when the certificate's policies name `policy`."""
     try:
         extension = certificate.extensions.get_extension_for_class(x509.CertificatePolicies)
     except x509.ExtensionNotFound:
         return False
-    return any(policy.policy_identifier == AUTHENTICATION_POLICY for policy in extension.value)
+    return any(found.policy_identifier == policy for found in extension.value)
 
 
 def mask_national_number(number: str) -> str:

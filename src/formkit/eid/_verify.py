@@ -124,28 +124,30 @@ async def verify_signed_digest_async(
     revocation_required: bool,
 ) -> SignerIdentity:
     """`verify_signed_digest` for async callers."""
-    certificate = _load_certificate(certificate_der)
+    certificate = load_certificate(certificate_der)
     _check_signature(certificate, digest, hash_name, signature)
     _check_signing_key(certificate_der, certificate)
     context = ValidationContext(
-        trust_roots=[_asn1(root) for root in trust_roots],
-        other_certs=[_asn1(other) for other in intermediates],
+        trust_roots=[asn1_certificate(root) for root in trust_roots],
+        other_certs=[asn1_certificate(other) for other in intermediates],
         moment=at,
-        crls=[_der(crl) for crl in crls],
-        ocsps=[_der(response) for response in ocsps],
+        crls=[der_bytes(crl) for crl in crls],
+        ocsps=[der_bytes(response) for response in ocsps],
         revocation_mode="require" if revocation_required else "soft-fail",
         # The CRL or OCSP response is fetched after the card signed, so it is issued after
         # `at`: it still tells whether the certificate was revoked at `at`.
         retroactive_revinfo=True,
     )
-    await _check_chain(CertificateValidator(_asn1(certificate_der), validation_context=context))
+    await check_chain(
+        CertificateValidator(asn1_certificate(certificate_der), validation_context=context)
+    )
     try:
         return identity_of(certificate)
     except ValueError as error:
         raise SignatureRefused("malformed", f"certificate subject: {error}") from None
 
 
-def _load_certificate(der: bytes) -> x509.Certificate:
+def load_certificate(der: bytes) -> x509.Certificate:
     try:
         return x509.load_der_x509_certificate(der)
     except ValueError:
@@ -189,14 +191,14 @@ def _verify_rsa(
 
 def _check_signing_key(der: bytes, certificate: x509.Certificate) -> None:
     try:
-        validate_usage(_asn1(der), {"non_repudiation"}, set(), True)
+        validate_usage(asn1_certificate(der), {"non_repudiation"}, set(), True)
     except InvalidCertificateError:
         raise SignatureRefused("wrong-key", "the key usage lacks nonRepudiation") from None
     if has_authentication_policy(certificate):
         raise SignatureRefused("wrong-key", "the certificate is for authentication") from None
 
 
-async def _check_chain(validator: CertificateValidator) -> None:
+async def check_chain(validator: CertificateValidator) -> None:
     # pyhanko's messages can quote a subject, and so the national register number: keep them
     # out of ours and name only the kind of failure.
     try:
@@ -214,13 +216,13 @@ async def _check_chain(validator: CertificateValidator) -> None:
         raise SignatureRefused("untrusted", f"no valid path to a trust root ({reason})") from None
 
 
-def _asn1(certificate: Certificate) -> asn1_x509.Certificate:
+def asn1_certificate(certificate: Certificate) -> asn1_x509.Certificate:
     if isinstance(certificate, x509.Certificate):
         certificate = certificate.public_bytes(serialization.Encoding.DER)
     return asn1_x509.Certificate.load(certificate)
 
 
-def _der(item: RevocationList | OcspResponse) -> bytes:
+def der_bytes(item: RevocationList | OcspResponse) -> bytes:
     if isinstance(item, bytes):
         return item
     return item.public_bytes(serialization.Encoding.DER)
