@@ -354,6 +354,15 @@ class CitizenSession(SQLModel, table=True):
     absolute_expires: datetime = _time(index=True)
 
 
+class EidChallenge(SQLModel, table=True):
+    """A Web eID challenge nonce handed to a browser and not yet used: by its SHA-256 only (the
+    nonce itself is in that browser's cookie), until its login or its expiry, whichever first."""
+
+    __tablename__ = "eid_challenge"
+    nonce_hash: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = _time(index=True)
+
+
 class DossierParty(SQLModel, table=True):
     """A person of a dossier (applicant, co-applicant, signer: `formkit.filing.Role`), by the
     keyed hash of their national number: a citizen's "Mijn dossiers" finds their dossiers by

@@ -112,7 +112,9 @@ def citizen_sessions(engine: Engine, secret: bytes) -> SqlSessionStore[Citizen]:
     """Citizens' sessions; `secret` (the instance's) keys the national numbers' look-up key."""
 
     def to_row(citizen: Citizen, id_hash: str, key: bytes) -> dict[str, Any]:
-        identity = json.dumps({"sub": citizen.subject, "nn": citizen.national_number})
+        identity = json.dumps(
+            {"sub": citizen.subject, "nn": citizen.national_number, "by": citizen.provider}
+        )
         return {
             "name": citizen.name,
             "level": citizen.level,
@@ -125,7 +127,8 @@ def citizen_sessions(engine: Engine, secret: bytes) -> SqlSessionStore[Citizen]:
         if opened is None:
             return None
         identity = json.loads(opened)
-        return Citizen(identity["sub"], row["name"], identity["nn"], row["level"])
+        provider = identity.get("by", "fas")  # sessions from before eID logins: all FAS
+        return Citizen(identity["sub"], row["name"], identity["nn"], row["level"], provider)
 
     table: sa.Table = t.CitizenSession.__table__  # type: ignore[attr-defined]
     return SqlSessionStore(engine, table, Columns(to_row, from_row))
