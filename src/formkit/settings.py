@@ -97,6 +97,10 @@ class Settings:
     citizen_level_claim: str = "acr"  # the level of the key the citizen used
     citizen_idle_timeout: timedelta = timedelta(minutes=15)
     citizen_absolute_timeout: timedelta = timedelta(hours=4)
+    # Citizens log in with their eID card through the Web eID extension too, checked here
+    # against FORMKIT_EID_TRUST_DIR; needs that folder unless on loopback. 0: not offered.
+    citizen_eid_login: int = 1
+    citizen_eid_origin: str = ""  # the origin the card signs; empty: the public URL's
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +117,7 @@ class Settings:
             raise SettingsError(f"{PREFIX}STAFF_ROLES: {error}") from None
         for kind in ("staff", "citizen"):
             self._check_login(kind)
+        self.eid_login_origin  # noqa: B018 - refuses an origin that is none
         self.smtp  # noqa: B018 - refuses a server formkit cannot use
         self.mail_sender  # noqa: B018
         for proxy in self.trusted_proxies:
@@ -165,6 +170,32 @@ class Settings:
         host = urlsplit(self.base_url).hostname or ""
         domain = host if "." in host and not _is_ip(host) else "localhost"
         return formataddr((self.city_name, f"noreply@{domain}"))
+
+    @property
+    def eid_login(self) -> bool:
+        """Whether citizens may log in with their eID card (Web eID) here.
+
+        Only against roots the operator chose: the development TEST PKI's keys lie in the data
+        folder, and whoever reads them could make a card for anyone. So without
+        `FORMKIT_EID_TRUST_DIR` only a server on loopback offers it.
+        """
+        return bool(self.citizen_eid_login) and (
+            self.eid_trust_dir is not None or self.loopback_only
+        )
+
+    @property
+    def eid_login_origin(self) -> str:
+        """The origin a Web eID token must be made for: `scheme://host[:port]`, no path."""
+        origin = self.citizen_eid_origin or self.base_url
+        parts = urlsplit(origin)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise SettingsError(f"{PREFIX}CITIZEN_EID_ORIGIN: {origin!r} is no web origin")
+        if self.citizen_eid_origin and (parts.path.strip("/") or parts.query or parts.fragment):
+            raise SettingsError(
+                f"{PREFIX}CITIZEN_EID_ORIGIN: an origin has no path: {parts.scheme}://"
+                f"{parts.netloc}"
+            )
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def staff_role_map(self) -> dict[str, tuple[str, ...]]:

@@ -1,16 +1,18 @@
 """Logging in over OpenID Connect, and server-side sessions: staff through the city's
-provider, citizens through the federal authentication service (FAS).
+provider, citizens through the federal authentication service (FAS) or with their eID card.
 
 No web and no SQL here: `formkit.web.staff` and `formkit.web.citizen` serve the pages,
 `formkit.store.sessions` keeps the sessions.
 """
 
 from formkit.accounts._citizen import (
+    EID_LEVEL,
     Assurance,
     Citizen,
     ClaimNames,
     assurance_of,
     citizen_from_claims,
+    citizen_from_eid,
     national_number_key,
 )
 from formkit.accounts._idtoken import ALGORITHMS, Expected, verified_claims
@@ -35,6 +37,7 @@ from formkit.accounts._sessions import Session, Sessions, SessionStore, data_key
 __all__ = [
     "ALGORITHMS",
     "DEVELOPMENT_ROLES",
+    "EID_LEVEL",
     "PENDING_LIFETIME",
     "Assurance",
     "Citizen",
@@ -54,6 +57,7 @@ __all__ = [
     "Staff",
     "assurance_of",
     "citizen_from_claims",
+    "citizen_from_eid",
     "data_key",
     "describe_role",
     "discover",

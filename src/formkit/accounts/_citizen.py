@@ -1,4 +1,5 @@
-"""A citizen logged in at the federal authentication service (FAS/CSAM), and how sure we are.
+"""A citizen logged in at the federal authentication service (FAS/CSAM), or directly with
+their eID card (Web eID), and how sure we are.
 
 The provider names the citizen in claims whose names differ per provider (FAS: `egovNRN`,
 `givenName`, `surname`), so the settings name them (`ClaimNames`). The national register
@@ -8,6 +9,9 @@ The level of the key the citizen used (the `acr` claim) says how sure the login 
 its levels `urn:be:fedict:iam:fas:Level<N>` (eID card 500, itsme 450, lower keys less);
 eIDAS names them `http://eidas.europa.eu/LoA/<low|substantial|high>`. Both are understood;
 any other value is kept as it came and counts as unknown, so never as high.
+
+A login with the card's Authentication key, checked here (`citizen_from_eid`), is eIDAS high:
+the card is the notified scheme's means, its key never leaves it and its PIN is asked.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from formkit.accounts._refusals import LoginRefused
-from formkit.eid import mask_national_number
+from formkit.eid import SignerIdentity, mask_national_number
 from formkit.forms._check_digits import is_national_number
 
 
@@ -59,6 +63,8 @@ _EIDAS_LEVEL = {
     "http://eidas.europa.eu/LoA/substantial": Assurance.SUBSTANTIAL,
     "http://eidas.europa.eu/LoA/low": Assurance.LOW,
 }
+EID_LEVEL = "http://eidas.europa.eu/LoA/high"
+PROVIDERS = ("fas", "eid")  # who vouched for the login: FAS (OIDC), or formkit's Web eID check
 
 
 def assurance_of(level: str) -> Assurance:
@@ -79,6 +85,7 @@ class Citizen:
     name: str
     national_number: str = field(repr=False)  # 11 digits, compact
     level: str  # the provider's own value, as it came
+    provider: str = "fas"  # one of PROVIDERS: where a logout must go besides
 
     @property
     def masked_national_number(self) -> str:
@@ -110,6 +117,23 @@ def citizen_from_claims(claims: Mapping[str, Any], names: ClaimNames) -> Citizen
         name=name,
         national_number=number,
         level=level if isinstance(level, str) else "",
+    )
+
+
+def citizen_from_eid(holder: SignerIdentity) -> Citizen:
+    """The citizen whose eID card answered a Web eID challenge, `holder` as the check named it.
+
+    The subject names the certificate, not the person: a renewed card is a new subject, the
+    same national number (which is what finds a citizen's dossiers).
+    """
+    if not is_national_number(holder.national_number):
+        raise LoginRefused("eid-malformed", "the certificate's serialNumber is no valid number")
+    return Citizen(
+        subject=f"eid:{holder.certificate_sha256}",
+        name=f"{holder.given_name} {holder.surname}",
+        national_number=holder.national_number,
+        level=EID_LEVEL,
+        provider="eid",
     )
 
 

@@ -1,4 +1,4 @@
-"""Why a login was refused, each with a title and an explanation a member of staff reads.
+"""Why a login was refused, each with a title and an explanation the person reads (Dutch).
 
 A refusal never says more than the person can act on: details of a forged or misdirected
 token go to the log, not to the page.
@@ -55,6 +55,47 @@ _TEXTS = {
     "claims": (
         "Deze aanmelding is onvolledig",
         "Het aanmeldbewijs mist gegevens die we nodig hebben. Meld u opnieuw aan.",
+    ),
+    # Logging in with the eID card (Web eID); the reasons are `SignatureRefused` codes.
+    "eid-challenge": (
+        "Deze aanmelding is niet meer geldig",
+        "De aanmelding met uw eID-kaart duurde te lang, werd al gebruikt, of werd niet in "
+        "deze browser gestart. Meld u opnieuw aan.",
+    ),
+    "eid-malformed": (
+        "Deze aanmelding kon niet gelezen worden",
+        "Wat het eID-programma doorgaf, is onvolledig of beschadigd. Meld u opnieuw aan.",
+    ),
+    "eid-bad-signature": (
+        "Deze aanmelding is niet echt",
+        "Het aanmeldbewijs van uw eID-kaart klopt niet: het werd voor een andere website "
+        "gemaakt, of onderweg gewijzigd. Controleer dat u op de website van de stad bent en "
+        "meld u opnieuw aan.",
+    ),
+    "eid-wrong-key": (
+        "Dit certificaat is niet om u aan te melden",
+        "Het eID-programma gaf het certificaat door waarmee u ondertekent, niet dat waarmee u "
+        "zich aanmeldt. Meld u opnieuw aan met uw eID-kaart.",
+    ),
+    "eid-expired": (
+        "Het certificaat van uw eID-kaart is niet geldig",
+        "Het certificaat om u aan te melden is verlopen of nog niet geldig. Is uw eID-kaart "
+        "verlopen? Vraag dan een nieuwe aan bij de dienst Burgerzaken.",
+    ),
+    "eid-revoked": (
+        "Het certificaat van uw eID-kaart is ingetrokken",
+        "Met deze eID-kaart kunt u zich niet meer aanmelden. Neem contact op met de dienst "
+        "Burgerzaken.",
+    ),
+    "eid-untrusted": (
+        "Deze kaart kennen we niet",
+        "Het certificaat komt niet van een Belgische eID-kaart. Meld u aan met uw Belgische "
+        "eID-kaart.",
+    ),
+    "eid-revocation-unknown": (
+        "We konden uw eID-kaart niet nagaan",
+        "We konden niet nagaan of het certificaat van uw eID-kaart ingetrokken is. Probeer het "
+        "over enkele minuten opnieuw.",
     ),
 }
 

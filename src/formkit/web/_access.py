@@ -89,11 +89,11 @@ class Access(Generic[P]):
 
     @property
     def session_cookie(self) -> str:
-        return self._cookie_name(f"formkit-{self.kind}")
+        return self.cookie_name(f"formkit-{self.kind}")
 
     @property
     def login_cookie(self) -> str:
-        return self._cookie_name(f"formkit-{self.kind}-login")
+        return self.cookie_name(f"formkit-{self.kind}-login")
 
     @property
     def session_max_age(self) -> int:
@@ -113,5 +113,6 @@ class Access(Generic[P]):
     def forget(self, name: str) -> Cookie:
         return self.cookie(name, "", 0)
 
-    def _cookie_name(self, name: str) -> str:
+    def cookie_name(self, name: str) -> str:
+        """`name` as this server's cookies go: `__Host-` prefixed over https."""
         return f"__Host-{name}" if self.settings.secure_cookies else name

@@ -23,6 +23,9 @@ from formkit.web._access import Access
 
 BASE = "/mijn-dossiers"
 LOGIN = f"{BASE}/aanmelden"
+EID_LOGIN = f"{LOGIN}/eid"  # POST: the Web eID token
+EID_CHALLENGE = f"{EID_LOGIN}/challenge"  # GET: a nonce for this browser
+EID_CHALLENGE_COOKIE = "formkit-citizen-eid"  # the nonce, back to the server with the token
 CitizenAccess = Access[Citizen]
 # `make run`'s development login offers these: one at each level a form may ask for.
 DEVELOPMENT_CITIZENS = {

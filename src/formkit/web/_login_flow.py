@@ -81,9 +81,13 @@ def _logout_subject(access: Access[P], session: Session[P]) -> str:
 
 
 async def end_session(
-    request: Request[Any, Any, Any], access: Access[P], signed_out: str
+    request: Request[Any, Any, Any], access: Access[P], signed_out: str, at_provider: bool = True
 ) -> Response[Any]:
-    """The session ends here, then at the provider where it offers that; then `signed_out`."""
+    """The session ends here, then at the provider where it offers that; then `signed_out`.
+
+    Without `at_provider` (a login the provider never saw: the citizen's eID card) it ends
+    here only.
+    """
     session = await access.current(request)
     form = await request.form()
     if session is not None:
@@ -92,7 +96,7 @@ async def end_session(
             raise PageError(403, "Dit formulier werd niet aanvaard", "Laad de pagina opnieuw.")
         await in_thread(access.sessions.store.delete, session.id_hash)
     after = access.settings.base_url + signed_out
-    party = access.relying_party
+    party = access.relying_party if at_provider else None
     target = (await party.logout_url(after) if party else None) or signed_out
     response = Redirect(target, status_code=303)
     response.cookies.append(access.forget(access.session_cookie))

@@ -1,5 +1,6 @@
 """The citizen's way in to "Mijn dossiers": logging in at the federal authentication service
-(FAS/CSAM: eID card, itsme, and other keys), and out.
+(FAS/CSAM: eID card, itsme, and other keys), or with the eID card through the Web eID browser
+extension (`formkit.web.citizen_eid`), and out.
 
     GET  /mijn-dossiers              logged in: who, their masked number and login level, and
                                      their dossiers (`my_dossiers`); else: how logging in
@@ -29,6 +30,9 @@ from formkit.web import _login_flow as flow
 from formkit.web._citizen_auth import (
     BASE,
     DEVELOPMENT_CITIZENS,
+    EID_CHALLENGE,
+    EID_CHALLENGE_COOKIE,
+    EID_LOGIN,
     LOGIN,
     CitizenAccess,
     citizen_access,
@@ -50,7 +54,15 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
     session = await access.current(request)
     if session is None:
         available = access.relying_party is not None or access.development_login(request)
-        return _page(request, "login.html", login=LOGIN, available=available)
+        return _page(
+            request,
+            "login.html",
+            login=LOGIN,
+            available=available,
+            eid=services(request).settings.eid_login,
+            eid_challenge=EID_CHALLENGE,
+            eid_action=EID_LOGIN,
+        )
     token = flow.logout_token(request, access, session)
     dossiers = await listing(request, session.principal)
     return _page(
@@ -72,7 +84,7 @@ async def login(request: Request[Any, Any, Any]) -> Response[Any]:
         return await flow.to_provider(request, access)
     except LoginRefused as refusal:
         log.warning("citizen login not started: %s", refusal)
-        return _refused(request, refusal, status=503)
+        return refused(request, refusal, status=503)
 
 
 async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -81,8 +93,8 @@ async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
         citizen = await flow.returned(request, access)
     except LoginRefused as refusal:
         log.warning("citizen login refused: %s", refusal)  # the reason: never a claim's value
-        return _refused(request, refusal)
-    return await _start_session(request, access, citizen)
+        return refused(request, refusal)
+    return await start_session(request, access, citizen)
 
 
 @post(LOGIN)
@@ -96,12 +108,15 @@ async def development_login(request: Request[Any, Any, Any]) -> Response[Any]:
     citizen = DEVELOPMENT_CITIZENS.get(str(form.get("burger")))
     if citizen is None:
         raise PageError(400, "Kies een testburger", "Kies een van de burgers in de lijst.")
-    return await _start_session(request, access, citizen)
+    return await start_session(request, access, citizen)
 
 
 @post(LOGOUT)
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
-    return await flow.end_session(request, citizen_access(request), SIGNED_OUT)
+    access = citizen_access(request)
+    session = await access.current(request)
+    at_provider = session is None or session.principal.provider != "eid"  # FAS never saw it
+    return await flow.end_session(request, access, SIGNED_OUT, at_provider)
 
 
 @get(SIGNED_OUT)
@@ -109,11 +124,14 @@ async def signed_out(request: Request[Any, Any, Any]) -> Response[Any]:
     return _page(request, "signed_out.html", home=BASE)
 
 
-async def _start_session(
+async def start_session(
     request: Request[Any, Any, Any], access: CitizenAccess, citizen: Citizen
 ) -> Response[Any]:
-    log.info("citizen login at assurance level %s", citizen.assurance.value)
-    return await flow.start_session(request, access, citizen, BASE)
+    """The citizen's session (a new id), then to Mijn dossiers; a login under way ends."""
+    log.info("citizen login by %s at assurance level %s", citizen.provider, citizen.assurance.value)
+    response = await flow.start_session(request, access, citizen, BASE)
+    response.cookies.append(access.forget(access.cookie_name(EID_CHALLENGE_COOKIE)))
+    return response
 
 
 _NO_DEVELOPMENT_LOGIN = (
@@ -134,12 +152,14 @@ def _development_page(request: Request[Any, Any, Any], access: CitizenAccess) ->
     return _page(request, "development_login.html", citizens=DEVELOPMENT_CITIZENS, csrf=token)
 
 
-def _refused(
+def refused(
     request: Request[Any, Any, Any], refusal: LoginRefused, status: int = 400
 ) -> Response[Any]:
+    """The page saying why the login was refused; no session, and the login under way ends."""
     access = citizen_access(request)
     response = _page(request, "refused.html", status=status, refusal=refusal, home=BASE)
     response.cookies.append(access.forget(access.login_cookie))
+    response.cookies.append(access.forget(access.cookie_name(EID_CHALLENGE_COOKIE)))
     return response
 
 

@@ -1,4 +1,5 @@
-"""How fast one client may ask: 429 with `Retry-After` on /verificatie, /aanvullen and the API.
+"""How fast one client may ask: 429 with `Retry-After` on /verificatie, /aanvullen, the API and
+the citizens' eID login.
 
 Requests with a valid API key count per key, under a generous limit: an integrator filing in
 bulk is not stopped by a limit meant for scrapers. Every other request on those paths counts
@@ -35,7 +36,8 @@ from formkit.web._limiter import RateLimits
 from formkit.web.api import bearer_token
 from formkit.web.problems import ProblemError
 
-LIMITED_PATHS = ("/verificatie", "/aanvullen", "/api")
+# The eID login: each challenge is a row written, each token a certificate chain checked.
+LIMITED_PATHS = ("/verificatie", "/aanvullen", "/api", "/mijn-dossiers/aanmelden/eid")
 
 
 class RateLimitMiddleware(ASGIMiddleware):

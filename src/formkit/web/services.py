@@ -29,6 +29,7 @@ from formkit.secret import instance_secret
 from formkit.settings import Settings
 from formkit.store.apikeys import ApiKeys
 from formkit.store.batching import FilingQueue
+from formkit.store.challenges import EidChallenges
 from formkit.store.database import open_database
 from formkit.store.dossiers import DossierStore
 from formkit.store.drafts import DraftStore
@@ -82,6 +83,7 @@ class Services:
     uploads: ApiUploads  # integrators' files handed in ahead of a JSON filing
     staff: StaffAccess  # staff sessions and the provider they log in at
     citizens: CitizenAccess  # citizens' sessions and the provider they log in at (FAS)
+    eid_challenges: EidChallenges  # Web eID nonces handed out for citizens' eID logins
     handling: HandlingStore  # dossiers' events: what staff and integrators do to them
     worklist: Worklist  # dossiers by phase, form, department and deadline, a page at a time
     letters: LetterStore  # decided dossiers' letters: `letters.get(number)` finds one
@@ -132,6 +134,7 @@ class Services:
             uploads=ApiUploads(engine, settings.upload_ttl),
             staff=build_staff_access(settings, engine, clock, staff_http),
             citizens=build_citizen_access(settings, engine, secret, clock, citizen_http),
+            eid_challenges=EidChallenges(engine),
             handling=_handling(engine, catalogue, settings.schemas_dir),
             worklist=Worklist(engine),
             letters=LetterStore(engine, dossiers.receipts.log),
