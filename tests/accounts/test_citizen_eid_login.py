@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,17 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from litestar.testing import TestClient
 from tests.accounts.conftest import APP_URL, citizen_rows
 from tests.conftest import NOW, service_settings
+from tests.oidc.provider import Provider
 from tests.web.conftest import Clock
 
 from formkit.accounts import EID_LEVEL
 from formkit.eid import sign_digest, signed_data
 from formkit.eid._testcard import TestCard
 from formkit.eid._testpki import TestPKI
+from formkit.forms.catalogue import Catalogue
 from formkit.settings import Settings
 from formkit.store.challenges import LIFETIME
+from formkit.web.app import create_app
 from formkit.web.services import Services
 
 HOME = "/mijn-dossiers"
@@ -136,14 +140,21 @@ def test_a_citizen_logs_in_with_the_card_and_the_session_works(
     assert f"Welkom, <strong>{NAME}</strong>" in client.get(HOME).text
 
 
-def test_logging_out_of_an_eid_session_ends_it(
-    client: TestClient[Any], services: Services, ec_card: TestCard
+def test_logging_out_of_an_eid_session_ends_it_here_and_leaves_fas_alone(
+    settings: Settings, provider: Provider, clock: Clock, catalogue: Catalogue, ec_card: TestCard
 ) -> None:
-    post(client, token(ec_card, nonce_of(client)))
-    csrf = client.get(HOME).text.split('name="_csrf" value="')[1].split('"')[0]
-    out = client.post(f"{HOME}/afmelden", data={"_csrf": csrf}, follow_redirects=False)
-    assert out.headers["location"] == f"{HOME}/afgemeld"
-    assert citizen_rows(services) == []
+    """FAS never saw this login: the browser is not sent to end a session there."""
+    with_fas = replace(settings, **provider.settings(APP_URL))
+    services = Services.build(with_fas, clock=clock, catalogue=catalogue)
+    with TestClient(create_app(with_fas, services), base_url=APP_URL) as client:
+        page = client.get(HOME).text
+        assert "Aanmelden met eID of itsme" in page
+        assert "Aanmelden met uw eID-kaart (kaartlezer)" in page
+        post(client, token(ec_card, nonce_of(client)))
+        csrf = client.get(HOME).text.split('name="_csrf" value="')[1].split('"')[0]
+        out = client.post(f"{HOME}/afmelden", data={"_csrf": csrf}, follow_redirects=False)
+        assert out.headers["location"] == f"{HOME}/afgemeld"
+        assert citizen_rows(services) == []
 
 
 def refused(client: TestClient[Any], services: Services, response: Any, title: str) -> None:
