@@ -20,6 +20,7 @@ from formkit.cli._import import add_import_command
 from formkit.cli._ops import add_operator_commands
 from formkit.cli._outbox import add_outbox_commands
 from formkit.cli._parties import add_party_commands
+from formkit.cli._preview import add_preview_command
 from formkit.cli._testcard import add_test_card_command
 from formkit.eid import add_sign_command
 from formkit.forms import _strict_json
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     countries.set_defaults(command=_countries)
 
     add_import_command(commands)
+    add_preview_command(commands, schemas)
     add_operator_commands(commands)
     add_outbox_commands(commands)
     add_party_commands(commands)

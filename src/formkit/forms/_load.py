@@ -173,9 +173,11 @@ def _compile_when(schema: Mapping[str, Any] | bool | None) -> Engine | None:
 @cache
 def _meta_validator() -> Any:
     meta = meta_schema()
-    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-        META_URI, referencing.jsonschema.DRAFT202012.create_resource(meta)
-    ).crawl()
+    registry: referencing.Registry[Any] = (
+        referencing.Registry()
+        .with_resource(META_URI, referencing.jsonschema.DRAFT202012.create_resource(meta))
+        .crawl()
+    )
     return jsonschema.Draft202012Validator(
         {"$ref": META_URI + "#/$defs/form"}, registry=registry
     ), jsonschema.Draft202012Validator(meta, registry=registry)

@@ -30,6 +30,7 @@ from formkit.render._completion import asked_places
 from formkit.render._decode import Decoded, Files, decode_fields, decode_step
 from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._pages import PageContext, Renderer
+from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
 from formkit.render._review import Answer, StepAnswers, summarise
 from formkit.render._steps import (
@@ -50,6 +51,7 @@ __all__ = [
     "Files",
     "Move",
     "PageContext",
+    "PreviewPanel",
     "Renderer",
     "StepAnswers",
     "asked_places",

@@ -29,6 +29,7 @@ from formkit.forms._validate import in_reading_order
 from formkit.render._controls import Control, has_total, suggestion_lists
 from formkit.render._decode import pointers_step
 from formkit.render._names import ACTION, DECLARATION, element_id
+from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
 from formkit.render._review import summarise
 from formkit.render._select import single_quoted
@@ -56,6 +57,7 @@ class PageContext:
     can_save: bool = False  # offer "Bewaar en ga later verder"
     from_review: bool = False  # a step opened with "Wijzig": its button returns to the review
     embedded: bool = False  # inside an iframe: no site header and footer
+    preview: PreviewPanel | None = None  # shown by `formkit preview` only
 
     @property
     def home(self) -> str:
@@ -231,6 +233,10 @@ class Renderer:
     def citizen_page(self, template: str, ctx: PageContext, **values: Any) -> str:
         """A page of the citizen's own part (`/mijn-dossiers`), `citizen/<template>`."""
         return self._render(f"citizen/{template}", ctx, **values)
+
+    def preview_page(self, template: str, ctx: PageContext, **values: Any) -> str:
+        """A page only `formkit preview` shows, `preview/<template>`."""
+        return self._render(f"preview/{template}", ctx, **values)
 
 
 def _summarise(

@@ -45,6 +45,7 @@ from formkit.forms._model import Form, Step
 from formkit.render import (
     DECLARATION,
     PageContext,
+    PreviewPanel,
     first_step_with_problems,
     problems_for_step,
 )
@@ -63,6 +64,7 @@ STATIC = "/static"
 EMBED_SCRIPT = "/embed.js"
 COOKIE = "formkit-concept"  # the draft this browser works on, per form (its Path)
 SWEEP_EVERY = timedelta(hours=1)
+PREVIEW_HOOK = "preview"  # app state: `(request, place) -> PreviewPanel`, set by the preview
 
 
 class PageError(Exception):
@@ -105,7 +107,12 @@ _GENERIC_ERRORS = {
 @get(BASE, sync_to_thread=False)
 def form_list(request: Request[Any, Any, Any]) -> Response[str]:
     found = services(request)
-    ctx = PageContext(base_path=BASE, static_url=STATIC, embedded=_embedded(request))
+    ctx = PageContext(
+        base_path=BASE,
+        static_url=STATIC,
+        embedded=_embedded(request),
+        preview=_preview(request, None),
+    )
     return _html(found.renderer.form_list(list(found.catalogue.values()), ctx))
 
 
@@ -420,7 +427,14 @@ def _context(
         can_save=True,
         embedded=_embedded(request),
         from_review=place.from_review and place.review_url is not None,
+        preview=_preview(request, place),
     )
+
+
+def _preview(request: Request[Any, Any, Any], place: Place | None) -> PreviewPanel | None:
+    """What `formkit preview` shows around the page (`web/preview.py` sets the hook)."""
+    hook = request.app.state.get(PREVIEW_HOOK)
+    return None if hook is None else hook(request, place)
 
 
 def _html(html: str, status: int = 200) -> Response[str]:
@@ -529,6 +543,17 @@ def _embedded(request: Request[Any, Any, Any]) -> bool:
 
 def _from_review(request: Request[Any, Any, Any]) -> bool:
     return request.query_params.get("van") == "overzicht"
+
+
+# What the preview (`web/preview.py`) builds its own last step and example from ---------
+
+form_of = _form
+draft_of = _draft
+read_page_post = _read
+check_csrf = _check_csrf
+step_page = _step_page
+page_context = _context
+html_response = _html
 
 
 # Purging ---------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ class Services:
     ) -> Services:
         """Open everything; tests hand in a clock (filing, rate limits, sessions), loaded
         forms, and the HTTP clients that reach the staff's and the citizens' providers."""
-        catalogue = catalogue or Catalogue.load(settings.schemas_dir)
+        catalogue = Catalogue.load(settings.schemas_dir) if catalogue is None else catalogue
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database)
         seal = load_seal(os.environ, settings.data_dir)
