@@ -210,3 +210,32 @@ def test_a_reader_that_left_gets_no_traceback(args: tuple[str, ...]) -> None:
         os.close(write_end)
     assert run.stderr == ""
     assert run.returncode == 141
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nergens", "nergens: no such file or folder"),
+        ("leeg", "no forms (*.json) in "),
+        ("leeg/notities.txt", "notities.txt: not a form"),
+        ("leeg/organisatie.json", "organisatie.json: not a form"),
+    ],
+)
+def test_preview_says_why_it_cannot_show_a_path_and_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, message: str
+) -> None:
+    (tmp_path / "leeg").mkdir()
+    (tmp_path / "leeg" / "notities.txt").write_text("geen formulier", encoding="utf-8")
+    (tmp_path / "leeg" / "organisatie.json").write_text("{}", encoding="utf-8")
+    status, out, err = run(capsys, "preview", str(tmp_path / name))
+    assert (status, out) == (2, "")
+    assert err.startswith("formkit: ") and message in err
+
+
+def test_preview_without_the_page_templates_says_where_it_looked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMKIT_RENDERERS_DIR", str(tmp_path))
+    status, _, err = run(capsys, "preview", str(SCHEMAS / "evenement.json"))
+    assert status == 2
+    assert f"no page templates in {tmp_path}/templates" in err
