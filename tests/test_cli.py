@@ -229,7 +229,8 @@ def test_preview_says_why_it_cannot_show_a_path_and_exits_2(
     (tmp_path / "leeg" / "organisatie.json").write_text("{}", encoding="utf-8")
     status, out, err = run(capsys, "preview", str(tmp_path / name))
     assert (status, out) == (2, "")
-    assert err.startswith("formkit: ") and message in err
+    assert err.startswith("formkit: ")
+    assert message in err
 
 
 def test_preview_without_the_page_templates_says_where_it_looked(
