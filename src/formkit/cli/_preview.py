@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 from formkit.forms.catalogue import form_files
 from formkit.handling.organisation import ORGANISATION_FILE
@@ -97,4 +99,16 @@ def _serve(source: Path, settings: Settings) -> None:
         "Ctrl+C stops)",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again: both must end here as
+    # an interrupt, so that the temporary folder of the drafts is removed on the way out.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt
