@@ -54,7 +54,7 @@ from typing import Any
 import httpx
 
 import formkit
-from filing import FormkitServer, api_key, submission_url
+from filing import FormkitServer, api_key, repeatable_schemas, submission_url
 from formkit.forms._example import example
 from formkit.store.database import connect
 from formkit.store.outbox import Outbox
@@ -75,11 +75,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--filings", type=int, default=40, help="per round and configuration")
     arguments = parser.parse_args()
-    answers = example(formkit.load_form(ROOT / "schemas" / f"{FORM}.json"), now=datetime.now(UTC))
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
+        schemas = repeatable_schemas(work / "schemas")
+        answers = example(formkit.load_form(schemas / f"{FORM}.json"), now=datetime.now(UTC))
         servers = [
-            (name, work / str(n), FormkitServer(work / str(n), ROOT / "schemas", env))
+            (name, work / str(n), FormkitServer(work / str(n), schemas, env))
             for n, (name, env) in enumerate(CONFIGURATIONS.items())
         ]
         timings: dict[str, list[float]] = {name: [] for name in CONFIGURATIONS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 import threading
@@ -28,6 +29,21 @@ def fresh_answers() -> Any:
     return example(formkit.load_form(SCHEMAS / f"{FORM}.json"), now=datetime.now(UTC))
 
 
+def with_other_initiators(document: Any, n: int) -> Any:
+    """`document` with initiators of their own: a person may file three a year (the history
+    rule), and this test files 500 dossiers."""
+    people = copy.deepcopy(document)
+    for index, person in enumerate(people["initiatiefnemers"]):
+        person["rijksregisternummer"] = national_number(n * 10 + index)
+    return people
+
+
+def national_number(n: int) -> str:
+    """A valid national register number, different for each `n` below 30,000."""
+    base = f"6001{1 + n // 997:02d}{1 + n % 997:03d}"
+    return f"{base}{97 - int(base) % 97:02d}"
+
+
 def file(client: httpx.Client, url: str, token: str, key: str | None, document: Any) -> Any:
     headers = {"Authorization": f"Bearer {token}"}
     if key is not None:
@@ -48,6 +64,7 @@ def test_32_clients_two_processes_one_dossier_per_key_gapless(
     token = live.api_key(tmp_path, postgres_url)
     keys = [f"key-{n}" for n in range(500)] * 4
     random.Random(7).shuffle(keys)
+    documents = {f"key-{n}": with_other_initiators(document, n) for n in range(500)}
     results: list[tuple[str, int, str]] = []
     lock = threading.Lock()
     with live.running(tmp_path, postgres_url, count=2) as servers:
@@ -56,7 +73,7 @@ def test_32_clients_two_processes_one_dossier_per_key_gapless(
             with httpx.Client() as client:
                 for n, key in enumerate(share):
                     url = servers[n % 2].url
-                    response = file(client, url, token, key, document)
+                    response = file(client, url, token, key, documents[key])
                     with lock:
                         results.append((key, response.status_code, response.json()["number"]))
 
