@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Frame, Page, Route, sync_playwright
 from tests.conftest import answers
+from tests.render.browser import post
 from tests.render.conftest import TEMPLATES
 
 import formkit
-from formkit.render import PageContext, Renderer
+from formkit.render import PageContext, Renderer, decode_step
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 STATIC = TEMPLATES.parent / "static"
@@ -161,3 +166,74 @@ def test_a_page_at_the_top_tells_nobody_its_height(
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
     assert page.evaluate("heard") == []
     assert complaints == []
+
+
+# The live total agrees with the server's: what the script shows after the citizen types is
+# what the server shows once the same texts are posted (decoded, added, written in Dutch).
+
+ROWS = 6
+AMOUNT = "/financiering/begroting/{}/bedrag"
+_SERVER_TOTAL = re.compile(r'id="fk-financiering-begroting--totaal"[^>]*>([^<]*)</output>')
+_SET_AND_READ = """texts => {
+  texts.forEach((text, i) => {
+    document.querySelector(`[name="/financiering/begroting/${i}/bedrag"]`).value = text;
+  });
+  const last = document.querySelector('[name="/financiering/begroting/0/bedrag"]');
+  last.dispatchEvent(new Event('change', {bubbles: true}));
+  return document.getElementById('fk-financiering-begroting--totaal').textContent;
+}"""
+
+_digits = st.text("0123456789", min_size=1, max_size=20)
+_typed = st.one_of(
+    # As citizens write amounts: 1.234,56 or 1234,5 or 1234.56 or 12, with spaces around.
+    st.integers(0, 10**12).map(lambda c: f"{c // 100:,}".replace(",", ".") + f",{c % 100:02d}"),
+    st.integers(0, 10**12).map(lambda c: f"{c // 100},{c % 100}"),
+    st.integers(0, 10**12).map(lambda c: f"{c // 100}.{c % 100:02d}"),
+    st.integers(0, 10**15).map(lambda n: f" {n} "),
+    # Exponents, long fractions, more digits than a double holds, integers past 100 digits.
+    st.from_regex(r"[+-]?[0-9]{0,20}([.,][0-9]{0,20})?([eE][+-]?[0-9]{1,4})?", fullmatch=True),
+    st.floats(allow_nan=False).map(repr),
+    st.builds(lambda d, n: d * n, _digits, st.integers(1, 12)),
+    # What is no number (yet): letters, two separators, a lone sign.
+    st.text("0123456789.,eE+- a\t\u00a0\u202f\ufeff\u0663\U0001d7d3", max_size=12),
+)
+
+
+@dataclass(frozen=True, repr=False)  # no repr: Hypothesis would print the whole page
+class BudgetPage:
+    page: Page
+    form: formkit.Form
+    renderer: Renderer
+    controls: list[tuple[str, str]]  # what the page posts as the server rendered it
+
+
+@pytest.fixture(scope="module")
+def budget_page(forms: dict[str, formkit.Form], browser: Browser) -> Iterator[BudgetPage]:
+    document = answers("bewonersinitiatief", "valid-full")
+    document["financiering"]["begroting"] = [{"omschrijving": "Kost"}] * ROWS
+    form, renderer = forms["bewonersinitiatief"], Renderer(TEMPLATES)
+    html = renderer.step(form, "financiering", document, [], PageContext())
+    page, complaints = _open(browser, html)
+    yield BudgetPage(page, form, renderer, post(html, "volgende"))
+    assert complaints == []
+    page.close()
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(texts=st.lists(_typed, max_size=ROWS))
+@example(texts=["0,1", "0.2", "1.019,6", "1e3", " 12 345 ", "-0"])
+@example(
+    texts=["1E400", "1e-400", "1" * 101, "12345678901234567,89", "\u0661\u0662", "\U0001d7d3,5"]
+)
+def test_the_live_total_is_the_total_the_server_shows_for_the_same_texts(
+    budget_page: BudgetPage, texts: list[str]
+) -> None:
+    typed = texts + [""] * (ROWS - len(texts))
+    live = budget_page.page.evaluate(_SET_AND_READ, typed)
+    form = budget_page.form
+    changed = {AMOUNT.format(i): text for i, text in enumerate(typed)}
+    posted = [(name, changed.get(name, value)) for name, value in budget_page.controls]
+    decoded = decode_step(form, "financiering", posted, {})
+    served = budget_page.renderer.step(form, "financiering", decoded.answers, [], PageContext())
+    (expected,) = _SERVER_TOTAL.findall(served)
+    assert live == expected
