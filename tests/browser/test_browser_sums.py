@@ -55,6 +55,16 @@ def test_the_total_follows_the_budget_lines_as_they_are_typed(
     expect(total).to_have_text("280,60")  # exact: no binary float in the sum
     control(page, "/financiering/begroting/1/bedrag").fill("veel")
     expect(total).to_have_text("280,50")  # not a number yet: it counts for nothing
+    control(page, "/financiering/begroting/1/omschrijving").fill("Koffie")
+    control(page, "/financiering/begroting/1/bedrag").fill("19,5")
+    expect(total).to_have_text("300,00")
+    # A line removed is a round trip too: the line left is the coffee, and only it is added.
+    button(page, "Verwijder kost 1").click()
+    expect(control(page, "/financiering/begroting/0/omschrijving")).to_have_value("Koffie")
+    expect(control(page, "/financiering/begroting/1/bedrag")).to_have_count(0)
+    expect(total).to_have_text("19,50")
+    control(page, "/financiering/begroting/0/bedrag").fill("20")
+    expect(total).to_have_text("20,00")  # the script still follows the lines that are left
     assert axe_violations(page) == []
     screenshot(page, "begroting-totaal")
 

@@ -6,6 +6,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,32 @@ def test_the_live_total_is_the_total_the_server_shows_for_the_same_texts(
     served = budget_page.renderer.step(form, "financiering", decoded.answers, [], PageContext())
     (expected,) = _SERVER_TOTAL.findall(served)
     assert live == expected
+
+
+def test_the_live_total_is_written_once_typing_pauses(budget_page: BudgetPage) -> None:
+    """On a clock of the test's own, never the real one: the total is a polite live region
+    (an `output`, role status), and a screen reader says each text written into it."""
+    page = budget_page.page
+    page.evaluate(_SET_AND_READ, [""] * ROWS)
+    page.clock.install(time=datetime(2027, 1, 4, 9, 0))
+    page.clock.pause_at(datetime(2027, 1, 4, 9, 0, 1))
+    page.evaluate(
+        "window.writes = 0; new MutationObserver(changes => { writes += changes.length; })"
+        ".observe(document.getElementById('fk-financiering-begroting--totaal'),"
+        " {childList: true, characterData: true, subtree: true})"
+    )
+    total = page.get_by_role("status")
+    amount = page.locator(f'[name="{AMOUNT.format(0)}"]')
+    amount.press_sequentially("12")
+    page.clock.run_for(400)  # a pause shorter than the script waits for
+    amount.press_sequentially("34,5")
+    page.clock.run_for(599)
+    assert (total.text_content(), page.evaluate("writes")) == ("0,00", 0)
+    page.clock.run_for(1)  # 600 ms after the last key
+    assert (total.text_content(), page.evaluate("writes")) == ("1.234,50", 1)
+    amount.press_sequentially("0")  # 1234,50: the same total, nothing to say again
+    page.clock.run_for(600)
+    assert page.evaluate("writes") == 1
+    amount.fill("12345")
+    amount.blur()  # leaving the field says it at once
+    assert (total.text_content(), page.evaluate("writes")) == ("12.345,00", 2)
