@@ -12,7 +12,7 @@ import hashlib
 import io
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,11 +30,13 @@ from formkit.receipts import (
     Pkcs11Seal,
     Receipt,
     Seal,
+    SignatureEvidence,
     assemble_receipt,
     filing_digest,
     receipt_body,
     sign_tree_head,
 )
+from formkit.receipts._document import RECEIPT_TYPE_V1
 from formkit.receipts._merkle import InclusionProof, MerkleTree, TreeHead
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -59,6 +61,13 @@ class Log:
     receipts: tuple[Receipt, ...]
     answers: tuple[dict[str, Any], ...]
     tree: MerkleTree
+    signatures: tuple[CitizenSignature | None, ...] = ()  # what the dossiers keep
+
+    def evidence(self, index: int) -> bytes:
+        """The signature evidence of receipt `index`, as the citizen downloads it."""
+        signature = self.signatures[index]
+        assert signature is not None
+        return SignatureEvidence(self.receipts[index].body.number, signature).to_json()
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,21 @@ def answers_of(number: int) -> dict[str, Any]:
     }
 
 
-def build_log(seal: Seal, size: int = 7, *, signer: TestCard | None = None, start: int = 1) -> Log:
-    """`size` filings sealed by `seal`; every one signed with `signer`'s card when given."""
-    bodies, answers = [], []
+def build_log(
+    seal: Seal,
+    size: int = 7,
+    *,
+    signer: TestCard | None = None,
+    start: int = 1,
+    v1: bool = False,
+) -> Log:
+    """`size` filings sealed by `seal`; every one signed with `signer`'s card when given.
+
+    `v1`: receipts as formkit wrote them before v2, the whole signature inside."""
+    bodies, answers, signatures = [], [], []
     for number in range(start, start + size):
         document = answers_of(number)
+        signature = None if signer is None else citizen_signature(signer, document, VERSION)
         body = receipt_body(
             number=f"EVT-2026-{number:06d}",
             form_id="evenement",
@@ -108,10 +127,13 @@ def build_log(seal: Seal, size: int = 7, *, signer: TestCard | None = None, star
             answers=document,
             attachments=attachments(),
             issuer=ISSUER,
-            signer=None if signer is None else citizen_signature(signer, document, VERSION),
+            signer=signature,
         )
+        if v1:
+            body = replace(body, type=RECEIPT_TYPE_V1, v1_signature=signature)
         bodies.append(body)
         answers.append(document)
+        signatures.append(signature)
     tree = MerkleTree(body.leaf_hash() for body in bodies)
     head = TreeHead(
         tree.size, tree.root_hash(), int((NOW + timedelta(minutes=1)).timestamp() * 1000)
@@ -120,7 +142,7 @@ def build_log(seal: Seal, size: int = 7, *, signer: TestCard | None = None, star
     receipts = tuple(
         assemble_receipt(body, _proof(tree, index), sealed) for index, body in enumerate(bodies)
     )
-    return Log(seal, receipts, tuple(answers), tree)
+    return Log(seal, receipts, tuple(answers), tree, tuple(signatures))
 
 
 def citizen_signature(card: TestCard, answers: dict[str, Any], version: str) -> CitizenSignature:

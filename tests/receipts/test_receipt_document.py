@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -18,8 +19,10 @@ from formkit.receipts import (
     Receipt,
     ReceiptBody,
     ReceiptError,
+    SignatureEvidence,
     SignedTreeHead,
     assemble_receipt,
+    read_evidence,
     receipt_body,
     sign_tree_head,
     verification_code,
@@ -38,13 +41,14 @@ def test_the_public_surface_is_what_all_names() -> None:
 
 def test_a_receipt_says_what_was_filed(receipt: Receipt) -> None:
     document = receipt.to_dict()
-    assert document["type"] == "formkit.receipt.v1"
+    assert document["type"] == "formkit.receipt.v2"
     assert document["number"] == "EVT-2026-000006"
     assert document["filed_at"] == "2026-11-28T10:00:06Z"
     assert document["answers_sha256"] == hashlib.sha256(canonical(answers_of(6))).hexdigest()
     names = [attachment["name"] for attachment in document["attachments"]]
     assert names == ["grondplan.pdf", "situatieschets.png", "verzekering.pdf"]
     assert document["signer"] is None
+    assert document["authentication"] is None
     assert document["issuer"] == {"name": "Stad Mechelen", "url": "https://loket.mechelen.be"}
     code = verification_code_of(document["verify_url"])
     assert code is not None
@@ -79,7 +83,8 @@ def test_a_signed_receipt_reads_back_as_itself(signed_log: Log) -> None:
 
 def _mutations(receipt: Receipt) -> list[tuple[str, Any]]:
     return [
-        ("type", "formkit.receipt.v2"),
+        ("type", "formkit.receipt.v3"),
+        ("type", "formkit.receipt.v1"),
         ("number", 6),
         ("filed_at", "2026-11-28T11:00:06+01:00"),
         ("filed_at", "2026-11-28T10:00:06.000Z"),
@@ -93,7 +98,7 @@ def _mutations(receipt: Receipt) -> list[tuple[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_reading_refuses_anything_formkit_does_not_write(receipt: Receipt, index: int) -> None:
     key, value = _mutations(receipt)[index]
     document = receipt.to_dict()
@@ -118,22 +123,45 @@ def test_reading_refuses_a_bad_attachment(receipt: Receipt) -> None:
             Receipt.from_dict(document)
 
 
-def test_reading_refuses_a_signer_whose_certificate_hash_is_not_its_certificate(
+def test_evidence_refuses_a_signer_whose_certificate_hash_is_not_its_certificate(
     signed_log: Log,
 ) -> None:
-    document = signed_log.receipts[0].to_dict()
+    document = json.loads(signed_log.evidence(0))
+    assert SignatureEvidence.from_dict(document).signature == signed_log.signatures[0]
     document["signer"]["certificate_sha256"] = "0" * 64
     with pytest.raises(ReceiptError, match="certificate_sha256"):
-        Receipt.from_dict(document)
+        SignatureEvidence.from_dict(document)
+    with pytest.raises(ReceiptError, match="type"):
+        read_evidence(json.dumps({**document, "type": "formkit.receipt.v2"}).encode())
 
 
 def test_reading_refuses_base64_with_stray_bits(signed_log: Log) -> None:
     document = signed_log.receipts[0].to_dict()
-    signature = document["signer"]["signature"]  # 96 bytes: 128 characters, no padding
     document["signer"]["signed_digest"] = document["signer"]["signed_digest"] + "=="
     with pytest.raises(ReceiptError):
         Receipt.from_dict(document)
+    evidence = json.loads(signed_log.evidence(0))
+    signature = evidence["signer"]["signature"]  # 96 bytes: 128 characters, no padding
+    evidence["signer"]["signature"] = signature + "=="
+    with pytest.raises(ReceiptError):
+        SignatureEvidence.from_dict(evidence)
     assert len(signature) == 128
+
+
+def test_a_receipt_has_a_signer_or_an_authentication_not_both(signed_log: Log) -> None:
+    document = signed_log.receipts[0].to_dict()
+    document["authentication"] = {
+        "name": "Anna Maria TEST Peeters",
+        "national_number_masked": "85.07.30-***.**",
+        "provider": "fas",
+        "level": "urn:be:fedict:iam:fas:Level450",
+        "assurance": "hoog",
+        "at": "2026-11-28T09:58:00Z",
+    }
+    with pytest.raises(ReceiptError, match="not both"):
+        Receipt.from_dict(document)
+    document["signer"] = None
+    assert Receipt.from_dict(document).body.authentication is not None
 
 
 def test_reading_refuses_a_log_whose_sizes_differ(receipt: Receipt) -> None:

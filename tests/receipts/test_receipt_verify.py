@@ -28,6 +28,7 @@ from formkit.receipts import (
     Receipt,
     Report,
     Seal,
+    SignatureEvidence,
     assemble_receipt,
     development_root,
     development_seal,
@@ -146,7 +147,7 @@ def _log_sealed_by(seal: Seal) -> Log:
 # The citizen's eID signature.
 
 
-def test_a_receipt_signed_with_the_eid_verifies(
+def test_a_receipt_signed_with_the_eid_verifies_with_its_evidence(
     signed_log: Log, citizen_card: TestCard, seal_root: x509.Certificate
 ) -> None:
     receipt = signed_log.receipts[1]
@@ -156,8 +157,10 @@ def test_a_receipt_signed_with_the_eid_verifies(
         trust_roots=[seal_root],
         eid_trust_roots=citizen_card.pki.trust_roots,
         answers=_answers(signed_log, 1),
+        evidence=signed_log.evidence(1),
     )
     assert report.ok, report.failures
+    assert "evidence" in _ids(report)
     citizen = next(check for check in report.checks if check.id == "citizen-signature")
     assert citizen.message.startswith(
         "De eID-handtekening van Anna Maria TEST Peeters (85.07.30-***.**) is echt"
@@ -166,11 +169,48 @@ def test_a_receipt_signed_with_the_eid_verifies(
     assert "ondertekende precies deze antwoorden" in answers.message
 
 
-def test_without_the_eid_roots_the_citizens_signature_is_not_vouched_for(
+def test_a_signed_receipt_names_no_full_national_number_and_carries_no_certificate(
+    signed_log: Log, citizen_card: TestCard
+) -> None:
+    """The receipt is shown to others; the certificate's serialNumber is the full number."""
+    number = citizen_card.citizen.national_number
+    receipt = signed_log.receipts[0]
+    token = issue_jws(receipt.to_dict(), signed_log.seal)
+    pdf = issue_pdf(receipt, signed_log.seal, jws=token)
+    written = json.dumps(receipt.to_dict())
+    assert number not in written
+    assert set(receipt.to_dict()["signer"]) == {
+        "name",
+        "national_number_masked",
+        "certificate_sha256",
+        "hash",
+        "signed_digest",
+        "signature_sha256",
+    }
+    assert number.encode() not in pdf
+    assert base64.b64decode(token.split(".")[1] + "==").find(number.encode()) == -1
+    certificate = json.loads(signed_log.evidence(0))["signer"]["certificate"]
+    assert number.encode() in base64.b64decode(certificate)  # the holder's to give, apart
+
+
+def test_without_its_evidence_a_signed_receipt_says_the_city_vouches(
     signed_log: Log, seal_root: x509.Certificate
 ) -> None:
     token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
     report = verify_receipt(token.encode(), trust_roots=[seal_root])
+    assert report.ok, report.failures
+    citizen = next(check for check in report.checks if check.id == "citizen-signature")
+    assert citizen.message.startswith("Volgens de stad ondertekende Anna Maria TEST Peeters")
+    assert "(--evidence)" in citizen.message
+
+
+def test_without_the_eid_roots_the_citizens_signature_is_not_vouched_for(
+    signed_log: Log, seal_root: x509.Certificate
+) -> None:
+    token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
+    report = verify_receipt(
+        token.encode(), trust_roots=[seal_root], evidence=signed_log.evidence(0)
+    )
     assert _failed(report) == ["citizen-signature"]
     assert "--trust-eid" in report.failures[0].message
 
@@ -181,21 +221,68 @@ def test_an_eid_root_of_another_pki_is_refused(
     other = TestPKI.untrusted(now=NOW)
     token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
     report = verify_receipt(
-        token.encode(), trust_roots=[seal_root], eid_trust_roots=other.trust_roots
+        token.encode(),
+        trust_roots=[seal_root],
+        eid_trust_roots=other.trust_roots,
+        evidence=signed_log.evidence(0),
     )
     assert _failed(report) == ["citizen-signature"]
     assert "vertrouwd eID-basiscertificaat" in report.failures[0].message
+
+
+def test_the_evidence_of_another_receipt_is_refused(
+    signed_log: Log, citizen_card: TestCard, seal_root: x509.Certificate
+) -> None:
+    token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
+    roots = citizen_card.pki.trust_roots
+    other = signed_log.evidence(1)
+    report = verify_receipt(
+        token.encode(), trust_roots=[seal_root], eid_trust_roots=roots, evidence=other
+    )
+    assert _failed(report) == ["evidence"]
+    assert "dossier EVT-2026-000102, niet van EVT-2026-000101" in report.failures[0].message
+    renumbered = json.loads(other)
+    renumbered["number"] = signed_log.receipts[0].body.number
+    report = verify_receipt(
+        token.encode(),
+        trust_roots=[seal_root],
+        eid_trust_roots=roots,
+        evidence=json.dumps(renumbered).encode(),
+    )
+    assert _failed(report) == ["evidence"]
+    assert "hoort niet bij dit ontvangstbewijs (signed_digest verschilt)" in (
+        report.failures[0].message
+    )
+
+
+@pytest.mark.parametrize("evidence", [b"", b"{", b'{"type": "x"}', b"[]"])
+def test_unreadable_evidence_is_said(
+    signed_log: Log, seal_root: x509.Certificate, evidence: bytes
+) -> None:
+    token = issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal)
+    report = verify_receipt(token.encode(), trust_roots=[seal_root], evidence=evidence)
+    assert _failed(report) == ["evidence"]
+    assert report.failures[0].message.startswith("Het handtekeningbewijs is onleesbaar")
+
+
+def test_evidence_for_an_unsigned_receipt_is_refused(
+    jws_receipt: str, signed_log: Log, seal_root: x509.Certificate
+) -> None:
+    report = verify_receipt(
+        jws_receipt.encode(), trust_roots=[seal_root], evidence=signed_log.evidence(0)
+    )
+    assert _failed(report) == ["evidence"]
 
 
 def test_a_wrong_citizen_signature_is_refused(
     signed_log: Log, citizen_card: TestCard, seal_root: x509.Certificate
 ) -> None:
     """Even sealed by the city and in the log: the signature of other answers does not pass."""
-    first, second = signed_log.receipts[0], signed_log.receipts[1]
-    assert first.body.signer is not None
-    assert second.body.signer is not None
-    swapped = replace(first.body.signer, signature=second.body.signer.signature)
-    report = _resealed(signed_log, 0, lambda body: replace(body, signer=swapped), citizen_card)
+    first, second = signed_log.signatures[0], signed_log.signatures[1]
+    assert first is not None
+    assert second is not None
+    swapped = replace(first, signature=second.signature)
+    report = _resealed_signed(signed_log, 0, swapped, citizen_card)
     assert _failed(report) == ["citizen-signature"]
     assert "hoort niet bij deze gegevens" in report.failures[0].message
 
@@ -203,16 +290,56 @@ def test_a_wrong_citizen_signature_is_refused(
 def test_a_signature_with_the_authentication_key_is_refused(
     signed_log: Log, citizen_card: TestCard, seal_root: x509.Certificate
 ) -> None:
-    signer = signed_log.receipts[0].body.signer
-    assert signer is not None
+    signature = signed_log.signatures[0]
+    assert signature is not None
     authentication = citizen_card.authentication.public_bytes(Encoding.DER)
-    wrong: CitizenSignature = replace(signer, certificate=authentication)
-    report = _resealed(signed_log, 0, lambda body: replace(body, signer=wrong), citizen_card)
+    wrong: CitizenSignature = replace(signature, certificate=authentication)
+    report = _resealed_signed(signed_log, 0, wrong, citizen_card)
     assert _failed(report) == ["citizen-signature"]
 
 
+def test_a_receipt_of_the_first_version_still_verifies(
+    seal: Seal, citizen_card: TestCard, seal_root: x509.Certificate
+) -> None:
+    """Receipts issued before v2 carried the whole signature: they verify as they did."""
+    log = build_log(seal, 2, signer=citizen_card, start=201, v1=True)
+    receipt = log.receipts[1]
+    assert receipt.to_dict()["type"] == "formkit.receipt.v1"
+    assert "certificate" in receipt.to_dict()["signer"]
+    assert Receipt.from_dict(receipt.to_dict()) == receipt
+    token = issue_jws(receipt.to_dict(), log.seal)
+    for data in (token.encode(), issue_pdf(receipt, log.seal, jws=token)):
+        report = verify_receipt(
+            data,
+            trust_roots=[seal_root],
+            eid_trust_roots=citizen_card.pki.trust_roots,
+            answers=_answers(log, 1),
+        )
+        assert report.ok, report.failures
+        citizen = next(check for check in report.checks if check.id == "citizen-signature")
+        assert "is echt" in citizen.message
+
+
+def _resealed_signed(log: Log, index: int, signature: CitizenSignature, card: TestCard) -> Report:
+    """Reseal receipt `index` naming `signature` (as if the city accepted it), with evidence."""
+    number = log.receipts[index].body.number
+    report = _resealed(
+        log,
+        index,
+        lambda body: replace(body, signer=signature.summary()),
+        card,
+        evidence=SignatureEvidence(number, signature).to_json(),
+    )
+    assert "evidence" not in _failed(report)
+    return report
+
+
 def _resealed(
-    log: Log, index: int, change: Callable[[Any], Any], card: TestCard | None = None
+    log: Log,
+    index: int,
+    change: Callable[[Any], Any],
+    card: TestCard | None = None,
+    evidence: bytes | None = None,
 ) -> Report:
     """Change a body, put it in a fresh log and seal it: only the changed part can fail."""
     bodies = [receipt.body for receipt in log.receipts]
@@ -223,7 +350,9 @@ def _resealed(
     receipt = assemble_receipt(bodies[index], proof, head)
     roots = [] if card is None else list(card.pki.trust_roots)
     token = issue_jws(receipt.to_dict(), log.seal)
-    return verify_receipt(token.encode(), trust_roots=[_root(log)], eid_trust_roots=roots)
+    return verify_receipt(
+        token.encode(), trust_roots=[_root(log)], eid_trust_roots=roots, evidence=evidence
+    )
 
 
 def _root(log: Log) -> x509.Certificate:

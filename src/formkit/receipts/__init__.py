@@ -30,12 +30,10 @@ from formkit.receipts._cli import add_verify_command
 from formkit.receipts._document import (
     RECEIPT_TYPE,
     VERIFICATION_CODE,
-    CitizenSignature,
     Issuer,
     Receipt,
     ReceiptAttachment,
     ReceiptBody,
-    ReceiptError,
     assemble_receipt,
     filing_digest,
     receipt_body,
@@ -74,16 +72,26 @@ from formkit.receipts._letter_pdf import (
     issue_letter_pdf_async,
     render_letter_pdf,
 )
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._pades import http_timestamper, seal_pdf, seal_pdf_async
 from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS, render_receipt_pdf
 from formkit.receipts._report import Check, Report
 from formkit.receipts._seal import Pkcs11Seal, Seal, SealError, SoftwareSeal, signature_holds
+from formkit.receipts._signers import (
+    EVIDENCE_TYPE,
+    Authentication,
+    CitizenSignature,
+    SignatureEvidence,
+    Signer,
+    read_evidence,
+)
 from formkit.receipts._treehead import SignedTreeHead, sign_tree_head, verify_tree_head
 from formkit.receipts._verify import verify_receipt, verify_receipt_async
 
 __all__ = [
     "EMBEDDED_JSON",
     "EMBEDDED_JWS",
+    "EVIDENCE_TYPE",
     "JWS_TYPE",
     "LETTER_JSON",
     "LETTER_JWS",
@@ -92,6 +100,7 @@ __all__ = [
     "VERIFICATION_CODE",
     "Addressee",
     "AdviceGiven",
+    "Authentication",
     "Check",
     "CitizenSignature",
     "DecisionLetter",
@@ -111,7 +120,9 @@ __all__ = [
     "Report",
     "Seal",
     "SealError",
+    "SignatureEvidence",
     "SignedTreeHead",
+    "Signer",
     "SoftwareSeal",
     "add_verify_command",
     "assemble_letter",
@@ -130,6 +141,7 @@ __all__ = [
     "load_seal",
     "parse_jws",
     "pkcs12_seal",
+    "read_evidence",
     "read_jws",
     "read_layout",
     "read_pkcs12_seal",

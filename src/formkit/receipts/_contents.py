@@ -1,7 +1,8 @@
 """The checks of what a receipt says, once its seal is known: log, citizen, answers, files.
 
 Each function returns `Check`s in plain Dutch (ids: tree-head, inclusion, citizen-signature,
-answers, attachment) and never raises on what the receipt or the citizen's files contain.
+evidence, authentication, answers, attachment) and never raises on what the receipt or the
+citizen's files contain.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from formkit.forms import _strict_json
 from formkit.forms._dutch import moment_text
 from formkit.receipts._document import Receipt, ReceiptBody, filing_digest
 from formkit.receipts._letter import DecisionLetter
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._report import Check, fails, holds
+from formkit.receipts._signers import Authentication, CitizenSignature, Signer, read_evidence
 
 _CITIZEN_REFUSALS = {
     "malformed": "de handtekening of het certificaat is onleesbaar",
@@ -67,10 +70,75 @@ def log_checks(
     return [tree_head, inclusion]
 
 
-async def citizen_check(body: ReceiptBody, eid_roots: list[bytes]) -> Check:
+async def signer_checks(
+    body: ReceiptBody, evidence: bytes | None, eid_roots: list[bytes]
+) -> list[Check]:
+    """What proves the filing: the eID signature (from the receipt or its evidence), a login.
+
+    A v2 receipt names the signature by its hashes; without the evidence, what holds is the
+    city's word under its seal that it checked the signature when the citizen filed.
+    """
+    if body.signer is None:
+        checks = [] if body.authentication is None else [_login_check(body.authentication)]
+        if evidence is not None:
+            message = "Dit ontvangstbewijs vermeldt geen eID-handtekening: er is geen"
+            checks.append(fails("evidence", f"{message} handtekeningbewijs bij nodig."))
+        return checks
+    if body.v1_signature is not None:
+        return [await citizen_check(body, body.v1_signature, eid_roots)]
+    if evidence is None:
+        return [_city_vouches(body.signer)]
+    found = _evidence(body, evidence)
+    if isinstance(found, Check):
+        return [found]
+    return [holds("evidence", _EVIDENCE_HOLDS), await citizen_check(body, found, eid_roots)]
+
+
+_EVIDENCE_HOLDS = "Het handtekeningbewijs hoort bij dit ontvangstbewijs."
+
+
+def _evidence(body: ReceiptBody, data: bytes) -> CitizenSignature | Check:
+    """The signature in the evidence, when it is the one the receipt names."""
+    assert body.signer is not None
+    try:
+        evidence = read_evidence(data)
+    except ReceiptError as error:
+        return fails("evidence", f"Het handtekeningbewijs is onleesbaar ({error}).")
+    if evidence.number != body.number:
+        message = f"Het handtekeningbewijs is dat van dossier {evidence.number}, niet van"
+        return fails("evidence", f"{message} {body.number}.")
+    differs = body.signer.mismatch(evidence.signature)
+    if differs is not None:
+        return fails(
+            "evidence",
+            f"Het handtekeningbewijs hoort niet bij dit ontvangstbewijs ({differs} verschilt).",
+        )
+    return evidence.signature
+
+
+def _city_vouches(signer: Signer) -> Check:
+    who = f"{signer.name} ({signer.national_number_masked})"
+    return holds(
+        "citizen-signature",
+        f"Volgens de stad ondertekende {who} met de eID; de stad ging de handtekening na bij "
+        "het indienen. Wie ze zelf wil nagaan, geeft het handtekeningbewijs op (--evidence).",
+    )
+
+
+def _login_check(login: Authentication) -> Check:
+    who = f"{login.name} ({login.national_number_masked})"
+    return holds(
+        "authentication",
+        f"Ingediend zonder eID-handtekening, door {who}, aangemeld via {login.provider_name} "
+        f"op betrouwbaarheidsniveau {login.assurance}, op {moment_text(login.at)}; de stad "
+        "bevestigt dat met haar zegel.",
+    )
+
+
+async def citizen_check(
+    body: ReceiptBody, signer: CitizenSignature, eid_roots: list[bytes]
+) -> Check:
     """The citizen's eID signature over the answers' digest, at the moment of filing."""
-    signer = body.signer
-    assert signer is not None
     who = f"{signer.name} ({signer.national_number_masked})"
     try:
         identity = await verify_signed_digest_async(

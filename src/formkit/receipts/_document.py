@@ -5,17 +5,15 @@ bytes), so it cannot carry the log position itself. The full receipt adds `log`:
 leaf sits in the log and the sealed tree head that proves it.
 
     {
-      "type": "formkit.receipt.v1",
+      "type": "formkit.receipt.v2",
       "number": "EVT-2026-000123",
       "form": "evenement", "form_title": "Evenement aanvragen", "version": "sha256:<hex>",
       "filed_at": "2026-11-28T10:00:00Z",                  RFC 3339, UTC
       "answers_sha256": "<hex>",                           SHA-256 of the RFC 8785 answers
       "attachments": [{"pointer": "/bijlagen/grondplan", "name": "grondplan.pdf",
                        "size": 123456, "media_type": "application/pdf", "sha256": "<hex>"}],
-      "signer": null | {"name": "Anna Peeters", "national_number_masked": "85.07.30-***.**",
-                        "certificate": "<base64 DER>", "chain": ["<base64 DER>", ...],
-                        "certificate_sha256": "<hex>", "hash": "SHA-384",
-                        "signed_digest": "<base64>", "signature": "<base64>"},
+      "signer": null | {...},                              the eID signature (`_signers`)
+      "authentication": null | {...},                      or the login that filed (`_signers`)
       "issuer": {"name": "Stad Mechelen", "url": "https://loket.mechelen.be"},
       "verify_url": "https://loket.mechelen.be/verificatie?code=<22 characters>",
       "log": {"leaf_index": 122, "tree_size": 123, "audit_path": ["<base64url>", ...],
@@ -32,8 +30,10 @@ they verify as they always did, but their link looks nothing up any more.
 
 The citizen signs (with the eID card) `signed_digest` = `hash` over the same RFC 8785 answers
 whose SHA-256 is `answers_sha256`; the answers bind every attachment by its content address.
-The signer's certificate travels whole, so anyone can check the signature offline; it names
-the national register number, so the receipt, like the card, is its holder's to share.
+The receipt names the signer by the hashes of certificate and signature; the certificate
+names the full national register number, so it travels apart, in the signature evidence
+(`formkit.receipts._signers`). A `formkit.receipt.v1` receipt, issued before, carried the
+whole signature; it still reads, as written then.
 
 Reading is strict: a member missing, extra, of the wrong type or not in the one written form
 is a `ReceiptError`, so two different byte strings never read as the same receipt.
@@ -41,8 +41,6 @@ is a `ReceiptError`, so two different byte strings never read as the same receip
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
 import secrets
@@ -52,21 +50,25 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from formkit._errors import FormkitError
-from formkit.eid import HASHES, SignerIdentity
+from formkit.eid import HASHES
 from formkit.filing._filing import Attachment, canonical, filing_document
-from formkit.receipts._merkle import MAX_JSON_INT, InclusionProof, leaf_hash
-from formkit.receipts._seal import SealError, load_certificate
+from formkit.receipts._members import (
+    ReceiptError,
+    count_of,
+    format_moment,
+    hex_of,
+    is_hex64,
+    members_of,
+    parse_moment,
+    text_of,
+)
+from formkit.receipts._merkle import InclusionProof, leaf_hash
+from formkit.receipts._signers import Authentication, CitizenSignature, Signer
 from formkit.receipts._treehead import SignedTreeHead
 
-RECEIPT_TYPE = "formkit.receipt.v1"
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+RECEIPT_TYPE = "formkit.receipt.v2"
+RECEIPT_TYPE_V1 = "formkit.receipt.v1"  # the signer's certificate inside: still read
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url
-
-
-class ReceiptError(FormkitError):
-    """A receipt that cannot be made or read; the message says which member and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,90 +123,10 @@ class ReceiptAttachment:
         return cls(
             text_of(members, "pointer"),
             text_of(members, "name"),
-            _count(members, "size"),
+            count_of(members, "size"),
             text_of(members, "media_type"),
-            _hex(members, "sha256"),
+            hex_of(members, "sha256"),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class CitizenSignature:
-    """The citizen's eID signature over the answers, with the certificate that made it."""
-
-    name: str
-    national_number_masked: str
-    certificate: bytes  # DER
-    chain: tuple[bytes, ...]  # the CA certificates the card gave along (DER)
-    hash: str  # "SHA-384": the hash of signed_digest
-    signed_digest: bytes
-    signature: bytes  # r||s (EC) or PKCS#1 v1.5 (RSA), as the card made it
-
-    @classmethod
-    def of(
-        cls,
-        identity: SignerIdentity,
-        *,
-        certificate: bytes,
-        chain: Iterable[bytes] = (),
-        hash_name: str,
-        signed_digest: bytes,
-        signature: bytes,
-    ) -> CitizenSignature:
-        """The signature `formkit.eid.verify_signed_digest` accepted from `identity`."""
-        return cls(
-            f"{identity.given_name} {identity.surname}",
-            identity.masked_national_number,
-            certificate,
-            tuple(chain),
-            hash_name,
-            signed_digest,
-            signature,
-        )
-
-    @property
-    def certificate_sha256(self) -> str:
-        return hashlib.sha256(self.certificate).hexdigest()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "national_number_masked": self.national_number_masked,
-            "certificate": _b64(self.certificate),
-            "chain": [_b64(certificate) for certificate in self.chain],
-            "certificate_sha256": self.certificate_sha256,
-            "hash": self.hash,
-            "signed_digest": _b64(self.signed_digest),
-            "signature": _b64(self.signature),
-        }
-
-    @classmethod
-    def from_dict(cls, data: object) -> CitizenSignature:
-        keys = {"name", "national_number_masked", "certificate", "chain"}
-        keys |= {"certificate_sha256", "hash", "signed_digest", "signature"}
-        members = members_of(data, "signer", keys)
-        chain = members["chain"]
-        if not isinstance(chain, list):
-            raise ReceiptError("signer.chain must be a list")
-        hash_name = text_of(members, "hash")
-        if hash_name not in HASHES:
-            raise ReceiptError(f"signer.hash must be one of {', '.join(HASHES)}")
-        signature = cls(
-            text_of(members, "name"),
-            text_of(members, "national_number_masked"),
-            _unb64(members["certificate"], "signer.certificate"),
-            tuple(_unb64(item, "signer.chain") for item in chain),
-            hash_name,
-            _unb64(members["signed_digest"], "signer.signed_digest"),
-            _unb64(members["signature"], "signer.signature"),
-        )
-        if _hex(members, "certificate_sha256") != signature.certificate_sha256:
-            raise ReceiptError("signer.certificate_sha256 is not the hash of signer.certificate")
-        try:
-            for certificate in (signature.certificate, *signature.chain):
-                load_certificate(certificate)
-        except SealError as error:
-            raise ReceiptError(f"signer: {error}") from None
-        return signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,19 +140,35 @@ class ReceiptBody:
     filed_at: datetime
     answers_sha256: str
     attachments: tuple[ReceiptAttachment, ...]
-    signer: CitizenSignature | None
+    signer: Signer | None
     issuer: Issuer
     verify_url: str
+    authentication: Authentication | None = None
+    # A v1 receipt: the whole signature travelled in it, and its body is written as then.
+    v1_signature: CitizenSignature | None = None
+    type: str = RECEIPT_TYPE
 
     def __post_init__(self) -> None:
         if self.filed_at.utcoffset() is None:
             raise ReceiptError("filed_at needs a time zone")
-        if not _HEX64.fullmatch(self.answers_sha256):
+        if not is_hex64(self.answers_sha256):
             raise ReceiptError("answers_sha256 must be 64 lower-case hex digits")
 
     def to_dict(self) -> dict[str, Any]:
+        if self.type == RECEIPT_TYPE_V1:
+            signer = self.v1_signature and self.v1_signature.to_dict()
+            return {**self._common(), "signer": signer}
         return {
-            "type": RECEIPT_TYPE,
+            **self._common(),
+            "signer": None if self.signer is None else self.signer.to_dict(),
+            "authentication": None
+            if self.authentication is None
+            else self.authentication.to_dict(),
+        }
+
+    def _common(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
             "number": self.number,
             "form": self.form,
             "form_title": self.form_title,
@@ -238,7 +176,6 @@ class ReceiptBody:
             "filed_at": format_moment(self.filed_at),
             "answers_sha256": self.answers_sha256,
             "attachments": [attachment.to_dict() for attachment in self.attachments],
-            "signer": None if self.signer is None else self.signer.to_dict(),
             "issuer": self.issuer.to_dict(),
             "verify_url": self.verify_url,
         }
@@ -253,34 +190,53 @@ class ReceiptBody:
 
     @classmethod
     def from_dict(cls, data: object) -> ReceiptBody:
-        members = members_of(data, "receipt", BODY_KEYS)
-        if members["type"] != RECEIPT_TYPE:
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind not in (RECEIPT_TYPE, RECEIPT_TYPE_V1):
             raise ReceiptError(f"not a receipt: type is not {RECEIPT_TYPE!r}")
+        members = members_of(data, "receipt", BODY_KEYS if kind == RECEIPT_TYPE else BODY_KEYS_V1)
         attachments = members["attachments"]
         if not isinstance(attachments, list):
             raise ReceiptError("attachments must be a list")
-        signer = members["signer"]
         body = cls(
             number=text_of(members, "number"),
             form=text_of(members, "form"),
             form_title=text_of(members, "form_title"),
             version=text_of(members, "version"),
             filed_at=parse_moment(members["filed_at"]),
-            answers_sha256=_hex(members, "answers_sha256"),
+            answers_sha256=hex_of(members, "answers_sha256"),
             attachments=tuple(map(ReceiptAttachment.from_dict, attachments)),
-            signer=None if signer is None else CitizenSignature.from_dict(signer),
             issuer=Issuer.from_dict(members["issuer"]),
             verify_url=text_of(members, "verify_url"),
+            type=kind,
+            **_filed_by(members),
         )
         if body.to_dict() != dict(members):
             raise ReceiptError("the receipt is not written the way formkit writes it")
         return body
 
 
-BODY_KEYS = frozenset(
+def _filed_by(members: Mapping[str, Any]) -> dict[str, Any]:
+    """The body's signer, authentication and (v1) whole signature, as read."""
+    signer = members["signer"]
+    if members["type"] == RECEIPT_TYPE_V1:
+        whole = None if signer is None else CitizenSignature.from_dict(signer)
+        return {"signer": whole and whole.summary(), "v1_signature": whole}
+    authentication = members["authentication"]
+    if signer is not None and authentication is not None:
+        raise ReceiptError("a receipt has a signer or an authentication, not both")
+    return {
+        "signer": None if signer is None else Signer.from_dict(signer),
+        "authentication": None
+        if authentication is None
+        else Authentication.from_dict(authentication),
+    }
+
+
+BODY_KEYS_V1 = frozenset(
     {"type", "number", "form", "form_title", "version", "filed_at", "answers_sha256"}
     | {"attachments", "signer", "issuer", "verify_url"}
 )
+BODY_KEYS = BODY_KEYS_V1 | {"authentication"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +253,12 @@ class Receipt:
     @classmethod
     def from_dict(cls, data: object) -> Receipt:
         """Read a full receipt; ReceiptError names what is wrong. Proofs are not checked here."""
-        members = members_of(data, "receipt", BODY_KEYS | {"log"})
+        keys = (
+            BODY_KEYS_V1
+            if isinstance(data, dict) and data.get("type") == RECEIPT_TYPE_V1
+            else BODY_KEYS
+        )
+        members = members_of(data, "receipt", keys | {"log"})
         body = ReceiptBody.from_dict({k: v for k, v in members.items() if k != "log"})
         return cls(body, *log_from_dict(members["log"]))
 
@@ -339,6 +300,7 @@ def receipt_body(
     attachments: Iterable[Attachment],
     issuer: Issuer,
     signer: CitizenSignature | None = None,
+    authentication: Authentication | None = None,
     verify_url: str | None = None,
 ) -> ReceiptBody:
     """The body of a filing's receipt, from the dossier as stored.
@@ -361,9 +323,10 @@ def receipt_body(
         filed_at=filed_at.astimezone(UTC),
         answers_sha256=hashlib.sha256(answers_bytes).hexdigest(),
         attachments=tuple(map(ReceiptAttachment.of, attachments)),
-        signer=signer,
+        signer=None if signer is None else signer.summary(),
         issuer=issuer,
         verify_url=verify_url or verification_url(issuer.url, verification_code()),
+        authentication=authentication,
     )
 
 
@@ -396,72 +359,7 @@ def filing_digest(form_id: str, version: str, answers: Any, hash_name: str) -> b
     return _digest(canonical(filing_document(form_id, version, answers)), hash_name)
 
 
-def format_moment(moment: datetime) -> str:
-    """RFC 3339 in UTC with a `Z`: `2026-11-28T10:00:00Z`, microseconds only when there."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
-
-
-def parse_moment(text: object, what: str = "filed_at") -> datetime:
-    if not isinstance(text, str) or not _MOMENT.fullmatch(text):
-        raise ReceiptError(f"{what} must be an RFC 3339 moment in UTC ending in Z")
-    try:
-        moment = datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
-    except ValueError:
-        raise ReceiptError(f"{what} is no moment: {text!r}") from None
-    if format_moment(moment) != text:
-        raise ReceiptError(f"{what} is not written the way formkit writes it")
-    return moment
-
-
 def _digest(data: bytes, hash_name: str) -> bytes:
     if hash_name not in HASHES:
         raise ReceiptError(f"unknown hash {hash_name!r}")
     return hashlib.new(hash_name.replace("-", "").lower(), data).digest()
-
-
-def members_of(data: object, what: str, keys: set[str] | frozenset[str]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ReceiptError(f"{what} must be a JSON object")
-    missing, extra = keys - set(data), set(data) - keys
-    if missing or extra:
-        details = [f"missing {sorted(missing)}"] * bool(missing)
-        details += [f"unexpected {sorted(extra)}"] * bool(extra)
-        raise ReceiptError(f"{what}: {', '.join(details)}")
-    return data
-
-
-def text_of(members: Mapping[str, Any], key: str) -> str:
-    value = members[key]
-    if not isinstance(value, str):
-        raise ReceiptError(f"{key} must be a string")
-    return value
-
-
-def _count(members: Mapping[str, Any], key: str) -> int:
-    value = members[key]
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_JSON_INT:
-        raise ReceiptError(f"{key} must be a whole number from 0 to {MAX_JSON_INT}")
-    return value
-
-
-def _hex(members: Mapping[str, Any], key: str) -> str:
-    value = text_of(members, key)
-    if not _HEX64.fullmatch(value):
-        raise ReceiptError(f"{key} must be 64 lower-case hex digits")
-    return value
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: object, what: str) -> bytes:
-    if not isinstance(text, str) or not text.isascii():
-        raise ReceiptError(f"{what} must be a base64 string")
-    try:
-        data = base64.b64decode(text, validate=True)
-    except binascii.Error:
-        raise ReceiptError(f"{what} is not base64") from None
-    if _b64(data) != text:  # one spelling only: no stray padding bits
-        raise ReceiptError(f"{what} is not written the way formkit writes it")
-    return data

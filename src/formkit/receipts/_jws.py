@@ -32,7 +32,7 @@ from joserfc.jwk import ECKey, RSAKey
 
 from formkit.filing._filing import canonical
 from formkit.forms import _strict_json
-from formkit.receipts._document import ReceiptError
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._seal import HASH_NAMES, Seal, SealError, algorithm_of, load_certificate
 
 JWS_TYPE = "formkit-receipt+jws"

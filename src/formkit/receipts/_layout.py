@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from formkit.receipts._document import ReceiptError
+from formkit.receipts._members import ReceiptError
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FONTS = Path("/usr/share/fonts/truetype/dejavu")

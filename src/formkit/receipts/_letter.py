@@ -34,13 +34,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from formkit.filing._filing import canonical
-from formkit.receipts._document import (
-    Issuer,
+from formkit.receipts._document import Issuer, check_inclusion, log_from_dict, log_to_dict
+from formkit.receipts._members import (
     ReceiptError,
-    check_inclusion,
     format_moment,
-    log_from_dict,
-    log_to_dict,
     members_of,
     parse_moment,
     text_of,

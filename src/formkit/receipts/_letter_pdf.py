@@ -21,10 +21,10 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from formkit.forms._dutch import day_text, moment_text
 from formkit.forms._labels import display_text
 from formkit.forms._rules import CITY_TIME_ZONE
-from formkit.receipts._document import ReceiptError
 from formkit.receipts._jws import issue_jws
 from formkit.receipts._layout import ReceiptLayout, read_layout
 from formkit.receipts._letter import DecisionLetter
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._pades import seal_pdf_async
 from formkit.receipts._pdfbase import LaidOutPdf, core_safe
 from formkit.receipts._seal import Seal

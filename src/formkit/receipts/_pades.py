@@ -44,7 +44,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from formkit.eid import ecdsa_raw_to_der
 from formkit.receipts._cms import KnownSigner, accounted_for
-from formkit.receipts._document import ReceiptError
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._seal import Seal, SealError, hash_name_of
 
 SEAL_FIELD = "Zegel"

@@ -15,7 +15,10 @@
     tree-head           the log's tree head in the receipt is sealed by the same seal
     inclusion           the body is the leaf at its index under that tree head
     citizen-signature   (signed with eID) the citizen's signature over the answers' digest
-                        holds, for a Signature key, with a chain to `eid_trust_roots`
+                        holds, for a Signature key, with a chain to `eid_trust_roots`; for a
+                        v2 receipt without its evidence: the city's word that it did
+    evidence            (evidence given) the signature evidence is the one the receipt names
+    authentication      (filed by a login, not signed) who logged in, how and how sure
     answers             (answers given) these answers are the ones on the receipt (and the
                         ones the citizen signed)
     attachment          (files_dir given) one per attachment: a file with its SHA-256 is there
@@ -50,12 +53,13 @@ from pyhanko_certvalidator.errors import (
 
 from formkit.forms import _strict_json
 from formkit.forms._dutch import moment_text
-from formkit.receipts._contents import answers_check, attachment_checks, citizen_check, log_checks
-from formkit.receipts._document import Receipt, ReceiptError
+from formkit.receipts._contents import answers_check, attachment_checks, log_checks, signer_checks
+from formkit.receipts._document import Receipt
 from formkit.receipts._jws import ParsedJws, parse_jws
 from formkit.receipts._keys import DEVELOPMENT_MARK
 from formkit.receipts._letter import DecisionLetter, is_letter
 from formkit.receipts._letter_pdf import LETTER_JSON, LETTER_JWS
+from formkit.receipts._members import ReceiptError
 from formkit.receipts._pades import PdfSeal, read_sealed_pdf_async
 from formkit.receipts._pdf import EMBEDDED_JSON, EMBEDDED_JWS
 from formkit.receipts._report import Check, Kind, Report, fails, holds
@@ -73,13 +77,15 @@ def verify_receipt(
     eid_trust_roots: Iterable[Certificate] = (),
     files_dir: Path | None = None,
     answers: bytes | None = None,
+    evidence: bytes | None = None,
     at: datetime | None = None,
 ) -> Report:
     """Verify a receipt (compact JWS text or sealed PDF bytes); see the module doc.
 
     `trust_roots` are the city's seal roots (and a TSA's); `eid_trust_roots` the roots of the
-    citizens' eID certificates; `answers` the answers' JSON bytes; `at` when the JWS seal
-    certificate must be valid (default: now). Not for use inside a running event loop.
+    citizens' eID certificates; `answers` the answers' JSON bytes; `evidence` the signature
+    evidence of a signed receipt (`formkit.receipts.SignatureEvidence`, JSON); `at` when the
+    JWS seal certificate must be valid (default: now). Not for use inside a running event loop.
     """
     return asyncio.run(
         verify_receipt_async(
@@ -88,6 +94,7 @@ def verify_receipt(
             eid_trust_roots=eid_trust_roots,
             files_dir=files_dir,
             answers=answers,
+            evidence=evidence,
             at=at,
         )
     )
@@ -100,6 +107,7 @@ async def verify_receipt_async(
     eid_trust_roots: Iterable[Certificate] = (),
     files_dir: Path | None = None,
     answers: bytes | None = None,
+    evidence: bytes | None = None,
     at: datetime | None = None,
 ) -> Report:
     """`verify_receipt` for async callers (a web page that checks an uploaded receipt)."""
@@ -117,9 +125,8 @@ async def verify_receipt_async(
     checks += log_checks(document, sealed.seal_certificate, named=words.the, what=words.leaf)
     if isinstance(document, DecisionLetter):
         return Report(kind, tuple(checks), letter=document)
-    if document.body.signer is not None:
-        eid_roots = list(certificates_der(list(eid_trust_roots)))
-        checks.append(await citizen_check(document.body, eid_roots))
+    eid_roots = list(certificates_der(list(eid_trust_roots)))
+    checks += await signer_checks(document.body, evidence, eid_roots)
     if answers is not None:
         checks.append(answers_check(document.body, answers))
     if files_dir is not None:
