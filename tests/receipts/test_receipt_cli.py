@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from tests.receipts.receipt_support import Log
 
-from formkit.receipts import add_verify_command
+from formkit.eid._testcard import TestCard
+from formkit.eid.signing import pem
+from formkit.receipts import add_verify_command, issue_jws
 
 
 @pytest.fixture
@@ -43,7 +46,10 @@ def test_a_good_receipt_is_confirmed_check_by_check(
         "Ontvangstbewijs EVT-2026-000006: Evenement aanvragen, ingediend op "
         "28 november 2026 om 11:00 bij Stad Mechelen"
     )
-    assert all(line.startswith("✓ ") for line in lines[1:-1])
+    assert (
+        lines[1] == "Bewijs van indiening: geen: niet ondertekend, en niet ingediend na aanmelding"
+    )
+    assert all(line.startswith("✓ ") for line in lines[2:-1])
     assert "✓ De bijlage grondplan.pdf komt overeen." in lines
     assert lines[-1] == "Alles klopt."
 
@@ -108,3 +114,32 @@ def test_garbage_is_a_failed_check_not_a_crash(
     (receipts / "rommel.txt").write_bytes(b"\x00\x01 geen ontvangstbewijs")
     assert _verify(receipts / "rommel.txt", "--trust", receipts / "root.pem") == 1
     assert "✗ Dit is geen leesbaar ontvangstbewijs" in capsys.readouterr().out
+
+
+def test_a_signed_receipt_is_checked_with_its_evidence(
+    tmp_path: Path,
+    signed_log: Log,
+    citizen_card: TestCard,
+    seal_root: x509.Certificate,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    receipt = tmp_path / "ontvangstbewijs.jws"
+    receipt.write_text(issue_jws(signed_log.receipts[0].to_dict(), signed_log.seal))
+    (tmp_path / "root.pem").write_bytes(seal_root.public_bytes(serialization.Encoding.PEM))
+    eid_root = tmp_path / "eid.pem"
+    eid_root.write_bytes(b"".join(pem(root) for root in citizen_card.pki.trust_roots))
+    evidence = tmp_path / "handtekeningbewijs.json"
+    evidence.write_bytes(signed_log.evidence(0))
+    trust = ("--trust", tmp_path / "root.pem", "--trust-eid", eid_root)
+    status = _verify(receipt, *trust, "--evidence", evidence, "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert report["filed_by"] == "signature"
+    assert [c["id"] for c in report["checks"]][-2:] == ["evidence", "citizen-signature"]
+    evidence.write_bytes(signed_log.evidence(1))
+    assert _verify(receipt, *trust, "--evidence", evidence) == 1
+    out = capsys.readouterr().out
+    assert "Bewijs van indiening: de eID-handtekening van Anna Maria TEST Peeters" in out
+    assert "✗ Het handtekeningbewijs is dat van dossier EVT-2026-000102" in out
+    assert _verify(receipt, *trust, "--evidence", tmp_path / "missing.json") == 2
+    assert "missing.json" in capsys.readouterr().err
