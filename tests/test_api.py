@@ -336,9 +336,35 @@ def test_a_filing_has_a_sealed_receipt_that_verifies(
     receipt = read_jws(response.text)[0]
     assert receipt["number"] == filed["number"]
     assert receipt["signer"]["national_number_masked"] == "85.07.30-***.**"
+    assert ec_card.citizen.national_number not in response.text  # the receipt is shown around
     pdf = client.get(filed["receipt_url"] + ".pdf", headers=auth(token))
     assert pdf.headers["content-type"] == "application/pdf"
     assert verify_receipt(pdf.content, trust_roots=roots, eid_trust_roots=eid_roots).ok
+
+
+def test_a_signed_dossiers_evidence_verifies_with_its_receipt(
+    client: TestClient[Any], services: Services, token: str, ec_card: TestCard
+) -> None:
+    document = signed_by(answers("bouwaanvraag", "valid-minimal"), ec_card)
+    filed = file(client, token, "bouwaanvraag", document, ec_card).json()
+    receipt = client.get(filed["receipt_url"], headers=auth(token)).content
+    evidence = client.get(f"{filed['url']}/signature", headers=auth(token))
+    assert evidence.status_code == 200
+    assert evidence.headers["content-type"].startswith("application/json")
+    assert evidence.headers["cache-control"] == "no-store"
+    assert f"handtekeningbewijs-{filed['number']}.json" in evidence.headers["content-disposition"]
+    report = verify_receipt(
+        receipt,
+        trust_roots=[x509.load_pem_x509_certificate(seal_root(services))],
+        eid_trust_roots=list(ec_card.pki.trust_roots),
+        evidence=evidence.content,
+    )
+    assert report.ok, report.failures
+    assert [c.id for c in report.checks][-2:] == ["evidence", "citizen-signature"]
+    unsigned = file(client, token, "evenement", answers("evenement", "valid-minimal")).json()
+    problem(client.get(f"{unsigned['url']}/signature", headers=auth(token)), 404, "not-found")
+    _, other = services.api_keys.create("buurt", ["evenement"], ["read"])
+    problem(client.get(f"{filed['url']}/signature", headers=auth(other)), 404, "not-found")
 
 
 def test_a_receipt_is_for_authorised_callers_only(

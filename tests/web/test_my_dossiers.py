@@ -135,7 +135,7 @@ def test_anothers_dossier_answers_as_one_that_does_not_exist(
     assert theirs.text.replace(filed.jan_filed, "X") == nobodys.text.replace("BI-2026-999999", "X")
     assert "Dossier niet gevonden" in theirs.text
     assert "Bewonersinitiatief" not in theirs.text
-    for document in ("ontvangstbewijs.pdf", "beslissing.pdf"):
+    for document in ("ontvangstbewijs.pdf", "beslissing.pdf", "handtekeningbewijs.json"):
         assert client.get(f"{HOME}/{filed.jan_filed}/{document}").status_code == 404
     log_in(client, "jan")
     assert client.get(f"{HOME}/{filed.anna_incomplete}").status_code == 404
@@ -145,7 +145,7 @@ def test_anothers_dossier_answers_as_one_that_does_not_exist(
 def test_without_a_login_a_dossier_leads_to_the_login(
     client: TestClient[Any], filed: Dossiers
 ) -> None:
-    for path in ("", "/ontvangstbewijs.pdf", "/beslissing.pdf"):
+    for path in ("", "/ontvangstbewijs.pdf", "/beslissing.pdf", "/handtekeningbewijs.json"):
         answer = client.get(f"{HOME}/{filed.anna_incomplete}{path}", follow_redirects=False)
         assert answer.status_code == 303
         assert answer.headers["location"] == HOME
@@ -200,6 +200,11 @@ def test_a_dossier_in_progress_shows_its_decision_term_and_receipt(
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert pdf.headers["cache-control"] == "no-store"
+    # Not signed with the eID (filed here without): no signature evidence to offer.
+    assert "handtekeningbewijs" not in page
+    unsigned = client.get(f"{HOME}/{filed.anna_in_progress}/handtekeningbewijs.json")
+    assert unsigned.status_code == 404
+    assert "niet met de eID ondertekend" in unsigned.text
 
 
 def test_a_decided_dossier_shows_the_decision_kept_in_time_and_its_letter_but_no_advice(

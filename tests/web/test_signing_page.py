@@ -145,6 +145,23 @@ def test_a_valid_signature_files_the_draft_once_and_shows_the_dossier_number(
     assert dossier_count(services) == 1
 
 
+def test_the_confirmation_of_a_signed_filing_offers_the_signature_evidence(
+    client: TestClient[Any], signing_page: Page, ec_card: TestCard, tmp_path: Path
+) -> None:
+    signature = formkit_sign(ec_card, data_to_sign(client, signing_page), tmp_path)
+    filed = upload(signing_page, signature)
+    assert '<a href="handtekeningbewijs.json" download>' in filed.html
+    evidence = client.get(draft_url(signing_page) + "/handtekeningbewijs.json")
+    assert evidence.status_code == 200
+    document = json.loads(evidence.content)
+    assert document["type"] == "formkit.signature-evidence.v1"
+    assert NUMBER.fullmatch(document["number"])
+    receipt = client.get(draft_url(signing_page) + "/ontvangstbewijs.jws").text
+    assert ec_card.citizen.national_number not in receipt
+    signer = json.loads(base64.urlsafe_b64decode(receipt.split(".")[1] + "=="))["signer"]
+    assert "certificate" not in signer
+
+
 @pytest.mark.parametrize(
     ("case", "code"),
     [

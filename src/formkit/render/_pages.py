@@ -208,11 +208,18 @@ class Renderer:
         return self._render(f"completion_{template}", ctx, **values)
 
     def confirmation(
-        self, form: Form, ctx: PageContext, number: str | None, follow_url: str | None = None
+        self,
+        form: Form,
+        ctx: PageContext,
+        number: str | None,
+        follow_url: str | None = None,
+        *,
+        signed: bool = False,
     ) -> str:
         """Bevestiging: the dossier number once filed, what happens next (the procedure's
         `next`) and where to follow the dossier (`follow_url`, Mijn dossiers, when citizens
-        can log in); without a number, a not-yet-filed page."""
+        can log in); without a number, a not-yet-filed page. `signed`: filed with an eID
+        signature, whose evidence is offered beside the receipt."""
         procedure = form.annotations.procedure
         return self._render(
             "confirmation.html",
@@ -221,6 +228,7 @@ class Renderer:
             number=number,
             next_steps=procedure.next if procedure else None,
             follow_url=follow_url,
+            signed=signed,
         )
 
     def error_page(self, status: int, title: str, detail: str, ctx: PageContext) -> str:

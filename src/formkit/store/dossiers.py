@@ -33,7 +33,13 @@ from formkit.filing._filing import (
 )
 from formkit.forms._procedure import Procedure
 from formkit.handling.procedures import procedure_in
-from formkit.receipts import CitizenSignature, Issuer, ReceiptBody, receipt_body
+from formkit.receipts import (
+    CitizenSignature,
+    Issuer,
+    ReceiptBody,
+    SignatureEvidence,
+    receipt_body,
+)
 from formkit.store import _tables as t
 from formkit.store.database import advance, insert_ignore, utc
 from formkit.store.handling import Opening, opening_columns
@@ -64,6 +70,13 @@ class Receipts:
             issuer=self.issuer,
             signer=None if filing.signer is None else _citizen(filing.signer),
         )
+
+
+def signature_evidence(dossier: StoredDossier) -> SignatureEvidence | None:
+    """The signature evidence of a dossier signed with the eID; None for one not signed."""
+    if dossier.signer is None:
+        return None
+    return SignatureEvidence(dossier.number, _citizen(dossier.signer))
 
 
 def _citizen(record: Mapping[str, Any]) -> CitizenSignature:

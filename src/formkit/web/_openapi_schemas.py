@@ -56,6 +56,7 @@ def components() -> dict[str, Any]:
             "The dossier is decided; its letter is being made and sealed.",
         ),
         "ChangeFeed": _change_feed(),
+        "SignatureEvidence": _signature_evidence(),
     }
 
 
@@ -153,6 +154,32 @@ def _data_to_sign() -> dict[str, Any]:
             "digest": {"type": "string", "contentEncoding": "base64", "minLength": 64},
         },
         "What the card's Signature key signs: the digest of the canonical filing.",
+    )
+
+
+def _signature_evidence() -> dict[str, Any]:
+    base64 = {"type": "string", "contentEncoding": "base64"}
+    signer = _object(
+        {
+            "name": TEXT,
+            "national_number_masked": TEXT,
+            "certificate": base64,
+            "chain": {"type": "array", "items": base64},
+            "certificate_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "hash": {"enum": ["SHA-256", "SHA-384", "SHA-512"]},
+            "signed_digest": base64,
+            "signature": base64,
+        }
+    )
+    return _object(
+        {
+            "type": {"const": "formkit.signature-evidence.v1"},
+            "number": TEXT,
+            "signer": signer,
+        },
+        "The eID signature the receipt names by its hashes, with the signing certificate "
+        "(which names the full national register number). `formkit verify --evidence` checks "
+        "it with the receipt.",
     )
 
 

@@ -2,6 +2,8 @@
 
     GET /formulieren/{form}/{draft}/ontvangstbewijs.pdf    the PAdES-sealed PDF
     GET /formulieren/{form}/{draft}/ontvangstbewijs.jws    the receipt as a compact JWS
+    GET /formulieren/{form}/{draft}/handtekeningbewijs.json  the signature evidence, when
+                                                           signed with the eID
 
 The draft id in the path is the capability, as for every page of the draft: whoever may see
 the confirmation may take its receipt. Before the draft is filed there is no receipt (404).
@@ -20,6 +22,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from formkit.store.receipts import StoredReceipt
+from formkit.web._evidence_download import EVIDENCE_NAME, NOT_SIGNED, evidence_response
 from formkit.web._flow import BASE, in_thread
 from formkit.web.problems import ProblemError
 from formkit.web.services import Services, services
@@ -68,7 +71,20 @@ async def receipt_jws(
     )
 
 
-ROUTES = (receipt_pdf, receipt_jws)
+@get(f"{_DRAFT}/{EVIDENCE_NAME}.json")
+async def evidence_json(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[bytes]:
+    found = services(request)
+    stored = await _filed_receipt(found, form_id, draft_id)
+    dossier = await in_thread(found.dossiers.get, stored.number)
+    response = None if dossier is None else evidence_response(dossier)
+    if response is None:
+        raise ProblemError("not-found", NOT_SIGNED)
+    return response
+
+
+ROUTES = (receipt_pdf, receipt_jws, evidence_json)
 
 
 async def _filed_receipt(found: Services, form_id: str, draft_id: str) -> StoredReceipt:

@@ -24,6 +24,7 @@ from formkit.store.receipts import StoredReceipt
 from formkit.web import openapi
 from formkit.web._api_uploads import claim_uploads, document, receive
 from formkit.web._disposition import content_disposition
+from formkit.web._evidence_download import NOT_SIGNED, evidence_response
 from formkit.web._handling_documents import PRIVATE, etag, handling_document
 from formkit.web.problems import TYPES, ProblemError, type_uri
 from formkit.web.services import services
@@ -187,6 +188,18 @@ async def show_receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str
     )
 
 
+@get("/dossiers/{number:str}/signature", sync_to_thread=True)
+def show_signature_evidence(
+    request: Request[Any, Any, Any], number: FromPath[str]
+) -> Response[bytes]:
+    """The signature evidence of a dossier signed with the eID (JSON): it names the full
+    national register number, which the receipt does not; `formkit verify --evidence`."""
+    response = evidence_response(readable_dossier(request, number))
+    if response is None:
+        raise ProblemError("not-found", NOT_SIGNED)
+    return response
+
+
 async def _receipt(request: Request[Any, Any, Any], number: str) -> StoredReceipt:
     key = authorise(request, "read", None)
     stored = await anyio.to_thread.run_sync(services(request).receipts.get, number)
@@ -226,6 +239,7 @@ router = Router(
         download_attachment,
         show_receipt,
         show_receipt_pdf,
+        show_signature_evidence,
         describe_problem,
         openapi_document,
     ],

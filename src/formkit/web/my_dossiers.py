@@ -5,6 +5,7 @@
                                                         the deadline, what the city asks, the
                                                         history and the documents
     GET /mijn-dossiers/{number}/ontvangstbewijs.pdf     the sealed receipt
+    GET /mijn-dossiers/{number}/handtekeningbewijs.json the signature evidence (signed with eID)
     GET /mijn-dossiers/{number}/beslissing.pdf          the sealed decision letter, once made
 
 A citizen's dossiers are those in which their national number is the applicant's, a
@@ -38,6 +39,7 @@ from formkit.web import _my_dossier_view as view
 from formkit.web._citizen_auth import BASE, current_citizen
 from formkit.web._disposition import content_disposition
 from formkit.web._dossier_view import Names
+from formkit.web._evidence_download import EVIDENCE_NAME, NOT_SIGNED, evidence_response
 from formkit.web._flow import in_thread
 from formkit.web._receipt_download import RECEIPT_NAME, sealed_pdf
 from formkit.web.pages import STATIC, PageError
@@ -127,6 +129,7 @@ async def dossier_page(request: Request[Any, Any, Any], number: FromPath[str]) -
         "filed": moment_text(mine.dossier.filed_at),
         "roles": view.role_text(mine.roles),
         "receipt": f"{mine.url}/{RECEIPT_NAME}.pdf" if receipt is not None else None,
+        "evidence": f"{mine.url}/{EVIDENCE_NAME}.json" if mine.dossier.signer else None,
         "letter": f"{mine.url}/{LETTER_NAME}.pdf" if letter is not None and letter.ready else None,
         "home": BASE,
         # Without a procedure (nobody handles the form in formkit) only the above is known.
@@ -174,6 +177,17 @@ async def receipt_pdf(request: Request[Any, Any, Any], number: FromPath[str]) ->
     return await sealed_pdf(found, stored)
 
 
+@get(f"{DOSSIER}/{EVIDENCE_NAME}.json")
+async def evidence_json(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
+    mine = await _mine(request, number)
+    if isinstance(mine, Redirect):
+        return mine
+    response = evidence_response(mine.dossier)
+    if response is None:
+        raise PageError(404, "Geen handtekeningbewijs", NOT_SIGNED)
+    return response
+
+
 @get(f"{DOSSIER}/{LETTER_NAME}.pdf")
 async def letter_pdf(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     mine = await _mine(request, number)
@@ -197,7 +211,7 @@ async def letter_pdf(request: Request[Any, Any, Any], number: FromPath[str]) -> 
     )
 
 
-router = Router(path="/", route_handlers=[dossier_page, receipt_pdf, letter_pdf])
+router = Router(path="/", route_handlers=[dossier_page, receipt_pdf, evidence_json, letter_pdf])
 
 
 async def _mine(request: Request[Any, Any, Any], number: str) -> Mine | Redirect:

@@ -53,6 +53,7 @@ def document(catalogue: Catalogue, base_url: str) -> dict[str, Any]:
         "/api/v1/events": {"get": _changes()},
         "/api/v1/dossiers/{number}/receipt": {"get": _receipt()},
         "/api/v1/dossiers/{number}/receipt.pdf": {"get": _receipt_pdf()},
+        "/api/v1/dossiers/{number}/signature": {"get": _signature_evidence()},
         "/api/v1/dossiers/{number}/decision": {"get": _decision()},
         "/api/v1/problems/{slug}": {"get": _problem_type()},
     }
@@ -517,6 +518,22 @@ def _receipt_pdf() -> dict[str, Any]:
                 "Sealed when first asked for, if the outbox had not yet.", "application/pdf"
             ),
             **_problems(401, 404, 503),
+        },
+    }
+
+
+def _signature_evidence() -> dict[str, Any]:
+    return {
+        "summary": "The signature evidence of a dossier signed with the eID",
+        "description": "The receipt names the citizen's signature only by its hashes, so that "
+        "it carries no full national register number; this is the signature itself, with the "
+        "certificate. 404 for a dossier not signed with the eID.",
+        "operationId": "showSignatureEvidence",
+        "security": [{"apiKey": []}],
+        "parameters": [_path("number", {"type": "string"})],
+        "responses": {
+            "200": _json("SignatureEvidence", "The evidence, for `formkit verify --evidence`."),
+            **_problems(401, 404),
         },
     }
 

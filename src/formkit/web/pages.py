@@ -273,7 +273,11 @@ async def confirmation(
     form, draft = await _draft(request, form_id, draft_id)
     ctx = _context(request, Place(form, draft.id), action="")
     follow = _follow_url(request)
-    html = services(request).renderer.confirmation(form, ctx, draft.dossier_number, follow)
+    found = services(request)
+    number = draft.dossier_number
+    dossier = None if number is None else await in_thread(found.dossiers.get, number)
+    signed = dossier is not None and dossier.signer is not None
+    html = found.renderer.confirmation(form, ctx, number, follow, signed=signed)
     return _html(html)
 
 
