@@ -90,6 +90,7 @@ class Filing:
     idempotency_key: str | None
     request_digest: str  # tells a retry of the same request from a different one
     signer: Mapping[str, Any] | None = None  # the citizen's eID signature, when the form asks
+    authentication: Mapping[str, Any] | None = None  # or the sure login that filed instead
     parties: tuple[Party, ...] = ()  # whose "Mijn dossiers" lists it
     limits: tuple[Limit, ...] = ()  # how many dossiers of this form its persons may have
 

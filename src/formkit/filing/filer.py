@@ -32,6 +32,7 @@ from formkit.filing._filing import (
     filing_request_digest,
 )
 from formkit.filing._limits import limits
+from formkit.filing._login import Login, check_login
 from formkit.filing._parties import parties
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
@@ -79,8 +80,12 @@ class Filer:
         idempotency_key: str | None,
         before_commit: Callable[[], Awaitable[None]] | None = None,
         signature: CitizenSignature | None = None,
+        login: Login | None = None,
     ) -> FilingResult:
         """Validate and file; `before_commit` runs once the filing is accepted (staged files).
+
+        A form that needs a signature takes `signature`; one that accepts a sure login
+        (`eid-or-login`) takes `login` instead when no signature is given (`_login`).
 
         A key filed before answers without validating again: the dossier exists, whatever
         the clock says now.
@@ -95,8 +100,13 @@ class Filer:
         if isinstance(checked_answers, Refused):
             return checked_answers
         bound, attachments = checked_answers
-        signer = None
-        if form.signature_required:
+        signer = authentication = None
+        if form.signature_required and signature is None and login is not None:
+            problem = check_login(form, bound, login)
+            if problem is not None:
+                return Refused((problem,))
+            authentication = login.record()
+        elif form.signature_required:
             checked = await check_signature(form, bound, signature, self.trust, now)
             if isinstance(checked, Problem):
                 return Refused((checked,))
@@ -113,7 +123,8 @@ class Filer:
             idempotency_key=idempotency_key,
             request_digest=digest,
             signer=signer,
-            parties=self._parties(form, bound, signer),
+            authentication=authentication,
+            parties=self._parties(form, bound, signer or authentication),
             limits=self.limits_of(form, bound),
         )
         if before_commit is not None:

@@ -200,8 +200,11 @@ def _check_signature(form: Form) -> Iterator[Finding]:
     signer = form.annotations.signer
     if signer is None:
         return
-    if form.annotations.signature != "eid":
-        yield "/x-formkit/signer", "a signer only makes sense with signature 'eid'"
+    if not form.signature_required:
+        yield (
+            "/x-formkit/signer",
+            "a signer only makes sense with signature 'eid' or 'eid-or-login'",
+        )
     target = form.field(signer)
     if target is None or target.format != "be-national-number":
         yield "/x-formkit/signer", f"{signer} is not a national register number field"

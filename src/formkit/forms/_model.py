@@ -181,7 +181,13 @@ class Form:
 
     @property
     def signature_required(self) -> bool:
-        return self.annotations.signature == "eid"
+        """Filing needs the citizen's eID signature (or, `login_accepted`, a sure login)."""
+        return self.annotations.signature != "none"
+
+    @property
+    def login_accepted(self) -> bool:
+        """A citizen logged in at a high level of assurance may file without the card."""
+        return self.annotations.signature == "eid-or-login"
 
     def walk(self) -> Iterator[Field]:
         for top in self.fields:

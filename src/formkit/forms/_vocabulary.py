@@ -138,7 +138,9 @@ class FormAnnotations(Struct, frozen=True):
 
     prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2,5}$")]
     steps: Annotated[tuple[Step, ...], msgspec.Meta(min_length=1)]
-    signature: Literal["none", "eid"] = "none"
+    # "eid-or-login": the eID signature, or a login at a high level of assurance (FAS with
+    # the card or itsme, or the card through Web eID), which the receipt then records.
+    signature: Literal["none", "eid", "eid-or-login"] = "none"
     signer: Pointer | None = None
     retention: Retention | None = None
     rules: tuple[Rule, ...] = ()

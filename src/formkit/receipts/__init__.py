@@ -29,6 +29,7 @@ Exceptions (both `formkit.FormkitError`):
 from formkit.receipts._cli import add_verify_command
 from formkit.receipts._document import (
     RECEIPT_TYPE,
+    RECEIPT_TYPE_V1,
     VERIFICATION_CODE,
     Issuer,
     Receipt,
@@ -97,6 +98,7 @@ __all__ = [
     "LETTER_JWS",
     "LETTER_TYPE",
     "RECEIPT_TYPE",
+    "RECEIPT_TYPE_V1",
     "VERIFICATION_CODE",
     "Addressee",
     "AdviceGiven",

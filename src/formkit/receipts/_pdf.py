@@ -74,6 +74,9 @@ def _texts_of(receipt: Receipt, answers: Sequence[StepAnswers]) -> list[str]:
     texts += [attachment.media_type for attachment in body.attachments]
     if body.signer is not None:
         texts += [body.signer.name, body.signer.national_number_masked]
+    if body.authentication is not None:
+        login = body.authentication
+        texts += [login.name, login.national_number_masked, login.provider_name]
     for step in answers:
         texts.append(step.step.title)
         texts += _answer_texts(step.answers)
@@ -157,7 +160,12 @@ class _Document(LaidOutPdf):
         with self.group("L"):
             self._row("Formulier", body.form_title)
             self._row("Ingediend op", f"{moment_text(body.filed_at)} (Belgische tijd)")
-            if signer is None:
+            login = body.authentication
+            if login is not None:
+                who = f"{login.name}, rijksregisternummer {login.national_number_masked}"
+                how = f"aangemeld via {login.provider_name}, betrouwbaarheidsniveau"
+                self._row("Ingediend na aanmelding door", f"{who}; {how} {login.assurance}")
+            elif signer is None:
                 self._row("Ondertekening", "Niet ondertekend met de eID.")
             else:
                 who = f"{signer.name}, rijksregisternummer {signer.national_number_masked}"

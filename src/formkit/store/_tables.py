@@ -72,6 +72,8 @@ class Dossier(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=300, unique=True)
     request_digest: str = Field(max_length=64)
     signer: dict[str, Any] | None = _json(nullable=True)
+    # Or the login that filed instead of a signature (`formkit.filing._login.Login.record`).
+    authentication: dict[str, Any] | None = _json(nullable=True)
     # The handling, as its events say (formkit.handling.state): kept here to list and filter.
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # events; ETag
     handler: str | None = Field(default=None, max_length=200)

@@ -34,6 +34,7 @@ from formkit.filing._filing import (
 from formkit.forms._procedure import Procedure
 from formkit.handling.procedures import procedure_in
 from formkit.receipts import (
+    Authentication,
     CitizenSignature,
     Issuer,
     ReceiptBody,
@@ -69,6 +70,9 @@ class Receipts:
             attachments=filing.attachments,
             issuer=self.issuer,
             signer=None if filing.signer is None else _citizen(filing.signer),
+            authentication=None
+            if filing.authentication is None
+            else _authentication(filing.authentication),
         )
 
 
@@ -77,6 +81,17 @@ def signature_evidence(dossier: StoredDossier) -> SignatureEvidence | None:
     if dossier.signer is None:
         return None
     return SignatureEvidence(dossier.number, _citizen(dossier.signer))
+
+
+def _authentication(record: Mapping[str, Any]) -> Authentication:
+    return Authentication(
+        name=record["name"],
+        national_number_masked=record["national_number_masked"],
+        provider=record["provider"],
+        level=record["level"],
+        assurance=record["assurance"],
+        at=datetime.fromisoformat(record["at"]),
+    )
 
 
 def _citizen(record: Mapping[str, Any]) -> CitizenSignature:
@@ -104,6 +119,7 @@ class StoredDossier:
     attachments: tuple[Attachment, ...]
     events: tuple[Mapping[str, Any], ...]
     signer: Mapping[str, Any] | None
+    authentication: Mapping[str, Any] | None = None  # the login that filed, unsigned
 
 
 class DossierStore:
@@ -328,6 +344,7 @@ def _insert_dossiers(
             "idempotency_key": filing.idempotency_key,
             "request_digest": filing.request_digest,
             "signer": filing.signer,
+            "authentication": filing.authentication,
             **opening(filing, number, now),
         }
         for filing, number in filings
@@ -411,4 +428,5 @@ def _stored(connection: Connection, row: Any) -> StoredDossier:
             for e in events
         ),
         signer=row.signer,
+        authentication=row.authentication,
     )

@@ -100,7 +100,9 @@ class DossierParties:
             rows = [
                 {"dossier_id": row.id, "national_number_key": p.national_number_key, "role": p.role}
                 for row in batch
-                for p in parties(forms(row.form_id), row.answers, row.signer, key_of)
+                for p in parties(
+                    forms(row.form_id), row.answers, row.signer or row.authentication, key_of
+                )
             ]
             ids = [row.id for row in batch]
             with self.engine.begin() as connection:
@@ -113,7 +115,10 @@ class DossierParties:
 
     def _batches(self) -> Iterator[list[Any]]:
         last = 0
-        columns = (_dossier.c.id, _dossier.c.form_id, _dossier.c.answers, _dossier.c.signer)
+        columns = (
+            *(_dossier.c.id, _dossier.c.form_id, _dossier.c.answers),
+            *(_dossier.c.signer, _dossier.c.authentication),
+        )
         while True:
             query = (
                 sa.select(*columns)

@@ -110,8 +110,9 @@ def _form_summary() -> dict[str, Any]:
             "version": VERSION,
             "prefix": {"type": "string", "pattern": "^[A-Z]{2,10}$"},
             "signature": {
-                "enum": ["none", "eid"],
-                "description": "`eid`: filing needs the citizen's eID signature.",
+                "enum": ["none", "eid", "eid-or-login"],
+                "description": "`eid`: filing needs the citizen's eID signature; "
+                "`eid-or-login`: or, on the pages, a login at a high level of assurance.",
             },
             "url": URI,
             "submissions_url": URI,

@@ -3,11 +3,13 @@
     GET  /formulieren/{form}/{draft}/ondertekenen                        the signing page
     GET  /formulieren/{form}/{draft}/ondertekenen/te-ondertekenen.json   what `formkit sign` signs
     POST /formulieren/{form}/{draft}/ondertekenen                        the signature: file
+    POST /formulieren/{form}/{draft}/ondertekenen/aanmelding             or the login: file
 
 "Indienen" on the Overzicht of such a form leads here. The page shows the digest the card
-signs (`signing.digest_to_sign` of the draft's answers with their files bound) and offers two
-ways to sign it: the Web eID browser extension, through `eid.js`, and, without the extension
-or without JavaScript, the `formkit sign` program with a file to download and one to upload.
+signs (`signing.digest_to_sign` of the draft's answers with their files bound) and offers the
+ways to sign it: the Web eID browser extension, through `eid.js`; for a form that accepts it,
+filing as the citizen logged in with itsme or the eID (`_login_filing`); and, as the last
+resort, the `formkit sign` program with a file to download and one to upload.
 
 On the post the server rebuilds the filing from the draft and never takes a digest from the
 browser: the filer checks the signature against the answers as they are now. A signature over
@@ -33,6 +35,7 @@ from formkit.filing.filer import Refused
 from formkit.forms._model import Form
 from formkit.render import PageContext
 from formkit.store.drafts import StoredDraft
+from formkit.web import _login_filing as login_filing
 from formkit.web._flow import BASE, Place, draft_filing, in_thread
 from formkit.web._posts import PostError
 from formkit.web._signature_post import (
@@ -62,7 +65,7 @@ async def signing_page(
     if isinstance(signable, Redirect):
         return signable
     place, digest = signable
-    return _page(request, place, digest)
+    return await _page(request, place, digest)
 
 
 @get(f"{PAGE}/{DATA_FILE}")
@@ -117,7 +120,40 @@ async def sign(
     return _redirect(place.confirmation_url)
 
 
-ROUTES = (signing_page, data_to_sign, sign)
+@post(f"{PAGE}/{login_filing.ACTION}")
+async def file_with_login(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """File the draft as the citizen logged in at a high level, without the card."""
+    found = services(request)
+    form, draft = await _draft(request, form_id, draft_id)
+    posted = await _read(request)
+    if not csrf_valid(found.secret, f"draft:{draft.id}", posted_token(request, posted.fields)):
+        raise ProblemError("forbidden", "Het formulier kon niet veilig verstuurd worden.")
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    login = await login_filing.current_login(request)
+    if login is None:
+        return _redirect(place.sign_url)  # the page says how to log in
+    answers, blobs = await draft_filing(found, form, draft)
+    result = await found.filer.file(
+        form, answers, blobs, channel="web", idempotency_key=f"draft:{draft.id}", login=login
+    )
+    if isinstance(result, Refused):
+        problem = result.problems[0]
+        if not problem.code.startswith("login-"):
+            return _redirect(place.review_url)
+        digest = await _digest(found, form, draft)
+        if digest is None:
+            return _redirect(place.review_url)
+        return await _page(request, place, digest, problem.message, status=422)
+    assert isinstance(result, Filed | IdempotencyConflict)
+    await in_thread(found.drafts.mark_filed, draft.id, result.number)
+    return _redirect(place.confirmation_url)
+
+
+ROUTES = (signing_page, data_to_sign, sign, file_with_login)
 
 
 # What is signed --------------------------------------------------------------------------
@@ -151,10 +187,10 @@ async def _refused(
     if digest is None:
         return _redirect(place.review_url)
     at_file = not posted.via_web_eid
-    return _page(request, place, digest, message, at_file=at_file, status=422)
+    return await _page(request, place, digest, message, at_file=at_file, status=422)
 
 
-def _page(
+async def _page(
     request: Request[Any, Any, Any],
     place: Place,
     digest: bytes,
@@ -184,6 +220,8 @@ def _page(
         error=error,
         error_href=f"#{SIGNATURE_FILE}" if error and at_file else "",
         file_error=error if at_file else None,
+        login=await login_filing.login_way(request, place.form, place.sign_url),
+        login_action=f"{place.sign_url}/{login_filing.ACTION}",
     )
     return Response(html, status_code=status, media_type=MediaType.HTML)
 

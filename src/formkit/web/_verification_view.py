@@ -14,7 +14,13 @@ from typing import Literal
 
 from formkit.forms import _strict_json
 from formkit.forms._dutch import moment_text, size_text
-from formkit.receipts import RECEIPT_TYPE, ReceiptAttachment, Report
+from formkit.receipts import (
+    RECEIPT_TYPE,
+    RECEIPT_TYPE_V1,
+    Authentication,
+    ReceiptAttachment,
+    Report,
+)
 from formkit.web._verification_post import HashedFile
 
 # The verdict names what failed first in a few words; the checks below say all in full.
@@ -64,6 +70,7 @@ class Covered:
     filed_at: str  # in the city's time, in words
     issuer: str
     signer: str | None  # "Anna Peeters (rijksregisternummer 85.07.30-***.**)"
+    logged_in: str | None  # filed unsigned after a sure login: who, and how
     attachments: tuple[AttachmentLine, ...]
     strangers: tuple[str, ...]  # chosen files that are none of the attachments
     files_chosen: bool
@@ -109,10 +116,16 @@ def _covered(report: Report, files: Sequence[HashedFile]) -> Covered:
         signer=None
         if signer is None
         else f"{signer.name} (rijksregisternummer {signer.national_number_masked})",
+        logged_in=None if body.authentication is None else _logged_in(body.authentication),
         attachments=tuple(_attachment(a, files) for a in body.attachments),
         strangers=tuple(f.name for f in files if f.sha256 not in named),
         files_chosen=bool(files),
     )
+
+
+def _logged_in(login: Authentication) -> str:
+    who = f"{login.name} (rijksregisternummer {login.national_number_masked})"
+    return f"{who}, aangemeld via {login.provider_name}, betrouwbaarheidsniveau {login.assurance}"
 
 
 def _attachment(attachment: ReceiptAttachment, files: Sequence[HashedFile]) -> AttachmentLine:
@@ -145,4 +158,4 @@ def _unsealed_json(data: bytes) -> bool:
         document = _strict_json.decode(data)
     except _strict_json.JsonError:
         return False
-    return isinstance(document, dict) and document.get("type") == RECEIPT_TYPE
+    return isinstance(document, dict) and document.get("type") in (RECEIPT_TYPE, RECEIPT_TYPE_V1)

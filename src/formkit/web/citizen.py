@@ -5,7 +5,8 @@ extension (`formkit.web.citizen_eid`), and out.
     GET  /mijn-dossiers              logged in: who, their masked number and login level, and
                                      their dossiers (`my_dossiers`); else: how logging in
                                      works, and the button to do so
-    GET  /mijn-dossiers/aanmelden    to the provider (or, in development, the test citizens)
+    GET  /mijn-dossiers/aanmelden    to the provider (or, in development, the test citizens);
+                                     `?terug=` a signing page: back there after the login
     POST /mijn-dossiers/aanmelden    the development login (loopback, no provider, only)
     GET  <FORMKIT_CITIZEN_REDIRECT_PATH>  the provider's redirect back: the session starts
     POST /mijn-dossiers/afmelden     the session ends, and the provider's where it offers that
@@ -19,6 +20,7 @@ shared with the staff's login.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get, post
@@ -37,6 +39,7 @@ from formkit.web._citizen_auth import (
     CitizenAccess,
     citizen_access,
 )
+from formkit.web._login_filing import RETURN_PARAMETER
 from formkit.web.my_dossiers import listing
 from formkit.web.pages import STATIC, PageError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, same_origin_posts
@@ -46,6 +49,11 @@ log = logging.getLogger("formkit.accounts")
 LOGOUT = f"{BASE}/afmelden"
 SIGNED_OUT = f"{BASE}/afgemeld"
 _DEV_SUBJECT = "csrf:citizen-development-login"
+# Where a login started from a signing page brings the citizen back to: only such a page
+# (`_login_filing`), never a URL from outside, so the parameter cannot send anyone elsewhere.
+RETURN_COOKIE = "formkit-citizen-return"
+RETURN_PATH = re.compile(r"/formulieren/[A-Za-z0-9_-]{1,100}/[A-Za-z0-9_-]{1,100}/ondertekenen")
+_RETURN_SECONDS = 900
 
 
 @get(BASE)
@@ -79,12 +87,18 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
 async def login(request: Request[Any, Any, Any]) -> Response[Any]:
     access = citizen_access(request)
     if access.relying_party is None:
-        return _development_page(request, access)
-    try:
-        return await flow.to_provider(request, access)
-    except LoginRefused as refusal:
-        log.warning("citizen login not started: %s", refusal)
-        return refused(request, refusal, status=503)
+        response = _development_page(request, access)
+    else:
+        try:
+            response = await flow.to_provider(request, access)
+        except LoginRefused as refusal:
+            log.warning("citizen login not started: %s", refusal)
+            return refused(request, refusal, status=503)
+    back = request.query_params.get(RETURN_PARAMETER)
+    if isinstance(back, str) and RETURN_PATH.fullmatch(back):
+        cookie = access.cookie_name(RETURN_COOKIE)
+        response.cookies.append(access.cookie(cookie, back, _RETURN_SECONDS))
+    return response
 
 
 async def callback(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -129,8 +143,11 @@ async def start_session(
 ) -> Response[Any]:
     """The citizen's session (a new id), then to Mijn dossiers; a login under way ends."""
     log.info("citizen login by %s at assurance level %s", citizen.provider, citizen.assurance.value)
-    response = await flow.start_session(request, access, citizen, BASE)
+    back = request.cookies.get(access.cookie_name(RETURN_COOKIE), "")
+    home = back if RETURN_PATH.fullmatch(back) else BASE
+    response = await flow.start_session(request, access, citizen, home)
     response.cookies.append(access.forget(access.cookie_name(EID_CHALLENGE_COOKIE)))
+    response.cookies.append(access.forget(access.cookie_name(RETURN_COOKIE)))
     return response
 
 
