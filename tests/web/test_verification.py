@@ -97,12 +97,16 @@ def check(
     receipt: bytes,
     filename: str = "ontvangstbewijs.pdf",
     attachments: tuple[tuple[str, bytes], ...] = (),
+    evidence: bytes | None = None,
 ) -> Page:
-    """Choose `receipt` (and `attachments`) on /verificatie and press Controleer."""
+    """Choose `receipt` (and `attachments`, `evidence`) on /verificatie and press Controleer."""
     page = open_page(client, "/verificatie")
     parts = page.parts(next(c for c in page.controls if c.value == "controleren"))
-    parts = [(name, value) for name, value in parts if name not in {"ontvangstbewijs", "bijlagen"}]
+    files = {"ontvangstbewijs", "bijlagen", "handtekeningbewijs"}
+    parts = [(name, value) for name, value in parts if name not in files]
     parts.append(("ontvangstbewijs", (filename, receipt, "application/octet-stream")))
+    if evidence is not None:
+        parts.append(("handtekeningbewijs", ("handtekeningbewijs.json", evidence, "text/json")))
     parts += [("bijlagen", (name, data, "application/pdf")) for name, data in attachments]
     return Page(client, client.post("/verificatie", files=parts))
 
@@ -246,16 +250,26 @@ def test_a_receipt_sealed_by_another_seal_is_not_in_order(
 def test_a_signed_receipt_names_its_signer_masked(
     client: TestClient[Any], services: Services, ec_card: TestCard
 ) -> None:
-    receipt = build_log(services.seal, 1, signer=ec_card).receipts[0]
-    words = text(check(client, issue_jws(receipt.to_dict(), services.seal).encode()))
+    log = build_log(services.seal, 1, signer=ec_card)
+    receipt = log.receipts[0]
+    token = issue_jws(receipt.to_dict(), services.seal).encode()
+    words = text(check(client, token))
     assert GENUINE in words
     signer = receipt.body.signer
     assert signer is not None
     assert "***" in signer.national_number_masked
     who = f"{signer.name} (rijksregisternummer {signer.national_number_masked})"
     assert f"Ondertekend met eID door {who}" in words
+    assert f"In orde: Volgens de stad ondertekende {signer.name}" in words
+    assert ec_card.citizen.national_number not in words
+    # With the signature evidence chosen too, the page checks the signature itself.
+    words = text(check(client, token, evidence=log.evidence(0)))
+    assert GENUINE in words
+    assert "In orde: Het handtekeningbewijs hoort bij dit ontvangstbewijs." in words
     assert f"In orde: De eID-handtekening van {signer.name}" in words
     assert ec_card.citizen.national_number not in words
+    other = build_log(services.seal, 1, signer=ec_card, start=9).evidence(0)
+    assert GENUINE not in text(check(client, token, evidence=other))
 
 
 def test_the_readable_json_without_its_seal_gets_advice(

@@ -121,7 +121,8 @@ def _city_vouches(signer: Signer) -> Check:
     return holds(
         "citizen-signature",
         f"Volgens de stad ondertekende {who} met de eID; de stad ging de handtekening na bij "
-        "het indienen. Wie ze zelf wil nagaan, geeft het handtekeningbewijs op (--evidence).",
+        "het indienen. Wie ze zelf wil nagaan, geeft ook het handtekeningbewijs op (bij formkit "
+        "verify: --evidence).",
     )
 
 

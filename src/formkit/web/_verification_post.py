@@ -25,12 +25,15 @@ from formkit.web._multipart import (
 from formkit.web._posts import PostError
 
 RECEIPT_FILE = "ontvangstbewijs"
+EVIDENCE_FILE = "handtekeningbewijs"
 ATTACHMENT_FILES = "bijlagen"
 MAX_RECEIPT_BYTES = 5_000_000  # a sealed receipt PDF is tens of kilobytes
+MAX_EVIDENCE_BYTES = 100_000  # a certificate chain and a signature: a few kilobytes
 MAX_ATTACHMENTS = 100
 MAX_FIELD_BYTES = 4_096  # the CSRF token is the only text field
 # Told apart by identity in `_Sink.begin`: the sink learns a file's limits, not its field.
 _RECEIPT_LIMITS = UploadLimits(max_bytes=MAX_RECEIPT_BYTES, media_types=frozenset())
+_EVIDENCE_LIMITS = UploadLimits(max_bytes=MAX_EVIDENCE_BYTES, media_types=frozenset())
 _ATTACHMENT_LIMITS = UploadLimits(max_bytes=1 << 62, media_types=frozenset())  # only hashed
 
 
@@ -53,6 +56,7 @@ class VerificationPost:
     receipt: bytes | None  # None: no file chosen
     receipt_name: str
     attachments: tuple[HashedFile, ...]
+    evidence: bytes | None = None  # the signature evidence, when chosen
 
 
 async def read_verification_post(request: Request[Any, Any, Any]) -> VerificationPost:
@@ -65,7 +69,7 @@ async def read_verification_post(request: Request[Any, Any, Any]) -> Verificatio
             file_limits=_limits,
             store=sink,
             max_field_bytes=MAX_FIELD_BYTES,
-            max_fields=MAX_ATTACHMENTS + 2,
+            max_fields=MAX_ATTACHMENTS + 3,
         )
     except FileRefusedError as error:
         raise ReceiptTooLargeError(error.label) from None
@@ -78,14 +82,20 @@ async def read_verification_post(request: Request[Any, Any, Any]) -> Verificatio
         for f in result.files
         if f.name == ATTACHMENT_FILES
     )
+    evidence = next((f for f in result.files if f.name == EVIDENCE_FILE), None)
+    evidence_content = None if evidence is None else sink.receipts[evidence.info.sha256]
     if receipt is None:
-        return VerificationPost(result.fields, None, "", attachments)
+        return VerificationPost(result.fields, None, "", attachments, evidence_content)
     content = sink.receipts[receipt.info.sha256]
-    return VerificationPost(result.fields, content, receipt.label, attachments)
+    return VerificationPost(result.fields, content, receipt.label, attachments, evidence_content)
 
 
 def _limits(name: str) -> UploadLimits | None:
-    return {RECEIPT_FILE: _RECEIPT_LIMITS, ATTACHMENT_FILES: _ATTACHMENT_LIMITS}.get(name)
+    return {
+        RECEIPT_FILE: _RECEIPT_LIMITS,
+        EVIDENCE_FILE: _EVIDENCE_LIMITS,
+        ATTACHMENT_FILES: _ATTACHMENT_LIMITS,
+    }.get(name)
 
 
 # The multipart reader writes files to a sink: here one that keeps or hashes them ---------------
@@ -137,6 +147,6 @@ class _Sink:
     receipts: dict[str, bytes] = field(default_factory=dict)
 
     def begin(self, limits: UploadLimits) -> BlobWriter:
-        if limits is _RECEIPT_LIMITS:
+        if limits is _RECEIPT_LIMITS or limits is _EVIDENCE_LIMITS:  # kept in memory
             return _ReceiptWriter(self, limits.max_bytes)
         return _HashWriter()

@@ -50,6 +50,7 @@ from formkit.web._flow import BASE, in_thread
 from formkit.web._posts import PostError
 from formkit.web._verification_post import (
     ATTACHMENT_FILES,
+    EVIDENCE_FILE,
     MAX_RECEIPT_BYTES,
     RECEIPT_FILE,
     ReceiptTooLargeError,
@@ -114,6 +115,7 @@ async def verify(request: Request[Any, Any, Any]) -> Response[str]:
         posted.receipt,
         trust_roots=seal_trust_roots(found.settings, found.seal),
         eid_trust_roots=found.filer.trust.roots,
+        evidence=posted.evidence,
     )
     report = await anyio.to_thread.run_sync(check, limiter=_CHECKING)
     verdict = Verdict.of(report, posted.receipt, posted.attachments)
@@ -180,6 +182,7 @@ def _page(
         error=error,
         receipt_input=RECEIPT_FILE,
         attachments_input=ATTACHMENT_FILES,
+        evidence_input=EVIDENCE_FILE,
     )
     # What a receipt covers names its signer: no cache may keep the page.
     headers = {"Cache-Control": "no-store"}
