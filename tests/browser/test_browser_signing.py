@@ -208,3 +208,25 @@ def test_a_signature_cancelled_in_the_extension_says_so_and_can_be_tried_again(
     )
     expect(button).to_be_enabled()
     expect(page.locator("h1")).to_have_text("Ondertekenen")
+
+
+def test_without_a_card_reader_a_citizen_logs_in_and_files_as_themselves(
+    context: BrowserContext, http: httpx.Client, ec_card: TestCard
+) -> None:
+    """The second way: log in (here the development login, as Anna at the eID's level, who is
+    the card's holder and the applicant), come back to the signing page, file with a button."""
+    page = context.new_page()
+    to_signing_page(page, review_url(http, ec_card))
+    section = page.get_by_role("region", name="Geen kaartlezer? Dien in met itsme of uw eID")
+    expect(section).to_be_visible()
+    assert axe_violations(page) == []
+    section.get_by_role("link", name="Meld u aan met itsme of uw eID").click()
+    page.get_by_label(re.compile("Anna Peeters")).check()
+    page.get_by_role("button", name="Aanmelden als testburger").click()
+    expect(page.locator("h1")).to_have_text("Ondertekenen")  # back where the login began
+    expect(section).to_contain_text("U bent aangemeld als Anna Peeters")
+    assert axe_violations(page) == []
+    screenshot(page, "bouwaanvraag-indienen-met-aanmelding")
+    section.get_by_role("button", name="Dien in als Anna Peeters").click()
+    expect(page.locator("h1")).to_have_text("Uw aanvraag is ingediend")
+    expect(page.locator(".fk-panel__number")).to_have_text(NUMBER)
