@@ -120,6 +120,16 @@ def test_a_citizen_logged_in_high_files_without_a_card_and_the_receipt_says_so(
     assert "betrouwbaarheidsniveau hoog" in login.message
     mine = client.get("/mijn-dossiers")
     assert number.group(0) in mine.text  # the login is the dossier's signer: listed
+    _, key = services.api_keys.create("backoffice", ["bouwaanvraag"], ["read"])
+    headers = {"Authorization": f"Bearer {key}"}
+    dossier = client.get(f"/api/v1/dossiers/{number.group(0)}", headers=headers)
+    assert dossier.json()["signer"] is None
+    assert dossier.json()["authentication"]["provider"] == "fas"
+    assert ANNA not in json.dumps(dossier.json()["authentication"])  # the answers hold it
+    assert (
+        client.get(f"/api/v1/dossiers/{number.group(0)}/signature", headers=headers).status_code
+        == 404
+    )
 
 
 def verify(services: Services, receipt: bytes) -> Report:

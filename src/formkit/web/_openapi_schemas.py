@@ -226,6 +226,16 @@ def _dossier() -> dict[str, Any]:
         }
     )
     signer = _object({"name": TEXT, "national_number_masked": TEXT, "certificate_sha256": SHA256})
+    authentication = _object(
+        {
+            "name": TEXT,
+            "national_number_masked": TEXT,
+            "provider": {"enum": ["fas", "eid"]},
+            "level": TEXT,
+            "assurance": TEXT,
+            "at": MOMENT,
+        }
+    )
     return _object(
         {
             "number": NUMBER,
@@ -256,6 +266,11 @@ def _dossier() -> dict[str, Any]:
                 "description": "The history; a completion's answers are left out.",
             },
             "signer": {"anyOf": [{"type": "null"}, signer]},
+            "authentication": {
+                **_nullable(authentication),
+                "description": "Filed on the pages after a login at a high level instead of "
+                "a signature (forms with `eid-or-login`): who, and how. Null otherwise.",
+            },
             "url": URI,
             "receipt_url": URI,
             "handling": {

@@ -361,6 +361,7 @@ def _dossier_document(dossier: StoredDossier, base: str) -> dict[str, Any]:
         ],
         "events": [_event(event) for event in dossier.events],
         "signer": _signer(dossier.signer),
+        "authentication": _authentication(dossier.authentication),
         "url": url,
         "receipt_url": f"{url}/receipt",
     }
@@ -372,6 +373,14 @@ def _event(event: Mapping[str, Any]) -> dict[str, Any]:
     hidden = {ONCE, *PRIVATE.get(event["kind"], ())}  # a Kind is the str it stands for
     data = {name: value for name, value in event["data"].items() if name not in hidden}
     return {**event, "data": data}
+
+
+def _authentication(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The login that filed instead of a signature: never the whole national number."""
+    if record is None:
+        return None
+    hidden = {"national_number"}
+    return {name: value for name, value in record.items() if name not in hidden}
 
 
 def _signer(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
