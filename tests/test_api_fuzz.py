@@ -38,6 +38,7 @@ OPERATIONS = [
     "GET /api/v1/events",
     "GET /api/v1/dossiers/{number}/receipt",
     "GET /api/v1/dossiers/{number}/receipt.pdf",
+    "GET /api/v1/dossiers/{number}/signature",
     "GET /api/v1/dossiers/{number}/decision",
     "GET /api/v1/problems/{slug}",
     *(f"GET /api/v1/forms/{form_id}" for form_id in FORM_IDS),
