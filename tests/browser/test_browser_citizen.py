@@ -22,6 +22,13 @@ from tests.browser.conftest import (
 )
 from tests.conftest import ROOT
 from tests.oidc.provider import Provider, running_provider
+from tests.web.bouwaanvraag import PDF
+from tests.web.my_dossiers_support import Dossiers, dossiers
+
+from formkit.settings import Settings
+from formkit.web.services import Services
+
+NEW_PLAN = PDF.replace(b"%%EOF", b"% het nieuwe inplantingsplan\n%%EOF")
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +123,69 @@ def test_a_developer_logs_in_as_a_test_citizen(
     expect(page.locator("main")).to_contain_text("Welkom, Jan Janssens")
     expect(page.locator("main")).to_contain_text("substantieel")
     assert violations == []
+
+
+@pytest.fixture(scope="module")
+def fas_filed(fas_server: tuple[LiveServer, Provider]) -> Iterator[Dossiers]:
+    """Anna's and Jan's dossiers in the FAS-connected server's own database, with its secret."""
+    server, _ = fas_server
+    settings = Settings(
+        data_dir=server.data_dir,
+        schemas_dir=ROOT / "schemas",
+        renderers_dir=ROOT / "renderers",
+        filing_writer="thread",
+    )
+    services = Services.build(settings)
+    yield dossiers(services)
+    services.close()
+
+
+def test_through_the_providers_pages_a_citizen_follows_and_completes_a_dossier(
+    context: BrowserContext, fas_server: tuple[LiveServer, Provider], fas_filed: Dossiers
+) -> None:
+    """The whole walk of the issue: log in at the provider, two dossiers in different phases,
+    answer the city's question with a document, log out; every page axe-clean."""
+    server, provider = fas_server
+    page = context.new_page()
+    found: dict[str, Any] = {}
+    page.goto(f"{server.url}/mijn-dossiers")
+    page.get_by_role("link", name="Aanmelden met eID of itsme").click()
+    page.wait_for_url(re.compile(re.escape(provider.issuer)))
+    page.locator("input[name=login]").fill("anna")
+    page.locator("input[name=password]").fill("om het even")
+    _submit(page)
+    page.wait_for_url(re.compile(re.escape(provider.issuer) + "|" + re.escape(server.url)))
+    if page.url.startswith(provider.issuer):
+        _submit(page)  # consent
+    page.wait_for_url(f"{server.url}/mijn-dossiers")
+    table = page.get_by_role("table")
+    incomplete = table.get_by_role("row").filter(has_text=fas_filed.anna_incomplete)
+    expect(incomplete).to_contain_text("Onvolledig")
+    expect(table.get_by_role("row").filter(has_text=fas_filed.anna_in_progress)).to_contain_text(
+        "In behandeling"
+    )
+    found["lijst"] = axe_violations(page)
+
+    table.get_by_role("link", name=fas_filed.anna_incomplete).click()
+    expect(page.locator("[aria-current=step]")).to_contain_text("Onvolledig")
+    found["dossier"] = axe_violations(page)
+    page.get_by_role("link", name="Vul uw aanvraag aan").click()
+    expect(page.locator("h1")).to_have_text("Uw aanvraag aanvullen")
+    page.get_by_label("Plannen").set_input_files(
+        {"name": "nieuw-inplantingsplan.pdf", "mimeType": "application/pdf", "buffer": NEW_PLAN}
+    )
+    found["aanvullen"] = axe_violations(page)
+    page.get_by_role("button", name="Verstuur uw aanvulling").click()
+    expect(page.locator("h1")).to_have_text("Bedankt, uw aanvulling is ontvangen")
+    found["ontvangen"] = axe_violations(page)
+
+    page.goto(f"{server.url}/mijn-dossiers/{fas_filed.anna_incomplete}")
+    expect(page.locator("[aria-current=step]")).to_contain_text("Ingediend")  # back to the city
+    page.goto(f"{server.url}/mijn-dossiers")
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_url(re.compile(re.escape(provider.issuer)))
+    page.locator("button[name=logout]").click()
+    page.wait_for_url(f"{server.url}/mijn-dossiers/afgemeld")
+    page.goto(f"{server.url}/mijn-dossiers/{fas_filed.anna_in_progress}")
+    expect(page.get_by_role("link", name="Aanmelden met eID of itsme")).to_be_visible()
+    assert {name: v for name, v in found.items() if v} == {}

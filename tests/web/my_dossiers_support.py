@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.conftest import answers
+from tests.web.bouwaanvraag import PDF, PNG
 from tests.web.completion_support import OFFICIAL, ask_completion, run
 
-from formkit.filing._filing import Blob, Filed, Filing
+from formkit.filing._filing import Blob, Filed, Filing, bind_attachments
 from formkit.filing._parties import parties
 from formkit.forms import _pointer
 from formkit.handling.actions import Assign, Decide, FindAdmissible, GiveAdvice, RequestAdvice
@@ -67,13 +68,17 @@ def file(services: Services, form_id: str, numbers: Mapping[str, str], example: 
         _pointer.resolve(document, parent)[name] = number
     key = services.filer.national_number_key
     assert key is not None
+    # Every file the answers name, stored as the filing leaves it: a dossier has its files.
+    files = {ref: _blob(services, ref, name) for ref, name in _references(document)}
+    document, attachments, problems = bind_attachments(form, document, files)
+    assert not problems, problems
     filing = Filing(
         form_id=form.id,
         form_title=form.title,
         prefix=form.prefix,
         version=form.version,
         answers=document,
-        attachments=(),
+        attachments=attachments,
         channel="web",
         idempotency_key=None,
         request_digest="d",
@@ -82,6 +87,27 @@ def file(services: Services, form_id: str, numbers: Mapping[str, str], example: 
     (outcome,) = services.dossiers.file([filing], {form.version: form.schema})
     assert isinstance(outcome, Filed)
     return outcome.number
+
+
+def _references(node: Any) -> list[tuple[str, str]]:
+    """The (reference, file name) of every file the answers name."""
+    if isinstance(node, dict):
+        if isinstance(node.get("bestand"), str):
+            return [(node["bestand"], str(node.get("naam", node["bestand"])))]
+        return [found for value in node.values() for found in _references(value)]
+    if isinstance(node, list):
+        return [found for item in node for found in _references(item)]
+    return []
+
+
+_IMAGES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+
+
+def _blob(services: Services, reference: str, name: str) -> Blob:
+    """A file for `reference`: an image or a PDF by its name's extension."""
+    media_type = _IMAGES.get(name.rsplit(".", 1)[-1].lower(), "application/pdf")
+    content = (PDF if media_type == "application/pdf" else PNG) + reference.encode()
+    return Blob(_stored(services, content), len(content), media_type, name)
 
 
 def dossiers(services: Services) -> Dossiers:
