@@ -42,6 +42,7 @@ import formkit  # noqa: E402
 from _timing import median_us  # noqa: E402
 from formkit import Kind  # noqa: E402
 from formkit.render import PageContext, Renderer, decode_step, problems_for_step  # noqa: E402
+from formkit.web._static import served  # noqa: E402
 
 FORMS = ("evenement", "bewonersinitiatief", "bouwaanvraag")
 TEMPLATES = ROOT / "renderers" / "templates"
@@ -124,9 +125,9 @@ def _row(
 
 
 def _assets(page: str) -> int:
-    """The bytes of the style sheets and scripts the page loads from /static/."""
+    """The bytes of the style sheets and scripts the page loads from /static/, as served."""
     names = set(re.findall(r'(?:href|src)="/static/([a-z]+\.(?:css|js))"', page))
-    return sum(len((STATIC / name).read_bytes()) for name in names)
+    return sum(len(served(STATIC / name)) for name in names)
 
 
 def _at_maximum(form: formkit.Form, answers: Any) -> Any:

@@ -19,6 +19,7 @@ from tests.render.conftest import TEMPLATES
 
 import formkit
 from formkit.render import PageContext, Renderer, decode_step
+from formkit.web._static import served
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 STATIC = TEMPLATES.parent / "static"
@@ -53,7 +54,7 @@ def _open(browser: Browser, html: str, *, framed: bool = False) -> tuple[Page, l
             file = STATIC / path.removeprefix("/static/")
             kinds = {".css": "text/css", ".svg": "image/svg+xml"}
             kind = kinds.get(file.suffix, "text/javascript")
-            route.fulfill(body=file.read_bytes(), content_type=kind)
+            route.fulfill(body=served(file), content_type=kind)  # minified, as the app serves
         else:
             route.fulfill(
                 body=html, content_type="text/html", headers={"Content-Security-Policy": CSP}

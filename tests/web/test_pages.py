@@ -21,6 +21,7 @@ from tests.web.conftest import (
 )
 
 from formkit.render import DECLARATION
+from formkit.settings import Settings
 from formkit.store import _tables as t
 from formkit.web.app import create_app
 from formkit.web.pages import purge
@@ -364,6 +365,26 @@ def test_every_page_names_its_icon_and_the_icon_is_served(client: TestClient[Any
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.text.startswith("<svg ")
+
+
+def test_style_sheets_and_scripts_are_served_minified_with_an_etag(
+    client: TestClient[Any], settings: Settings
+) -> None:
+    folder = settings.renderers_dir / "static"
+    for name, kind in [("formkit.css", "text/css"), ("formkit.js", "text/javascript")]:
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(kind)
+        written = (folder / name).read_bytes()
+        assert b"/*" in written  # the file keeps its comments
+        assert b"/*" not in response.content
+        assert len(response.content) < 0.8 * len(written)
+        etag = response.headers["etag"]
+        again = client.get(f"/static/{name}", headers={"If-None-Match": etag})
+        assert (again.status_code, again.content) == (304, b"")
+    missing = client.get("/static/niet-er.js")
+    assert missing.status_code == 404
+    assert client.get("/static/..%2Fpyproject.toml").status_code == 404
 
 
 def test_the_embed_script_is_served(client: TestClient[Any]) -> None:

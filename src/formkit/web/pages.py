@@ -35,7 +35,6 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect
-from litestar.static_files import create_static_files_router
 
 from formkit.filing._filing import Filed, IdempotencyConflict
 from formkit.filing.blobs import BlobStore
@@ -53,6 +52,7 @@ from formkit.store.drafts import DraftStore, Purged, StoredDraft
 from formkit.web import _flow, _signing_page
 from formkit.web._flow import Place, in_thread
 from formkit.web._posts import Post, PostError, read_post, step_places
+from formkit.web._static import static_router
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
 from formkit.web.services import Services, services
@@ -300,13 +300,8 @@ def embed_script(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 
 def static_files(renderers_dir: Path) -> Router:
-    """The CSS and script of the pages, from `renderers/static/`."""
-    return create_static_files_router(
-        path=STATIC,
-        directories=[renderers_dir / "static"],
-        cache_control=None,
-        include_in_schema=False,
-    )
+    """The CSS and script of the pages, from `renderers/static/` (`_static`: minified)."""
+    return static_router(STATIC, renderers_dir / "static")
 
 
 router = Router(
