@@ -9,8 +9,9 @@
  *   shown, {formkit: 1, type: "hoogte", height} whenever its height changes. Only a height
  *   is told, so any parent may hear it: the pages' frame-ancestors policy decides which
  *   sites may frame them, and embed.js takes only messages from the form's origin and iframe.
- * - Shows and hides conditional parts as answers change. A part carries its conditions in
- *   `data-fk-when`: a list (any may hold) of lists (all must hold) of
+ * - Shows and hides conditional parts as answers change. A part's `data-fk-when` is the
+ *   index of its conditions in the page's table (`<script type="application/json"
+ *   id="fk-when">`): a list (any may hold) of lists (all must hold) of
  *   {"scope": pointer of an object, "expect": bool, "test": a small JSON Schema}. The server
  *   decides what applies; without this script every part stays visible.
  * - Hides a block of follow-up questions (`.fk-conditional`, right under the choice that
@@ -220,13 +221,15 @@
       });
     }
 
+    var table = [];
+    try {
+      table = JSON.parse(document.getElementById("fk-when").textContent);
+    } catch (error) {
+      table = []; // no table, or not one: every part stays as the server left it
+    }
     var guards = [];
     for (var i = 0; i < parts.length; i++) {
-      try {
-        guards.push(JSON.parse(parts[i].getAttribute("data-fk-when")));
-      } catch (error) {
-        guards.push(null);
-      }
+      guards.push(table[Number(parts[i].getAttribute("data-fk-when"))] || null);
     }
 
     var blocks = form.querySelectorAll(".fk-conditional");

@@ -9,8 +9,10 @@ with CRLF line ends, as multipart/form-data does.
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 _DATE = re.compile(r"\d{4,}-\d{2}-\d{2}")
 _LOCAL_MOMENT = re.compile(r"\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
@@ -111,3 +113,11 @@ def post(html: str, press: str = "volgende") -> list[tuple[str, str]]:
 
 def _crlf(value: str) -> str:
     return re.sub(r"\r\n|\r|\n", "\r\n", value)
+
+
+def conditions_table(page: str) -> list[Any]:
+    """The page's table of conditions (`formkit.render._script.tabulate_conditions`)."""
+    found = re.search(r'<script type="application/json" id="fk-when">(.*?)</script>', page, re.S)
+    assert found is not None, "the page has no table of conditions"
+    table: list[Any] = json.loads(found.group(1))
+    return table

@@ -3,13 +3,11 @@ and on the review page as a postal address of that country."""
 
 from __future__ import annotations
 
-import html as markup
-import json
 import re
 from typing import Any
 
 from tests.conftest import NOW, answers
-from tests.render.browser import post
+from tests.render.browser import conditions_table, post
 from tests.render.conftest import CTX
 
 import formkit
@@ -29,12 +27,12 @@ def _through_the_pages(renderer: Renderer, form: formkit.Form, document: Any) ->
 def _when(page: str, name: str) -> list[list[dict[str, Any]]]:
     """The conditions the page script shows the field named `name` under."""
     found = re.search(
-        rf"data-fk-when='([^']*)'>\n<label[^>]*>[^<]*(?:<span[^>]*>[^<]*</span>)?</label>\n"
+        rf'data-fk-when="(\d+)">\n<label[^>]*>[^<]*(?:<span[^>]*>[^<]*</span>)?</label>\n'
         rf'(?:<div class="fk-hint"[^>]*>.*?</div>)?<input[^>]*name="{re.escape(name)}"',
         page,
     )
     assert found, f"{name} has no conditions"
-    conditions: list[list[dict[str, Any]]] = json.loads(markup.unescape(found.group(1)))
+    conditions: list[list[dict[str, Any]]] = conditions_table(page)[int(found.group(1))]
     return conditions
 
 

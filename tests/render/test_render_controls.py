@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
 from tests.conftest import FORM_IDS, answers
-from tests.render.browser import Page
+from tests.render.browser import Page, conditions_table
 from tests.render.conftest import CTX
 
 import formkit
 from formkit.render import PageContext, Renderer
+from formkit.render._script import tabulate_conditions
 
 
 def _step(renderer: Renderer, form: formkit.Form, step_id: str, document: Any = None) -> str:
@@ -218,7 +220,9 @@ def test_every_step_is_one_accessible_page_that_works_without_script(
         )
         assert f"stap {number} van {len(form.steps)}" in html
         assert ('name="_csrf" value="t0k3n"') in html
-        assert not re.search(r"<script(?![^>]*\bsrc=)", html), "no inline script"
+        # No inline script; a JSON data block (the conditions' table) is never run.
+        inline = r'<script(?![^>]*\b(?:src=|type="application/json"))'
+        assert not re.search(inline, html), "no inline script"
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html), "no inline style or handler"
         assert not re.search(r'tabindex="[1-9]', html), "no positive tabindex"
         labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', html))
@@ -255,11 +259,28 @@ def test_conditional_parts_are_in_the_markup_with_their_condition(
     html = _step(renderer, forms["evenement"], "veiligheid")
     assert 'id="fk-veiligheid-geluidsniveau"' in html, "reachable without script"
     when = re.search(
-        r"data-fk-when='([^']+)'>\s*"
+        r'data-fk-when="(\d+)">\s*'
         r'(<p class="fk-conditional__when">[^<]*</p>)?\s*'
         r'<label class="fk-label" for="fk-veiligheid-geluid',
         html,
     )
     assert when is not None
-    assert "versterkteMuziek" in when.group(1)
+    assert "versterkteMuziek" in json.dumps(conditions_table(html)[int(when.group(1))])
     assert "hidden" not in html.split('id="fk-veiligheid-geluidsniveau"')[0][-400:]
+
+
+def test_each_distinct_condition_is_written_once_and_safely_for_a_script_block() -> None:
+    guard = '[[{"scope":"","expect":true,"test":{"properties":{"a":{"const":"</script><b>&"}}}}]]'
+    quoted = guard.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    page = (
+        f"<body><div data-fk-when='{quoted}'>a</div><div data-fk-when='{quoted}'>b</div>"
+        f'<span data-fk-when="{quoted.replace(chr(34), "&#34;")}">c</span>'
+        "<div data-fk-when='[[]]'>d</div></body>"
+    )
+    written = tabulate_conditions(page)
+    assert written.count('data-fk-when="0"') == 3
+    assert written.count('data-fk-when="1"') == 1
+    assert "</script><b>" not in written
+    assert conditions_table(written) == [json.loads(guard), [[]]]
+    assert written.endswith("</script>\n</body>")
+    assert tabulate_conditions("<body>nothing</body>") == "<body>nothing</body>"

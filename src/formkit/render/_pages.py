@@ -32,6 +32,7 @@ from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
 from formkit.render._review import summarise
+from formkit.render._script import tabulate_conditions
 from formkit.render._select import single_quoted
 from formkit.render._steps import get_step, step_index, step_of
 from formkit.render._widgets import StepControls, _lower
@@ -100,7 +101,8 @@ class Renderer:
         self.environment.filters["single_quoted"] = single_quoted
 
     def _render(self, template: str, ctx: PageContext, **values: Any) -> str:
-        return self.environment.get_template(template).render(ctx=ctx, **values)
+        page = self.environment.get_template(template).render(ctx=ctx, **values)
+        return tabulate_conditions(page) if "data-fk-when" in page else page
 
     def form_list(self, forms: Sequence[Form], ctx: PageContext) -> str:
         return self._render("form_list.html", ctx, forms=forms)

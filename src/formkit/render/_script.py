@@ -8,13 +8,18 @@ post them (`true`, `12`, `fuif`), so the script compares texts. A condition with
 else, or about an answer asked on another step, is not given to the script: the part stays
 visible, which is always safe.
 
-`data-fk-when` holds the guards of a part: a list (any may hold) of lists (all must hold) of
-`{"scope": pointer, "expect": bool, "test": schema}`.
+The guards of a part are a list (any may hold) of lists (all must hold) of
+`{"scope": pointer, "expect": bool, "test": schema}`. The controls write them into
+`data-fk-when`; `tabulate_conditions` then writes each distinct one once, in a JSON table at
+the end of the page (`<script type="application/json" id="fk-when">`), and leaves in the
+attribute its index: a row of ten persons repeats the same long guards on every field.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,8 +29,15 @@ from formkit.render._guards import concrete_scope
 from formkit.render._values import encode_choice
 
 _IGNORED = {"title", "description", "$comment", "x-formkit"}
+WHEN_TABLE = "fk-when"
+# The attribute as the templates write it; escaped text never holds a bare quote, so only
+# formkit's own attributes match.
+_WHEN_ATTRIBUTE = re.compile(r"""data-fk-when=(?:'([^'<>]*)'|"([^"<>]*)")""")
+_JSON_IN_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 _NUMERIC = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 _Unsupported = object()
+_CACHED_ATTRIBUTES = 20_000
+_ATTRIBUTES: dict[tuple[int, str, int], tuple[tuple[Guard, ...], Step, str | None]] = {}
 
 
 def when_attribute(field: Field, pointer: str, step: Step) -> str | None:
@@ -37,7 +49,23 @@ def when_attribute(field: Field, pointer: str, step: Step) -> str | None:
 
 def guards_attribute(active_when: tuple[Guard, ...], pointer: str, step: Step) -> str | None:
     """The `data-fk-when` value of a part that shows when any of `active_when` holds at
-    `pointer`; None: the script cannot judge it here (the part is left as it is)."""
+    `pointer`; None: the script cannot judge it here (the part is left as it is).
+
+    Made once per field, place and step: the same on every render of the page, and
+    translating the schemas again cost a millisecond a page of four addresses. An entry holds
+    the guards and the step, so that their ids are not reused while cached."""
+    key = (id(active_when), pointer, id(step))
+    hit = _ATTRIBUTES.get(key)
+    if hit is not None and hit[0] is active_when and hit[1] is step:
+        return hit[2]
+    if len(_ATTRIBUTES) >= _CACHED_ATTRIBUTES:
+        _ATTRIBUTES.clear()
+    made = _guards_attribute(active_when, pointer, step)
+    _ATTRIBUTES[key] = (active_when, step, made)
+    return made
+
+
+def _guards_attribute(active_when: tuple[Guard, ...], pointer: str, step: Step) -> str | None:
     names = {f.name for f in step.fields}
     guards = []
     for guard in active_when:
@@ -104,3 +132,20 @@ def _keyword(keyword: str, value: Any) -> Any:
 
 def _all_or_nothing(parts: dict[str, Any]) -> Any:
     return _Unsupported if any(v is _Unsupported for v in parts.values()) else parts
+
+
+def tabulate_conditions(page: str) -> str:
+    """`page` with each distinct `data-fk-when` once, in the table before `</body>`."""
+    table: dict[str, int] = {}
+
+    def index(found: re.Match[str]) -> str:
+        guards = html.unescape(found.group(1) or found.group(2) or "")
+        return f'data-fk-when="{table.setdefault(guards, len(table))}"'
+
+    written = _WHEN_ATTRIBUTE.sub(index, page)
+    if not table:
+        return page
+    data = f"[{','.join(table)}]".translate(_JSON_IN_SCRIPT)
+    block = f'<script type="application/json" id="{WHEN_TABLE}">{data}</script>\n'
+    head, body_end, tail = written.rpartition("</body>")
+    return f"{head}{block}{body_end}{tail}" if body_end else written + block

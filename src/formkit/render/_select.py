@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -28,6 +29,8 @@ _OPTION = Markup('<option value="{}">{}</option>')
 _SELECTED = Markup('<option value="{}" selected>{}</option>')
 _LINE = Markup("\n")
 _SUGGESTION = Markup('<option value="{}">')
+_CACHED_LISTS = 256
+T = TypeVar("T")
 LONG_LIST = 50  # more choices than this: a text input with suggestions
 
 
@@ -39,12 +42,29 @@ class Suggestions:
     markup: Markup
 
 
+def by_identity(made: Callable[[tuple[Choice, ...]], T]) -> Callable[[tuple[Choice, ...]], T]:
+    """`made` once per list of choices, found again by the list's identity: a form's field
+    keeps its choices, and hashing 249 countries to find them in a cache cost more than a
+    millisecond a page. The entry holds the list, so that its id is not reused while cached."""
+    cache: dict[int, tuple[tuple[Choice, ...], T]] = {}
+
+    @wraps(made)
+    def cached(choices: tuple[Choice, ...]) -> T:
+        hit = cache.get(id(choices))
+        if hit is not None and hit[0] is choices:
+            return hit[1]
+        if len(cache) >= _CACHED_LISTS:
+            cache.clear()
+        result = made(choices)
+        cache[id(choices)] = (choices, result)
+        return result
+
+    return cached
+
+
 def select_options(choices: tuple[Choice, ...], picked: set[str]) -> Markup:
     """`<option>`s for `choices` in order, those whose posted value is in `picked` selected."""
-    try:
-        values, parts, joined = _options(choices)
-    except TypeError:  # a constant that cannot be a cache key (an object or a list)
-        values, parts, joined = _options.__wrapped__(choices)
+    values, parts, joined = _options(choices)
     if not picked.intersection(values):
         return joined
     shown = list(parts)
@@ -54,7 +74,7 @@ def select_options(choices: tuple[Choice, ...], picked: set[str]) -> Markup:
     return _LINE.join(shown)
 
 
-@lru_cache(maxsize=256)
+@by_identity
 def _options(choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], tuple[Markup, ...], Markup]:
     values = tuple(encode_choice(c.value) for c in choices)
     parts = tuple(
@@ -63,15 +83,8 @@ def _options(choices: tuple[Choice, ...]) -> tuple[tuple[str, ...], tuple[Markup
     return values, parts, _LINE.join(parts)
 
 
+@by_identity
 def suggestions(choices: tuple[Choice, ...]) -> Suggestions:
-    try:
-        return _suggestions(choices)
-    except TypeError:  # a constant that cannot be a cache key
-        return _suggestions.__wrapped__(choices)
-
-
-@lru_cache(maxsize=64)
-def _suggestions(choices: tuple[Choice, ...]) -> Suggestions:
     values = [encode_choice(c.value) for c in choices]
     digest = hashlib.sha256("\n".join(values).encode()).hexdigest()[:12]
     list_id = f"fk-keuzes-{digest}"
@@ -84,16 +97,9 @@ def _suggestions(choices: tuple[Choice, ...]) -> Suggestions:
     return Suggestions(list_id, opening + options + Markup("</datalist>"))
 
 
+@by_identity
 def by_name(choices: tuple[Choice, ...]) -> dict[str, Any]:
     """Each choice's value by its title and by its posted value, both folded (`fold`)."""
-    try:
-        return _by_name(choices)
-    except TypeError:
-        return _by_name.__wrapped__(choices)
-
-
-@lru_cache(maxsize=64)
-def _by_name(choices: tuple[Choice, ...]) -> dict[str, Any]:
     named: dict[str, Any] = {}
     for choice in choices:
         named.setdefault(fold(encode_choice(choice.value)), choice.value)
