@@ -403,7 +403,8 @@ def test_a_framed_page_leaves_out_the_site_and_loads_only_its_own_script(
     top = open_page(client, "/formulieren/evenement")
     for page in (framed, top):
         scripts = re.findall(r"<script\b[^>]*>", page.html)
-        assert scripts == ['<script src="/static/formkit.js" defer>']
+        run = [script for script in scripts if 'type="application/json"' not in script]
+        assert run == ['<script src="/static/formkit.js" defer>']  # data blocks never run
 
 
 def test_expired_drafts_are_purged_with_their_files(
