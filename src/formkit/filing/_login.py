@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from formkit.accounts import Assurance
 from formkit.eid import mask_national_number
 from formkit.forms import _pointer
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
-
-HIGH = "hoog"  # `formkit.accounts.Assurance.HIGH`: the only level that files without a card
 
 MESSAGES = {
     "login-not-accepted": "Dit formulier moet u ondertekenen met uw eID.",
@@ -62,7 +61,7 @@ def check_login(form: Form, answers: Mapping[str, Any], login: Login) -> Problem
     """The problem that refuses filing with this login instead of a signature; None: none."""
     if not form.login_accepted:
         return _problem("login-not-accepted")
-    if login.assurance != HIGH:
+    if login.assurance != Assurance.HIGH.value:  # the only level that files without a card
         return _problem("login-assurance-too-low")
     pointer = form.annotations.signer
     applicant = None if pointer is None else _pointer.resolve(answers, pointer)

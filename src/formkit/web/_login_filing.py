@@ -13,6 +13,7 @@ a lower level, the page says how to log in, and the login brings the citizen bac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from litestar import Request
@@ -64,7 +65,7 @@ async def current_login(request: Request[Any, Any, Any]) -> Login | None:
     return _login(session.principal, session.created_at)
 
 
-def _login(citizen: Citizen, since: Any) -> Login:
+def _login(citizen: Citizen, since: datetime) -> Login:
     return Login(
         name=citizen.name,
         national_number=citizen.national_number,
