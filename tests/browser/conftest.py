@@ -10,6 +10,7 @@ Needs chromium on PATH (`apt-get install chromium`) and axe-core in tests/browse
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -33,8 +34,10 @@ from tests.conftest import NOW, ROOT, trust_folder
 from tests.live import START_TIMEOUT
 
 from formkit.eid._testcard import TestCard
+from formkit.settings import Settings
 from formkit.store.database import connect
 from formkit.store.drafts import DraftStore
+from formkit.web.services import Services
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # as tests/preflight.py
 CHROMIUM_ARGS = [
@@ -146,6 +149,23 @@ def live_server(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def live_stores(server: LiveServer) -> Iterator[Services]:
+    """The live server's own database, blobs, seal and secret, opened from the test process:
+    to file and handle dossiers as the city would, and to check what the server made."""
+    settings = Settings(
+        data_dir=server.data_dir,
+        schemas_dir=ROOT / "schemas",
+        renderers_dir=ROOT / "renderers",
+        filing_writer="thread",
+    )
+    services = Services.build(settings)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 @pytest.fixture

@@ -18,15 +18,13 @@ from tests.browser.conftest import (
     _free_port,
     _wait_until_up,
     axe_violations,
+    live_stores,
     screenshot,
 )
 from tests.conftest import ROOT
 from tests.oidc.provider import Provider, running_provider
 from tests.web.bouwaanvraag import PDF
 from tests.web.my_dossiers_support import Dossiers, dossiers
-
-from formkit.settings import Settings
-from formkit.web.services import Services
 
 NEW_PLAN = PDF.replace(b"%%EOF", b"% het nieuwe inplantingsplan\n%%EOF")
 
@@ -70,6 +68,18 @@ def _submit(page: Page) -> None:
     page.locator("form [type=submit]").first.click()
 
 
+def at_the_provider(page: Page, server: LiveServer, provider: Provider, login: str) -> None:
+    """The provider's own pages: sign in, consent to what formkit asks for, back at formkit."""
+    page.wait_for_url(re.compile(re.escape(provider.issuer)))
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("om het even")
+    _submit(page)
+    page.wait_for_url(re.compile(re.escape(provider.issuer) + "|" + re.escape(server.url)))
+    if page.url.startswith(provider.issuer):
+        _submit(page)  # consent
+    page.wait_for_url(f"{server.url}/mijn-dossiers")
+
+
 def test_a_citizen_logs_in_through_the_providers_pages_and_out_again(
     context: BrowserContext, fas_server: tuple[LiveServer, Provider]
 ) -> None:
@@ -80,15 +90,7 @@ def test_a_citizen_logs_in_through_the_providers_pages_and_out_again(
     expect(page.locator("h1")).to_have_text("Mijn dossiers")
     found["aanmelden"] = axe_violations(page)
     page.get_by_role("link", name="Aanmelden met eID of itsme").click()
-    # The provider's own pages: sign in, then consent to what formkit asks for.
-    page.wait_for_url(re.compile(re.escape(provider.issuer)))
-    page.locator("input[name=login]").fill("anna")
-    page.locator("input[name=password]").fill("om het even")
-    _submit(page)
-    page.wait_for_url(re.compile(re.escape(provider.issuer) + "|" + re.escape(server.url)))
-    if page.url.startswith(provider.issuer):
-        _submit(page)  # consent
-    page.wait_for_url(f"{server.url}/mijn-dossiers")
+    at_the_provider(page, server, provider, "anna")
     main = page.locator("main")
     expect(main).to_contain_text("Welkom, Anna Peeters")
     expect(main).to_contain_text("85.07.30-***.**")
@@ -129,15 +131,8 @@ def test_a_developer_logs_in_as_a_test_citizen(
 def fas_filed(fas_server: tuple[LiveServer, Provider]) -> Iterator[Dossiers]:
     """Anna's and Jan's dossiers in the FAS-connected server's own database, with its secret."""
     server, _ = fas_server
-    settings = Settings(
-        data_dir=server.data_dir,
-        schemas_dir=ROOT / "schemas",
-        renderers_dir=ROOT / "renderers",
-        filing_writer="thread",
-    )
-    services = Services.build(settings)
-    yield dossiers(services)
-    services.close()
+    with live_stores(server) as services:
+        yield dossiers(services)
 
 
 def test_through_the_providers_pages_a_citizen_follows_and_completes_a_dossier(
@@ -150,14 +145,7 @@ def test_through_the_providers_pages_a_citizen_follows_and_completes_a_dossier(
     found: dict[str, Any] = {}
     page.goto(f"{server.url}/mijn-dossiers")
     page.get_by_role("link", name="Aanmelden met eID of itsme").click()
-    page.wait_for_url(re.compile(re.escape(provider.issuer)))
-    page.locator("input[name=login]").fill("anna")
-    page.locator("input[name=password]").fill("om het even")
-    _submit(page)
-    page.wait_for_url(re.compile(re.escape(provider.issuer) + "|" + re.escape(server.url)))
-    if page.url.startswith(provider.issuer):
-        _submit(page)  # consent
-    page.wait_for_url(f"{server.url}/mijn-dossiers")
+    at_the_provider(page, server, provider, "anna")
     table = page.get_by_role("table")
     incomplete = table.get_by_role("row").filter(has_text=fas_filed.anna_incomplete)
     expect(incomplete).to_contain_text("Onvolledig")

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
-from tests.browser.conftest import ROOT, LiveServer, axe_violations, screenshot
+from tests.browser.conftest import LiveServer, axe_violations, live_stores, screenshot
 from tests.conftest import NOW
 from tests.web.bouwaanvraag import PDF
 from tests.web.completion_support import ask_completion, file_bouwaanvraag
 
 from formkit.filing._filing import CONTENT_PREFIX
-from formkit.settings import Settings
 from formkit.web.services import Services
 
 NEW_PLAN = PDF.replace(b"%%EOF", b"% het nieuwe inplantingsplan\n%%EOF")
@@ -30,15 +29,8 @@ NEW_PLAN = PDF.replace(b"%%EOF", b"% het nieuwe inplantingsplan\n%%EOF")
 @pytest.fixture(scope="module")
 def stores(live_server: LiveServer) -> Iterator[Services]:
     """The live server's own database, blobs and secret, opened from the test process."""
-    settings = Settings(
-        data_dir=live_server.data_dir,
-        schemas_dir=ROOT / "schemas",
-        renderers_dir=ROOT / "renderers",
-        filing_writer="thread",
-    )
-    services = Services.build(settings)
-    yield services
-    services.close()
+    with live_stores(live_server) as services:
+        yield services
 
 
 def test_a_citizen_completes_a_bouwaanvraag_through_the_link(

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from tests.browser.conftest import ROOT, LiveServer, axe_violations, screenshot
+from tests.browser.conftest import LiveServer, axe_violations, live_stores, screenshot
 from tests.conftest import NOW, answers
 from tests.live import api_key
 from tests.test_api import file, signed_by
@@ -39,7 +39,6 @@ from tests.web.completion_support import run
 
 from formkit.eid._testcard import TestCard
 from formkit.receipts import verify_receipt_async
-from formkit.settings import Settings
 from formkit.web.services import Services
 
 FIVE_WEEKS_EARLIER = NOW - timedelta(days=35)  # the advice's 30 days have passed by NOW
@@ -54,15 +53,8 @@ Found = dict[str, list[dict[str, Any]]]
 def stores(live_server: LiveServer) -> Iterator[Services]:
     """The live server's own database, blobs and seal, opened from the test process: what the
     scheduled job and a check of the letter's seal need."""
-    settings = Settings(
-        data_dir=live_server.data_dir,
-        schemas_dir=ROOT / "schemas",
-        renderers_dir=ROOT / "renderers",
-        filing_writer="thread",
-    )
-    services = Services.build(settings)
-    yield services
-    services.close()
+    with live_stores(live_server) as services:
+        yield services
 
 
 def test_a_bouwaanvraag_from_filing_through_late_advice_to_its_letter_and_closing(

@@ -15,25 +15,15 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
-from tests.browser.conftest import ROOT, LiveServer, axe_violations, screenshot
+from tests.browser.conftest import LiveServer, axe_violations, live_stores, screenshot
 from tests.web.my_dossiers_support import ANNA, Dossiers, dossiers
-
-from formkit.settings import Settings
-from formkit.web.services import Services
 
 
 @pytest.fixture(scope="module")
 def filed(live_server: LiveServer) -> Iterator[Dossiers]:
     """Anna's and Jan's dossiers, in the live server's own database, with its secret."""
-    settings = Settings(
-        data_dir=live_server.data_dir,
-        schemas_dir=ROOT / "schemas",
-        renderers_dir=ROOT / "renderers",
-        filing_writer="thread",
-    )
-    services = Services.build(settings)
-    yield dossiers(services)
-    services.close()
+    with live_stores(live_server) as services:
+        yield dossiers(services)
 
 
 def test_a_citizen_sees_their_dossiers_in_their_phases_and_opens_them(

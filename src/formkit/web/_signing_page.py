@@ -22,6 +22,7 @@ itself are `ProblemError`s, which the app renders as error pages in the site's s
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -29,8 +30,9 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from formkit.eid.signing import HASH
+from formkit.eid.signing import HASH, CitizenSignature
 from formkit.filing._filing import Filed, IdempotencyConflict
+from formkit.filing._login import Login
 from formkit.filing.filer import Refused
 from formkit.forms._model import Form
 from formkit.render import PageContext
@@ -90,17 +92,77 @@ async def sign(
     request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
 ) -> Response[Any]:
     """File the draft with the posted signature, once however often this is posted."""
+    posted = await _posted(request, form_id, draft_id)
+    if isinstance(posted, Redirect):
+        return posted
+    signature = posted.post.signature()
+    if isinstance(signature, Unreadable):
+        return await _refused(request, posted.place, posted.draft, posted.post, signature.message)
+    result = await _file(request, posted, signature=signature)
+    if isinstance(result, Refused):
+        problem = result.problems[0]
+        if not problem.code.startswith("signature-"):
+            return _redirect(posted.place.review_url)  # "Indienen" there shows what is wrong now
+        return await _refused(request, posted.place, posted.draft, posted.post, problem.message)
+    return result
+
+
+@post(f"{PAGE}/{login_filing.ACTION}")
+async def file_with_login(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """File the draft as the citizen logged in at a high level, without the card."""
+    posted = await _posted(request, form_id, draft_id)
+    if isinstance(posted, Redirect):
+        return posted
+    place = posted.place
+    login = await login_filing.current_login(request)
+    if login is None:
+        return _redirect(place.sign_url)  # the page says how to log in
+    result = await _file(request, posted, login=login)
+    if isinstance(result, Refused):
+        problem = result.problems[0]
+        digest = await _digest(services(request), place.form, posted.draft)
+        if not problem.code.startswith("login-") or digest is None:
+            return _redirect(place.review_url)
+        return await _page(request, place, digest, problem.message, status=422)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Posted:
+    """A post to the signing page of a live draft not yet filed, its CSRF token checked."""
+
+    place: Place
+    draft: StoredDraft
+    post: SignaturePost
+
+
+async def _posted(
+    request: Request[Any, Any, Any], form_id: str, draft_id: str
+) -> _Posted | Redirect:
+    """The post and its draft; a draft filed already goes to its confirmation."""
     found = services(request)
     form, draft = await _draft(request, form_id, draft_id)
-    posted = await _read(request)
-    if not csrf_valid(found.secret, f"draft:{draft.id}", posted_token(request, posted.fields)):
+    post = await _read(request)
+    if not csrf_valid(found.secret, f"draft:{draft.id}", posted_token(request, post.fields)):
         raise ProblemError("forbidden", "Het formulier kon niet veilig verstuurd worden.")
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
-    signature = posted.signature()
-    if isinstance(signature, Unreadable):
-        return await _refused(request, place, draft, posted, signature.message)
+    return _Posted(place, draft, post)
+
+
+async def _file(
+    request: Request[Any, Any, Any],
+    posted: _Posted,
+    *,
+    signature: CitizenSignature | None = None,
+    login: Login | None = None,
+) -> Refused | Redirect:
+    """File the draft with a signature or a login: to the confirmation, or why not."""
+    found = services(request)
+    form, draft = posted.place.form, posted.draft
     answers, blobs = await draft_filing(found, form, draft)
     result = await found.filer.file(
         form,
@@ -109,48 +171,13 @@ async def sign(
         channel="web",
         idempotency_key=f"draft:{draft.id}",
         signature=signature,
+        login=login,
     )
     if isinstance(result, Refused):
-        problem = result.problems[0]
-        if not problem.code.startswith("signature-"):
-            return _redirect(place.review_url)  # "Indienen" there shows what is wrong now
-        return await _refused(request, place, draft, posted, problem.message)
+        return result
     assert isinstance(result, Filed | IdempotencyConflict)
     await in_thread(found.drafts.mark_filed, draft.id, result.number)
-    return _redirect(place.confirmation_url)
-
-
-@post(f"{PAGE}/{login_filing.ACTION}")
-async def file_with_login(
-    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
-) -> Response[Any]:
-    """File the draft as the citizen logged in at a high level, without the card."""
-    found = services(request)
-    form, draft = await _draft(request, form_id, draft_id)
-    posted = await _read(request)
-    if not csrf_valid(found.secret, f"draft:{draft.id}", posted_token(request, posted.fields)):
-        raise ProblemError("forbidden", "Het formulier kon niet veilig verstuurd worden.")
-    place = Place(form, draft.id)
-    if draft.filed:
-        return _redirect(place.confirmation_url)
-    login = await login_filing.current_login(request)
-    if login is None:
-        return _redirect(place.sign_url)  # the page says how to log in
-    answers, blobs = await draft_filing(found, form, draft)
-    result = await found.filer.file(
-        form, answers, blobs, channel="web", idempotency_key=f"draft:{draft.id}", login=login
-    )
-    if isinstance(result, Refused):
-        problem = result.problems[0]
-        if not problem.code.startswith("login-"):
-            return _redirect(place.review_url)
-        digest = await _digest(found, form, draft)
-        if digest is None:
-            return _redirect(place.review_url)
-        return await _page(request, place, digest, problem.message, status=422)
-    assert isinstance(result, Filed | IdempotencyConflict)
-    await in_thread(found.drafts.mark_filed, draft.id, result.number)
-    return _redirect(place.confirmation_url)
+    return _redirect(posted.place.confirmation_url)
 
 
 ROUTES = (signing_page, data_to_sign, sign, file_with_login)
