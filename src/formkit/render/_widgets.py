@@ -94,9 +94,8 @@ class StepControls:
         controls = []
         for field, pointer in places:
             value = _pointer.resolve(self.answers, pointer)
-            control = self._by_kind(field, pointer, value, depth=1)
             when = when_attribute(field, pointer, self.step)
-            controls.append(replace(control, when=when) if when else control)
+            controls.append(self._by_kind(field, pointer, value, depth=1, when=when))
         return tuple(controls)
 
     def _controls(
@@ -106,28 +105,31 @@ class StepControls:
         controls = []
         for field in fields:
             place = _pointer.join(pointer, field.name)
-            control = self._by_kind(field, place, values.get(field.name), depth)
+            when = None
             if parent is None or field.active_when != parent.active_when:
                 when = when_attribute(field, place, self.step)
-                control = replace(control, when=when) if when else control
-            controls.append(control)
+            controls.append(self._by_kind(field, place, values.get(field.name), depth, when))
         return _with_follow_ups(fields, controls)
 
-    def _by_kind(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+    def _by_kind(
+        self, field: Field, pointer: str, value: Any, depth: int, when: str | None = None
+    ) -> Control:
+        """The field's control; `when`: the conditions the page script shows it under."""
         kind = field.kind
         if kind is Kind.OBJECT:
-            return self._object(field, pointer, value, depth)
+            return self._object(field, pointer, value, depth, when)
         if kind is Kind.GROUP:
-            return self._group(field, pointer, value, depth)
+            return self._group(field, pointer, value, depth, when)
         if kind is Kind.LIST:
-            return self._list(field, pointer, value, depth)
+            return self._list(field, pointer, value, depth, when)
         if kind is Kind.ATTACHMENT:
-            return self._attachment(field, pointer, value)
+            return self._attachment(field, pointer, value, when)
         if kind in _PICKED:
-            return self._choice(field, pointer, value)
-        return self._input(field, pointer, value)
+            return self._choice(field, pointer, value, when)
+        return self._input(field, pointer, value, when)
 
     def _base(self, field: Field, pointer: str, template: str, **extra: Any) -> Control:
+        # `when` comes along in `extra`: made with the control, never copied in after.
         return Control(
             template=template,
             pointer=pointer,
@@ -140,10 +142,10 @@ class StepControls:
             **extra,
         )
 
-    def _input(self, field: Field, pointer: str, value: Any) -> Control:
+    def _input(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
         shown = scalar_to_control(field.kind, value)
         if field.kind is Kind.TEXT and _is_long(field):
-            return self._base(field, pointer, "fields/textarea.html", value=shown)
+            return self._base(field, pointer, "fields/textarea.html", value=shown, when=when)
         input_type = _INPUT_TYPE_BY_KIND.get(field.kind) or _INPUT_TYPE_BY_FORMAT.get(
             field.format or "", "text"
         )
@@ -155,28 +157,34 @@ class StepControls:
             input_type=input_type,
             attributes=_input_attributes(field),
             width=_width(field),
+            when=when,
         )
 
-    def _choice(self, field: Field, pointer: str, value: Any) -> Control:
+    def _choice(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
         chosen = value if isinstance(value, list) else [value]
         picked = {encode_choice(v) for v in chosen if v is not None}
         choices = options(field)
         template = _choice_template(field, len(choices))
         if template == "fields/select.html" and len(choices) > LONG_LIST:
-            return self._suggested(field, pointer, value, choices)
+            return self._suggested(field, pointer, value, choices, when)
         if template == "fields/select.html":
             markup = select_options(choices, picked)
-            return self._base(field, pointer, template, option_markup=markup)
+            return self._base(field, pointer, template, option_markup=markup, when=when)
         opts = tuple(
             Option(option_id(pointer, i), encoded, c.title, c.description, encoded in picked)
             for i, c in enumerate(choices)
             for encoded in (encode_choice(c.value),)
         )
         inline = field.kind is Kind.BOOLEAN
-        return self._base(field, pointer, template, options=opts, inline=inline)
+        return self._base(field, pointer, template, options=opts, inline=inline, when=when)
 
     def _suggested(
-        self, field: Field, pointer: str, value: Any, choices: tuple[Choice, ...]
+        self,
+        field: Field,
+        pointer: str,
+        value: Any,
+        choices: tuple[Choice, ...],
+        when: str | None,
     ) -> Control:
         """A long list: the chosen one's title in a text input, the titles as suggestions."""
         titles = [c.title for c in choices if c.value == value and type(c.value) is type(value)]
@@ -195,15 +203,25 @@ class StepControls:
             ),
             suggestions=suggestions(choices),
             width=20,
+            when=when,
         )
 
-    def _object(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+    def _object(
+        self, field: Field, pointer: str, value: Any, depth: int, when: str | None = None
+    ) -> Control:
         controls = self._controls(field.children, pointer, value, depth + 1, field)
         return self._base(
-            field, pointer, "fields/fieldset.html", controls=controls, heading=_heading(depth)
+            field,
+            pointer,
+            "fields/fieldset.html",
+            controls=controls,
+            heading=_heading(depth),
+            when=when,
         )
 
-    def _group(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+    def _group(
+        self, field: Field, pointer: str, value: Any, depth: int, when: str | None
+    ) -> Control:
         item = field.item_title
         values = value if isinstance(value, list) else []
         count = self._row_count(field, pointer, value)
@@ -233,6 +251,7 @@ class StepControls:
             add=_add_button(field, pointer, item, count),
             heading=_heading(depth),
             total=self._total(pointer, values),
+            when=when,
         )
 
     def _total(self, pointer: str, rows: list[Any]) -> RowsTotal | None:
@@ -247,7 +266,9 @@ class StepControls:
                 )
         return None
 
-    def _list(self, field: Field, pointer: str, value: Any, depth: int) -> Control:
+    def _list(
+        self, field: Field, pointer: str, value: Any, depth: int, when: str | None
+    ) -> Control:
         item = field.item_title
         values = value if isinstance(value, list) else []
         kind = item_kind(field)[0]
@@ -273,6 +294,7 @@ class StepControls:
             rows=tuple(rows),
             add=_add_button(field, pointer, item, count),
             heading=_heading(depth),
+            when=when,
         )
 
     def _row_count(self, field: Field, pointer: str, value: Any) -> int:
@@ -282,7 +304,7 @@ class StepControls:
         required = is_required(field, self.answers, pointer)
         return max(field.min_items, 1 if required else 0)
 
-    def _attachment(self, field: Field, pointer: str, value: Any) -> Control:
+    def _attachment(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
         if field.multiple:
             items = value if isinstance(value, list) else []
             places = [_pointer.join(pointer, i) for i in range(len(items))]
@@ -307,6 +329,7 @@ class StepControls:
             files=files,
             attributes=(("accept", accept),) if accept else (),
             multiple=field.multiple,
+            when=when,
         )
 
 
@@ -418,13 +441,24 @@ def _input_attributes(field: Field) -> tuple[tuple[str, str], ...]:
 
 
 def _without_help(controls: tuple[Control, ...]) -> tuple[Control, ...]:
-    """Rows after the first leave out the longer help: the first row has it, word for word."""
-    return tuple(
-        replace(
-            c,
-            help=None,
-            controls=_without_help(c.controls),
-            rows=tuple(replace(r, controls=_without_help(r.controls)) for r in c.rows),
-        )
-        for c in controls
+    """Rows after the first leave out the longer help: the first row has it, word for word.
+    A control without help anywhere stays the same object (a copy costs, row after row)."""
+    return tuple(map(_helpless, controls))
+
+
+def _helpless(control: Control) -> Control:
+    inner = _without_help(control.controls)
+    rows = tuple(_helpless_row(row) for row in control.rows)
+    unchanged = all(a is b for a, b in zip(inner, control.controls, strict=True)) and all(
+        a is b for a, b in zip(rows, control.rows, strict=True)
     )
+    if control.help is None and unchanged:
+        return control
+    return replace(control, help=None, controls=inner, rows=rows)
+
+
+def _helpless_row(row: Row) -> Row:
+    inner = _without_help(row.controls)
+    if all(a is b for a, b in zip(inner, row.controls, strict=True)):
+        return row
+    return replace(row, controls=inner)
