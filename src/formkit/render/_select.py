@@ -28,7 +28,7 @@ from formkit.render._values import encode_choice
 _OPTION = Markup('<option value="{}">{}</option>')
 _SELECTED = Markup('<option value="{}" selected>{}</option>')
 _LINE = Markup("\n")
-_SUGGESTION = Markup('<option value="{}">')
+_SUGGESTION = Markup("<option>{}")  # its value is its text; no end tag needed
 _CACHED_LISTS = 256
 T = TypeVar("T")
 LONG_LIST = 50  # more choices than this: a text input with suggestions
