@@ -11,9 +11,8 @@ and the bytes of the filled-in page and of the largest page, HTML plus the CSS a
 (each page loads both). Baseline in the same run: the error page, the smallest page there is
 (what any page costs: the template engine and the layout).
 
-Goals: every page, filled in or rejected, under 2 ms to render and under 60 KB uncompressed.
-The largest pages are shown beside them: a page with 50 parcels or 10 persons is as long as
-its rows, and is only measured. No page needs the script to be filled in and filed
+Goals: every page, filled in or rejected, under 2 ms to render and under 60 KB uncompressed;
+the largest pages (50 parcels, 10 persons: as long as their rows) under 5 ms and 120 KB. No page needs the script to be filled in and filed
 (tests/render/test_render_roundtrip.py posts them without one).
 
     python benchmarks/render.py [--iterations 500]
@@ -51,6 +50,9 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 CTX = PageContext(base_path="/formulieren", csrf_field_name="_csrf", csrf_token="x" * 43)
 GOAL_MS = 2.0
 GOAL_BYTES = 60_000
+# The largest variants (every group at its maximum: 50 parcels, 10 persons).
+LARGEST_MS = 5.0
+LARGEST_BYTES = 120_000
 WARMUP = 50
 
 
@@ -86,6 +88,7 @@ def main() -> int:
         for step in form.steps:
             row = _row(renderer, form, step.id, full, largest, iterations)
             met = max(row[:2]) <= GOAL_MS and row[4] <= GOAL_BYTES
+            met = met and row[2] <= LARGEST_MS and row[5] <= LARGEST_BYTES
             misses += not met
             print(
                 f"{form_id:<19} {step.id:<17} {row[0]:>7.3f} {row[1]:>8.3f} {row[2]:>8.3f}"
@@ -95,7 +98,8 @@ def main() -> int:
     print()
     print(
         f"Goals, for the filled-in and rejected pages: render ≤ {GOAL_MS:g} ms, "
-        f"page (HTML + CSS + JS) ≤ {GOAL_BYTES // 1000} KB. The largest pages are measured only."
+        f"page (HTML + CSS + JS) ≤ {GOAL_BYTES // 1000} KB; for the largest, ≤ {LARGEST_MS:g} ms "
+        f"and ≤ {LARGEST_BYTES // 1000} KB."
     )
     print("Rows missing them:", misses)
     return 0
