@@ -12,8 +12,9 @@ and the bytes of the filled-in page and of the largest page, HTML plus the CSS a
 (what any page costs: the template engine and the layout).
 
 Goals: every page, filled in or rejected, under 2 ms to render and under 60 KB uncompressed;
-the largest pages (50 parcels, 10 persons: as long as their rows) under 5 ms and 120 KB. No page needs the script to be filled in and filed
-(tests/render/test_render_roundtrip.py posts them without one).
+the largest pages (50 parcels, 10 persons: as long as their rows) under 5 ms and 120 KB. No
+page needs the script to be filled in and filed (tests/render/test_render_roundtrip.py posts
+them without one).
 
     python benchmarks/render.py [--iterations 500]
 """
