@@ -76,3 +76,29 @@ def test_a_citizen_sees_their_dossiers_in_their_phases_and_opens_them(
     expect(page.locator("h1")).to_have_text("Dossier niet gevonden")
     found["niet-gevonden"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_a_form_begun_logged_in_is_prefilled_and_waits_on_mijn_dossiers(
+    context: BrowserContext, live_server: LiveServer
+) -> None:
+    page = context.new_page()
+    page.goto(f"{live_server.url}/mijn-dossiers/aanmelden")
+    page.get_by_label(re.compile("Jan Janssens")).check()
+    page.get_by_role("button", name="Aanmelden als testburger").click()
+    page.goto(f"{live_server.url}/formulieren/bewonersinitiatief")
+    main = page.locator("main")
+    expect(main).to_contain_text("Uit uw aanmelding: dit kunt u niet wijzigen.")
+    expect(main).to_contain_text("90.01.01-001.23")
+    expect(page.get_by_role("textbox", name="Voornaam")).to_have_count(0)  # shown, not asked
+    assert axe_violations(page) == []
+    screenshot(page, "voorinvullen")
+    page.get_by_role("button", name=re.compile("Bewaar")).first.click()
+    page.goto(f"{live_server.url}/mijn-dossiers")
+    drafts = page.get_by_role("region", name="Aanvragen die u nog niet indiende")
+    expect(drafts).to_contain_text("Subsidie voor een bewonersinitiatief")
+    assert axe_violations(page) == []
+    screenshot(page, "mijn-dossiers-in-opmaak")
+    drafts.get_by_role("link", name=re.compile("verder invullen")).click()
+    expect(page).to_have_url(re.compile(r"/formulieren/bewonersinitiatief/[\w-]{43}/stap/"))
+    page.get_by_role("link", name="Vorige").or_(page.get_by_role("button", name="Vorige")).click()
+    expect(page.locator("main")).to_contain_text("Uit uw aanmelding")

@@ -86,6 +86,10 @@ class Citizen:
     national_number: str = field(repr=False)  # 11 digits, compact
     level: str  # the provider's own value, as it came
     provider: str = "fas"  # one of PROVIDERS: where a logout must go besides
+    # The name in its parts, when the provider gives them: what a form's applicant is
+    # prefilled with (`formkit.render.applicant_prefill`). Empty: only `name` is known.
+    given_name: str = ""
+    family_name: str = ""
 
     @property
     def masked_national_number(self) -> str:
@@ -105,8 +109,8 @@ def citizen_from_claims(claims: Mapping[str, Any], names: ClaimNames) -> Citizen
     number = "".join(c for c in raw if c not in ".- ") if isinstance(raw, str) else ""
     if not is_national_number(number):
         raise LoginRefused("claims", f"no valid national number in {names.national_number!r}")
-    parts = [claims.get(names.given_name), claims.get(names.family_name)]
-    name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    given, family = (_text(claims.get(names.given_name)), _text(claims.get(names.family_name)))
+    name = " ".join(part for part in (given, family) if part)
     name = name or str(claims.get("name") or "").strip()
     if not name:
         wanted = f"{names.given_name!r}, {names.family_name!r} or 'name'"
@@ -117,7 +121,13 @@ def citizen_from_claims(claims: Mapping[str, Any], names: ClaimNames) -> Citizen
         name=name,
         national_number=number,
         level=level if isinstance(level, str) else "",
+        given_name=given,
+        family_name=family,
     )
+
+
+def _text(claim: object) -> str:
+    return claim.strip() if isinstance(claim, str) else ""
 
 
 def citizen_from_eid(holder: SignerIdentity) -> Citizen:
@@ -134,6 +144,8 @@ def citizen_from_eid(holder: SignerIdentity) -> Citizen:
         national_number=holder.national_number,
         level=EID_LEVEL,
         provider="eid",
+        given_name=holder.given_name,
+        family_name=holder.surname,
     )
 
 

@@ -30,6 +30,7 @@ from formkit.render._completion import asked_places
 from formkit.render._decode import Decoded, Files, decode_fields, decode_step
 from formkit.render._names import ACTION, DECLARATION, element_id
 from formkit.render._pages import PageContext, Renderer
+from formkit.render._prefill import applicant_prefill, with_prefill
 from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
 from formkit.render._review import Answer, StepAnswers, summarise
@@ -54,6 +55,7 @@ __all__ = [
     "PreviewPanel",
     "Renderer",
     "StepAnswers",
+    "applicant_prefill",
     "asked_places",
     "decode_fields",
     "decode_step",
@@ -66,4 +68,5 @@ __all__ = [
     "prune",
     "step_of",
     "summarise",
+    "with_prefill",
 ]

@@ -59,6 +59,8 @@ class PageContext:
     from_review: bool = False  # a step opened with "Wijzig": its button returns to the review
     embedded: bool = False  # inside an iframe: no site header and footer
     preview: PreviewPanel | None = None  # shown by `formkit preview` only
+    # The applicant's answers a login gave (`applicant_prefill`): shown, not to be changed.
+    prefilled: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def home(self) -> str:
@@ -126,7 +128,8 @@ class Renderer:
         errors, summary = _summarise(
             form, ctx, problems, lambda pointer: step_of(form, pointer).id == step_id
         )
-        controls = StepControls(step, answers, errors, totals(form.annotations.rules)).build()
+        rules = totals(form.annotations.rules)
+        controls = StepControls(step, answers, errors, rules, ctx.prefilled).build()
         return self._render(
             "step.html",
             ctx,

@@ -17,6 +17,7 @@ lists are a text input per row; attachments are file inputs.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,10 +27,12 @@ from formkit.forms._amounts import Total, amount_text, total
 from formkit.forms._model import Choice, Field, Kind, Step
 from formkit.render._actions import Action, Move
 from formkit.render._controls import Button, Control, Option, Row, RowsTotal, UploadedFile
+from formkit.render._display import display
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
 from formkit.render._names import element_id, option_id
 from formkit.render._options import options
+from formkit.render._prefill import locked_rows
 from formkit.render._reveal import trigger_of
 from formkit.render._script import when_attribute
 from formkit.render._select import LONG_LIST, select_options, suggestions
@@ -77,6 +80,7 @@ class StepControls:
     answers: Mapping[str, Any]
     errors: Mapping[str, str]
     totals: tuple[Total, ...] = ()
+    prefilled: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # shown, not input
 
     def build(self) -> tuple[Control, ...]:
         fields = self.step.fields
@@ -116,6 +120,8 @@ class StepControls:
     ) -> Control:
         """The field's control; `when`: the conditions the page script shows it under."""
         kind = field.kind
+        if pointer in self.prefilled:
+            return self._prefilled(field, pointer, when)
         if kind is Kind.OBJECT:
             return self._object(field, pointer, value, depth, when)
         if kind is Kind.GROUP:
@@ -127,6 +133,11 @@ class StepControls:
         if kind in _PICKED:
             return self._choice(field, pointer, value, when)
         return self._input(field, pointer, value, when)
+
+    def _prefilled(self, field: Field, pointer: str, when: str | None) -> Control:
+        """An answer the login gave: shown as text, with where it came from; no input."""
+        value = display(field, self.prefilled[pointer])  # as the Overzicht shows it
+        return self._base(field, pointer, "fields/prefilled.html", value=value, when=when)
 
     def _base(self, field: Field, pointer: str, template: str, **extra: Any) -> Control:
         # `when` comes along in `extra`: made with the control, never copied in after.
@@ -226,6 +237,7 @@ class StepControls:
         values = value if isinstance(value, list) else []
         count = self._row_count(field, pointer, value)
         removable = count > field.min_items
+        kept = locked_rows(self.prefilled)
         rows = []
         for index in range(count):
             place = _pointer.join(pointer, index)
@@ -238,7 +250,7 @@ class StepControls:
                     legend=f"{item} {index + 1}",
                     controls=controls if index == 0 else _without_help(controls),
                     remove=_remove_button(place, f"{_lower(item)} {index + 1}")
-                    if removable
+                    if removable and place not in kept
                     else None,
                     heading=_heading(depth + 1),
                 )

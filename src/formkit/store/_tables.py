@@ -190,6 +190,10 @@ class Draft(SQLModel, table=True):
     updated_at: datetime = _time()
     expires_at: datetime = _time(index=True)
     dossier_number: str | None = Field(default=None, max_length=40)
+    # Started by a logged-in citizen: their number's keyed hash ("Mijn dossiers" lists the
+    # draft), and the applicant's answers the login gave, which the pages do not change.
+    owner: str | None = Field(default=None, max_length=64, index=True)
+    prefill: dict[str, Any] | None = _json(nullable=True)
 
 
 class ApiKey(SQLModel, table=True):

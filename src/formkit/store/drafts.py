@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,8 @@ class StoredDraft:
     updated_at: datetime
     expires_at: datetime
     dossier_number: str | None  # set once filed: a filed draft is read-only
+    owner: str | None = None  # the keyed hash of who started it logged in
+    prefill: Mapping[str, Any] = field(default_factory=dict)  # answers the login gave
 
     @property
     def filed(self) -> bool:
@@ -90,8 +92,16 @@ class DraftStore:
         self.upload_ttl = upload_ttl
 
     def create(
-        self, form_id: str, answers: Mapping[str, Any], reached: int, now: datetime
+        self,
+        form_id: str,
+        answers: Mapping[str, Any],
+        reached: int,
+        now: datetime,
+        *,
+        owner: str | None = None,
+        prefill: Mapping[str, Any] | None = None,
     ) -> StoredDraft:
+        """A new draft; `owner` and `prefill` when a logged-in citizen starts it."""
         now = utc(now)
         row = {
             "id": new_id(),
@@ -103,10 +113,26 @@ class DraftStore:
             "updated_at": now,
             "expires_at": now + self.ttl,
             "dossier_number": None,
+            "owner": owner,
+            "prefill": dict(prefill) if prefill else None,
         }
         with self.engine.begin() as connection:
             connection.execute(sa.insert(_draft), row)
         return _stored(row)
+
+    def open_drafts(self, owner: str, now: datetime) -> list[StoredDraft]:
+        """The drafts `owner` started logged in, not filed and not expired, latest first."""
+        query = (
+            sa.select(_draft)
+            .where(
+                _draft.c.owner == owner,
+                _draft.c.dossier_number.is_(None),
+                _draft.c.expires_at > utc(now),
+            )
+            .order_by(_draft.c.updated_at.desc(), _draft.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [_stored(row) for row in connection.execute(query).mappings()]
 
     def load(self, draft_id: str, now: datetime) -> StoredDraft | None:
         """The draft, or None when there is none by that id or it has expired."""
@@ -258,4 +284,6 @@ def _stored(row: Mapping[Any, Any]) -> StoredDraft:
         updated_at=utc(row["updated_at"]),
         expires_at=utc(row["expires_at"]),
         dossier_number=row["dossier_number"],
+        owner=row["owner"],
+        prefill=row["prefill"] or {},
     )

@@ -113,7 +113,13 @@ def citizen_sessions(engine: Engine, secret: bytes) -> SqlSessionStore[Citizen]:
 
     def to_row(citizen: Citizen, id_hash: str, key: bytes) -> dict[str, Any]:
         identity = json.dumps(
-            {"sub": citizen.subject, "nn": citizen.national_number, "by": citizen.provider}
+            {
+                "sub": citizen.subject,
+                "nn": citizen.national_number,
+                "by": citizen.provider,
+                "gn": citizen.given_name,
+                "fn": citizen.family_name,
+            }
         )
         return {
             "name": citizen.name,
@@ -128,7 +134,15 @@ def citizen_sessions(engine: Engine, secret: bytes) -> SqlSessionStore[Citizen]:
             return None
         identity = json.loads(opened)
         provider = identity.get("by", "fas")  # sessions from before eID logins: all FAS
-        return Citizen(identity["sub"], row["name"], identity["nn"], row["level"], provider)
+        return Citizen(
+            identity["sub"],
+            row["name"],
+            identity["nn"],
+            row["level"],
+            provider,
+            identity.get("gn", ""),  # sessions from before prefilling: the name whole only
+            identity.get("fn", ""),
+        )
 
     table: sa.Table = t.CitizenSession.__table__  # type: ignore[attr-defined]
     return SqlSessionStore(engine, table, Columns(to_row, from_row))

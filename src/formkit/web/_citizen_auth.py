@@ -30,10 +30,20 @@ CitizenAccess = Access[Citizen]
 # `make run`'s development login offers these: one at each level a form may ask for.
 DEVELOPMENT_CITIZENS = {
     "anna": Citizen(
-        "ontwikkeling-anna", "Anna Peeters", "85073003328", "urn:be:fedict:iam:fas:Level500"
+        "ontwikkeling-anna",
+        "Anna Peeters",
+        "85073003328",
+        "urn:be:fedict:iam:fas:Level500",
+        given_name="Anna",
+        family_name="Peeters",
     ),
     "jan": Citizen(
-        "ontwikkeling-jan", "Jan Janssens", "90010100123", "urn:be:fedict:iam:fas:Level400"
+        "ontwikkeling-jan",
+        "Jan Janssens",
+        "90010100123",
+        "urn:be:fedict:iam:fas:Level400",
+        given_name="Jan",
+        family_name="Janssens",
     ),
 }
 

@@ -29,7 +29,7 @@ from formkit.filing._filing import Blob, attachment_refs, bind_attachments
 from formkit.forms._model import Form, Step
 from formkit.forms._problems import Problem
 from formkit.forms._validate import validate
-from formkit.render import Move, decode_step, problems_for_step, prune
+from formkit.render import Move, decode_step, problems_for_step, prune, with_prefill
 from formkit.render._steps import next_step, previous_step
 from formkit.store.drafts import StoredDraft, UploadRecord
 from formkit.store.limits import history_problems
@@ -114,7 +114,8 @@ async def apply(
     form = place.form
     records = [await in_thread(_record, found, draft.id, f, now) for f in post.files]
     decoded = decode_step(form, step.id, post.fields, draft.answers, _files(records))
-    answers, action = decoded.answers, decoded.action
+    # The answers the login gave stay what it gave, whatever was posted.
+    answers, action = with_prefill(decoded.answers, draft.prefill, form), decoded.action
     index = form.steps.index(step)
     problems: list[Problem] = list(post.refusals)
     if action.move is Move.NEXT:
@@ -189,7 +190,7 @@ async def draft_filing(
     found: Services, form: Form, draft: StoredDraft
 ) -> tuple[dict[str, Any], dict[str, Blob]]:
     """The draft as it would be filed: the answers that apply and the files they name."""
-    answers = prune(form, draft.answers)
+    answers = prune(form, with_prefill(draft.answers, draft.prefill, form))
     uploads = await in_thread(found.drafts.uploads, draft.id)
     refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
     return answers, {ref: uploads[ref].blob for ref in refs if ref in uploads}

@@ -40,7 +40,7 @@ from formkit.web._citizen_auth import (
     citizen_access,
 )
 from formkit.web._login_filing import RETURN_PARAMETER
-from formkit.web.my_dossiers import listing
+from formkit.web.my_dossiers import listing, open_drafts
 from formkit.web.pages import STATIC, PageError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, same_origin_posts
 from formkit.web.services import services
@@ -78,6 +78,7 @@ async def home(request: Request[Any, Any, Any]) -> Response[Any]:
         "home.html",
         citizen=session.principal,
         dossiers=dossiers,
+        drafts=await open_drafts(request, session.principal),
         logout=LOGOUT,
         csrf=token,
     )

@@ -40,6 +40,7 @@ from formkit.web._citizen_auth import BASE, current_citizen
 from formkit.web._disposition import content_disposition
 from formkit.web._dossier_view import Names
 from formkit.web._evidence_download import EVIDENCE_NAME, NOT_SIGNED, evidence_response
+from formkit.web._flow import BASE as FORMS
 from formkit.web._flow import in_thread
 from formkit.web._receipt_download import RECEIPT_NAME, sealed_pdf
 from formkit.web.pages import STATIC, PageError
@@ -63,6 +64,33 @@ class Listed:
     phase: str
     roles: str
     completion: str | None  # the link to answer the city's question, while it asks one
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDraft:
+    """A form the citizen began logged in and did not file yet, on the list."""
+
+    form_title: str
+    url: str  # where it goes on: the draft's own address
+    saved: str  # last saved, in words
+    until: str  # kept until, in words
+
+
+async def open_drafts(request: Request[Any, Any, Any], citizen: Citizen) -> tuple[OpenDraft, ...]:
+    """The citizen's drafts not filed yet, last saved first; of forms still in service."""
+    found = services(request)
+    drafts = await in_thread(found.drafts.open_drafts, _key(found, citizen), found.clock())
+    return tuple(
+        OpenDraft(
+            form.title,
+            f"{FORMS}/{form.id}/{draft.id}",
+            moment_text(draft.updated_at),
+            day_text(local_day(draft.expires_at)),
+        )
+        for draft in drafts
+        for form in (found.catalogue.get(draft.form_id),)
+        if form is not None
+    )
 
 
 async def listing(request: Request[Any, Any, Any], citizen: Citizen) -> tuple[Listed, ...]:

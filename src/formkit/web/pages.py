@@ -23,9 +23,11 @@ core, the draft store and the filer, and back; `_flow` decides what a posted ste
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,9 +49,11 @@ from formkit.render import (
     PreviewPanel,
     first_step_with_problems,
     problems_for_step,
+    with_prefill,
 )
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
 from formkit.web import _flow, _signing_page
+from formkit.web._draft_owner import starter
 from formkit.web._flow import Place, in_thread
 from formkit.web._posts import Post, PostError, read_post, step_places
 from formkit.web._static import static_router
@@ -126,7 +130,9 @@ async def start(request: Request[Any, Any, Any], form_id: FromPath[str]) -> Resp
         if draft is not None and draft.form_id == form.id and not draft.filed:
             return _redirect(Place(form, draft.id).draft_url)
     place = Place(form, None)
-    return _step_page(request, place, form.steps[0], {}, (), status=200)
+    prefill = (await starter(request, form)).prefill
+    answers = with_prefill({}, prefill, form)
+    return _step_page(request, place, form.steps[0], answers, (), status=200, prefill=prefill)
 
 
 @post(f"{BASE}/{{form_id:str}}")
@@ -183,7 +189,7 @@ async def show_step(
     allowed = _flow.furthest_step(form, draft)
     if form.steps.index(step) > form.steps.index(allowed):
         return _redirect(place.step_url(allowed.id))
-    return _step_page(request, place, step, draft.answers, (), status=200)
+    return _step_page(request, place, step, draft.answers, (), status=200, prefill=draft.prefill)
 
 
 @post(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/stap/{{step_id:str}}")
@@ -260,7 +266,7 @@ async def submit(
         step = first_step_with_problems(form, result.problems) or form.steps[0]
         problems = problems_for_step(form, step.id, result.problems)
         at = Place(form, draft.id, from_review=True)
-        return _step_page(request, at, step, answers, problems, status=422)
+        return _step_page(request, at, step, answers, problems, 422, prefill=draft.prefill)
     assert isinstance(result, Filed | IdempotencyConflict)
     await in_thread(found.drafts.mark_filed, draft.id, result.number)
     return _redirect(place.confirmation_url, forget=form)
@@ -344,7 +350,9 @@ async def _post_step(
     now = _now(request)
     created = draft is None
     if draft is None:
-        draft = await in_thread(found.drafts.create, form.id, {}, 0, now)
+        by = await starter(request, form)
+        create = functools.partial(found.drafts.create, owner=by.owner, prefill=by.prefill)
+        draft = await in_thread(create, form.id, {}, 0, now)
         place = Place(form, draft.id)
     outcome = await _flow.apply(found, place, step, draft, posted, now)
     if outcome.page is not None:
@@ -354,7 +362,9 @@ async def _post_step(
         if resume_token is not None and outcome.kept_until is not None:
             resume = (place.resume_url(resume_token, public, step.id), outcome.kept_until)
         status = 422 if problems else 200
-        response = _step_page(request, place, step, outcome.answers, problems, status, resume)
+        response = _step_page(
+            request, place, step, outcome.answers, problems, status, resume, draft.prefill
+        )
     else:
         assert outcome.redirect is not None
         response = _redirect(outcome.redirect)
@@ -396,8 +406,11 @@ def _step_page(
     problems: Any,
     status: int,
     resume: tuple[str, datetime] | None = None,
+    prefill: Mapping[str, Any] | None = None,
 ) -> Response[str]:
     ctx = _context(request, place, action=place.step_url(step.id), resume=resume)
+    if prefill:
+        ctx = replace(ctx, prefilled=prefill)
     html = services(request).renderer.step(place.form, step.id, answers, list(problems), ctx)
     return _html(html, status)
 
