@@ -19,6 +19,10 @@
  *   the script each follow-up says when it applies; with it, that sentence is hidden (`fk-js`).
  *   No `aria-expanded` on the options: ARIA 1.2 does not allow it on a radio or a select
  *   (axe: aria-allowed-attr), though GOV.UK Frontend sets it.
+ * - Counts the characters of a long text with a limit (`data-fk-limit`, GOV.UK's character
+ *   count): "U hebt nog N tekens over", or how many too many, as the server counts them (code
+ *   points, line ends as one, surrounding blanks left out). It never stops the typing: the
+ *   server's message stays the authority. Screen readers hear it once typing pauses.
  */
 (function () {
   "use strict";
@@ -30,6 +34,7 @@
   }
   offerCopies();
   showConditionalParts();
+  countCharacters();
   if (window.parent !== window) {
     reportHeight();  // once the parts that do not apply are hidden
   }
@@ -247,6 +252,50 @@
 
     form.addEventListener("change", update);
     form.addEventListener("input", update);
+    update();
+  }
+
+  function countCharacters() {
+    var areas = document.querySelectorAll("textarea[data-fk-limit]");
+    for (var i = 0; i < areas.length; i++) {
+      counter(areas[i]);
+    }
+  }
+
+  function counter(area) {
+    var limit = Number(area.getAttribute("data-fk-limit"));
+    var shown = document.createElement("p");
+    shown.className = "fk-hint fk-count";
+    shown.id = area.id + "--teller";
+    shown.setAttribute("aria-hidden", "true");  // seen at once; heard from `spoken`
+    var spoken = document.createElement("p");
+    spoken.className = "fk-visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", spoken);
+    area.insertAdjacentElement("afterend", shown);
+    var pause = null;
+
+    function message() {
+      // As the server counts: line ends as one character, no surrounding blanks, code points.
+      var used = Array.from(area.value.replace(/\r\n?/g, "\n").trim()).length;
+      var left = limit - used;
+      var count = Math.abs(left).toLocaleString("nl-BE");  // 4.000, as the hint writes it
+      var unit = Math.abs(left) === 1 ? " teken" : " tekens";
+      if (left >= 0) {
+        return "U hebt nog " + count + unit + " over";
+      }
+      return "U hebt " + count + unit + " te veel";
+    }
+
+    function update() {
+      var text = message();
+      shown.textContent = text;
+      shown.classList.toggle("fk-count--over", text.indexOf("te veel") !== -1);
+      clearTimeout(pause);
+      pause = setTimeout(function () { spoken.textContent = text; }, 1000);
+    }
+
+    area.addEventListener("input", update);
     update();
   }
 })();

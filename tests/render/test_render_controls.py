@@ -284,3 +284,14 @@ def test_each_distinct_condition_is_written_once_and_safely_for_a_script_block()
     assert conditions_table(written) == [json.loads(guard), [[]]]
     assert written.endswith("</script>\n</body>")
     assert tabulate_conditions("<body>nothing</body>") == "<body>nothing</body>"
+
+
+def test_a_long_text_with_a_limit_says_it_and_carries_it_for_the_count(
+    renderer: Renderer, forms: dict[str, formkit.Form]
+) -> None:
+    html = _step(renderer, forms["bewonersinitiatief"], "initiatief")
+    assert "U kunt tot 4.000 tekens invullen." in html
+    area = re.search(r'<textarea[^>]*name="/initiatief/omschrijving"[^>]*>', html)
+    assert area is not None
+    assert 'data-fk-limit="4000"' in area.group(0)
+    assert 'aria-describedby="fk-initiatief-omschrijving--hint"' in area.group(0)

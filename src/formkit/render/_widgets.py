@@ -27,7 +27,7 @@ from formkit.forms._amounts import Total, amount_text, total
 from formkit.forms._model import Choice, Field, Kind, Step
 from formkit.render._actions import Action, Move
 from formkit.render._controls import Button, Control, Option, Row, RowsTotal, UploadedFile
-from formkit.render._display import display
+from formkit.render._display import display, number_text
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
 from formkit.render._names import element_id, option_id
@@ -156,7 +156,7 @@ class StepControls:
     def _input(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
         shown = scalar_to_control(field.kind, value)
         if field.kind is Kind.TEXT and _is_long(field):
-            return self._base(field, pointer, "fields/textarea.html", value=shown, when=when)
+            return self._long_text(field, pointer, shown, when)
         input_type = _INPUT_TYPE_BY_KIND.get(field.kind) or _INPUT_TYPE_BY_FORMAT.get(
             field.format or "", "text"
         )
@@ -168,6 +168,23 @@ class StepControls:
             input_type=input_type,
             attributes=_input_attributes(field),
             width=_width(field),
+            when=when,
+        )
+
+    def _long_text(self, field: Field, pointer: str, shown: str, when: str | None) -> Control:
+        """A textarea; with a maximum length, the limit said (a character count with the
+        script, GOV.UK's pattern: it counts as the server does, in characters)."""
+        limit = field.schema.get("maxLength")
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            return self._base(field, pointer, "fields/textarea.html", value=shown, when=when)
+        hint = (*((field.description,) if field.description else ()), limit_text(limit))
+        return self._base(
+            field,
+            pointer,
+            "fields/textarea.html",
+            value=shown,
+            hint=hint,
+            attributes=(("data-fk-limit", str(limit)),),
             when=when,
         )
 
@@ -409,6 +426,11 @@ def _lower(title: str) -> str:
 def _heading(depth: int) -> int:
     """Headings for the first two levels of fieldsets (h2, h3); plain legends below."""
     return depth + 1 if 1 <= depth <= 2 else 0
+
+
+def limit_text(limit: int) -> str:
+    """What a long text's hint says of its limit, also without the script."""
+    return f"U kunt tot {number_text(limit)} tekens invullen."
 
 
 def _is_long(field: Field) -> bool:
