@@ -29,7 +29,7 @@ from formkit.render._actions import Action, Move
 from formkit.render._completion import asked_places
 from formkit.render._decode import Decoded, Files, decode_fields, decode_step
 from formkit.render._names import ACTION, DECLARATION, element_id
-from formkit.render._pages import PageContext, Renderer
+from formkit.render._pages import PageContext, Renderer, ResumeMailBox
 from formkit.render._prefill import applicant_prefill, with_prefill
 from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
@@ -54,6 +54,7 @@ __all__ = [
     "PageContext",
     "PreviewPanel",
     "Renderer",
+    "ResumeMailBox",
     "StepAnswers",
     "applicant_prefill",
     "asked_places",

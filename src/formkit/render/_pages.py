@@ -39,6 +39,18 @@ from formkit.render._widgets import StepControls, _lower
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeMailBox:
+    """The small form in the "Bewaard" banner that e-mails the resume link."""
+
+    action: str  # where it posts
+    token: str  # the link's token, posted back: the server mails only a link it knows
+    step: str  # the step the link leads to
+    address: str = ""  # as typed
+    error: str = ""  # why the address was refused
+    sent_to: str = ""  # the address the link went to
+
+
+@dataclass(frozen=True, slots=True)
 class PageContext:
     """What the web layer knows about the page being rendered.
 
@@ -55,6 +67,7 @@ class PageContext:
     form_urls: Mapping[str, str] = field(default_factory=dict)  # by form id, for the list
     resume_url: str | None = None  # a link to continue this draft later
     resume_until: str = ""  # until when it works, in words
+    resume_mail: ResumeMailBox | None = None  # with the link: the form that mails it
     can_save: bool = False  # offer "Bewaar en ga later verder"
     from_review: bool = False  # a step opened with "Wijzig": its button returns to the review
     embedded: bool = False  # inside an iframe: no site header and footer

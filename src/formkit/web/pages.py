@@ -47,15 +47,17 @@ from formkit.render import (
     DECLARATION,
     PageContext,
     PreviewPanel,
+    ResumeMailBox,
     first_step_with_problems,
     problems_for_step,
     with_prefill,
 )
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
-from formkit.web import _flow, _signing_page
+from formkit.web import _flow, _resume_mail_post, _signing_page
 from formkit.web._draft_owner import starter
 from formkit.web._flow import Place, in_thread
 from formkit.web._posts import Post, PostError, read_post, step_places
+from formkit.web._resume_mail_post import mail_box
 from formkit.web._static import static_router
 from formkit.web.problems import ProblemError
 from formkit.web.security import CSRF_FIELD, csrf_token, csrf_valid, posted_token, same_origin_posts
@@ -205,6 +207,29 @@ async def post_step(
     return await _post_step(request, place, step, draft)
 
 
+@post(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/{_resume_mail_post.PATH}")
+async def mail_resume_link(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """E-mail the link of the "Bewaard" banner; the step and its banner again."""
+    form, draft = await _draft(request, form_id, draft_id)
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    mailed = await _resume_mail_post.mail_link(request, place, draft)
+    return _step_page(
+        request,
+        place,
+        mailed.step,
+        draft.answers,
+        (),
+        mailed.status,
+        mailed.resume,
+        draft.prefill,
+        mailed.box,
+    )
+
+
 @get(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/overzicht")
 async def review(
     request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
@@ -320,6 +345,7 @@ router = Router(
         continue_draft,
         show_step,
         post_step,
+        mail_resume_link,
         review,
         submit,
         confirmation,
@@ -358,12 +384,13 @@ async def _post_step(
     if outcome.page is not None:
         problems, resume_token = outcome.page
         public = found.settings.public_url or str(request.base_url)
-        resume = None
+        resume, box = None, None
         if resume_token is not None and outcome.kept_until is not None:
             resume = (place.resume_url(resume_token, public, step.id), outcome.kept_until)
+            box = mail_box(place, resume_token, step)
         status = 422 if problems else 200
         response = _step_page(
-            request, place, step, outcome.answers, problems, status, resume, draft.prefill
+            request, place, step, outcome.answers, problems, status, resume, draft.prefill, box
         )
     else:
         assert outcome.redirect is not None
@@ -407,10 +434,11 @@ def _step_page(
     status: int,
     resume: tuple[str, datetime] | None = None,
     prefill: Mapping[str, Any] | None = None,
+    mail: ResumeMailBox | None = None,
 ) -> Response[str]:
     ctx = _context(request, place, action=place.step_url(step.id), resume=resume)
-    if prefill:
-        ctx = replace(ctx, prefilled=prefill)
+    if prefill or mail:
+        ctx = replace(ctx, prefilled=prefill or {}, resume_mail=mail)
     html = services(request).renderer.step(place.form, step.id, answers, list(problems), ctx)
     return _html(html, status)
 

@@ -48,6 +48,7 @@ from formkit.web._staff_auth import StaffAccess, build_staff_access
 from formkit.work import (
     CITIZEN_MAIL,
     DECISION_LETTER,
+    DRAFT_MAIL,
     RECEIPT_PDF,
     DecisionLetterPdf,
     Handler,
@@ -56,6 +57,7 @@ from formkit.work import (
     citizen_mail,
     filed_answers,
     issue_stored_pdf,
+    resume_mail,
     serve,
     stored_jws,
 )
@@ -190,6 +192,7 @@ class Services:
             CITIZEN_MAIL: citizen_mail(
                 self.settings, self.handling, self.catalogue.get, self.secret
             ),
+            DRAFT_MAIL: resume_mail(self.settings, self.secret),
         }
         await serve(self.outbox, self.webhooks, self.settings, stop, more)
 

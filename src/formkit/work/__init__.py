@@ -35,6 +35,8 @@ from formkit.work._receipts import (
     stored_jws,
 )
 from formkit.work._registry import Handler, Handlers, RetryLaterError, UndeliverableError
+from formkit.work._resume_mail import TOPIC as DRAFT_MAIL
+from formkit.work._resume_mail import ResumeMail, resume_mail, resume_mail_job
 from formkit.work._webhooks import DELIVERY, Delivery, FanOut
 from formkit.work._worker import OutboxWorker
 
@@ -42,6 +44,7 @@ __all__ = [
     "CITIZEN_MAIL",
     "DECISION_LETTER",
     "DELIVERY",
+    "DRAFT_MAIL",
     "RECEIPT_PDF",
     "AnswersOf",
     "CitizenMail",
@@ -53,6 +56,7 @@ __all__ = [
     "LetterWork",
     "OutboxWorker",
     "ReceiptPdf",
+    "ResumeMail",
     "RetryLaterError",
     "UndeliverableError",
     "citizen_mail",
@@ -61,6 +65,8 @@ __all__ = [
     "issue_stored_letter",
     "issue_stored_pdf",
     "mail_transport",
+    "resume_mail",
+    "resume_mail_job",
     "serve",
     "stored_jws",
 ]

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -40,9 +41,12 @@ class MailTemplates:
 
     def render(self, notice: Notice, recipient: Recipient) -> tuple[str, str]:
         """The subject and the body of `notice` for `recipient`."""
-        template = self.environment.get_template(f"{notice.kind}.txt")
-        values = {"notice": notice, "recipient": recipient, "city": self.city}
-        module = template.make_module(values)
+        return self.render_kind(notice.kind, notice=notice, recipient=recipient)
+
+    def render_kind(self, kind: str, **values: Any) -> tuple[str, str]:
+        """The subject and the body of the mail `<kind>.txt` with `values` (and `city`)."""
+        template = self.environment.get_template(f"{kind}.txt")
+        module = template.make_module({**values, "city": self.city})
         subject = " ".join(str(getattr(module, "subject", "")).split())
         return subject, str(module).strip() + "\n"
 
