@@ -60,9 +60,16 @@ def test_dates_moments_emails_and_phones_get_their_input_types(
     forms: dict[str, formkit.Form], renderer: Renderer
 ) -> None:
     event = _step(renderer, forms["evenement"], "evenement")
-    assert 'type="datetime-local"' in _tag(event, "fk-evenement-begin")
+    assert 'name="/evenement/begin#dag" type="text"' in _tag(event, "fk-evenement-begin")
+    assert 'name="/evenement/begin#tijd" type="text"' in _tag(event, "fk-evenement-begin--tijd")
+    assert 'type="datetime-local"' not in event  # never the browser's picker
     initiative = _step(renderer, forms["bewonersinitiatief"], "initiatief")
-    assert 'type="date"' in _tag(initiative, "fk-initiatief-datum")
+    for part, width in [("", 2), ("--maand", 2), ("--jaar", 4)]:
+        tag = _tag(initiative, f"fk-initiatief-datum{part}")
+        assert f"fk-input--width-{width}" in tag
+        assert 'inputmode="numeric"' in tag
+    assert 'type="date"' not in initiative
+    assert "Bijvoorbeeld 27 3 2027." in initiative
     person = _step(renderer, forms["evenement"], "organisator")
     email = _tag(person, "fk-verantwoordelijke-email")
     assert 'type="email"' in email

@@ -136,8 +136,9 @@ def test_moments_are_brussels_wall_clock_time_with_the_offset_of_the_day(
     decoded = _decode(form, "evenement", [("/evenement/begin", local)])
     assert decoded["evenement"]["begin"] == moment
     html = renderer.step(form, "evenement", decoded, [], CTX)
-    shown = dict(post(html))["/evenement/begin"]
-    assert _decode(form, "evenement", [("/evenement/begin", shown)]) == decoded
+    shown = [(n, v) for n, v in post(html) if n.startswith("/evenement/begin#")]
+    assert len(shown) == 4  # dag, maand, jaar, tijd
+    assert _decode(form, "evenement", shown) == decoded
 
 
 def test_a_moment_in_another_offset_is_shown_in_brussels_time(
@@ -145,7 +146,64 @@ def test_a_moment_in_another_offset_is_shown_in_brussels_time(
 ) -> None:
     document = {"evenement": {"begin": "2027-08-28T12:00:00Z"}}
     html = renderer.step(forms["evenement"], "evenement", document, [], CTX)
-    assert 'name="/evenement/begin" type="datetime-local" value="2027-08-28T14:00"' in html
+    shown = {n: v for n, v in post(html) if n.startswith("/evenement/begin#")}
+    assert shown == {
+        "/evenement/begin#dag": "28",
+        "/evenement/begin#maand": "8",
+        "/evenement/begin#jaar": "2027",
+        "/evenement/begin#tijd": "14:00",
+    }
+
+
+DATUM = "/initiatief/datum"
+
+
+@pytest.mark.parametrize(
+    ("dag", "maand", "jaar", "answer"),
+    [
+        ("5", "9", "2027", "2027-09-05"),
+        (" 05 ", "09", "2027", "2027-09-05"),
+        ("", "", "", None),
+        ("31", "2", "2027", "31-2-2027"),  # no such day: kept as typed, refused by validation
+        ("", "3", "2027", "-3-2027"),  # a part missing: likewise
+        ("1", "maart", "2027", "1-maart-2027"),
+    ],
+)
+def test_a_date_is_read_from_its_three_fields(
+    forms: dict[str, formkit.Form], dag: str, maand: str, jaar: str, answer: str | None
+) -> None:
+    parts = [(f"{DATUM}#dag", dag), (f"{DATUM}#maand", maand), (f"{DATUM}#jaar", jaar)]
+    decoded = _decode(forms["bewonersinitiatief"], "initiatief", parts)
+    assert decoded.get("initiatief", {}).get("datum") == answer
+
+
+def test_a_date_kept_as_typed_is_shown_again_in_its_fields(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    document = {"initiatief": {"datum": "31-2-2027"}}
+    html = renderer.step(forms["bewonersinitiatief"], "initiatief", document, [], CTX)
+    shown = {n: v for n, v in post(html) if n.startswith(f"{DATUM}#")}
+    assert shown == {f"{DATUM}#dag": "31", f"{DATUM}#maand": "2", f"{DATUM}#jaar": "2027"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "clock"),
+    [("14:30", "14:30"), ("14.30", "14:30"), ("14u30", "14:30"), ("9u", "09:00"), ("930", "09:30")],
+)
+def test_a_time_is_read_as_citizens_write_it(
+    forms: dict[str, formkit.Form], typed: str, clock: str
+) -> None:
+    begin = "/evenement/begin"
+    parts = [(f"{begin}#dag", "28"), (f"{begin}#maand", "8"), (f"{begin}#jaar", "2027")]
+    decoded = _decode(forms["evenement"], "evenement", [*parts, (f"{begin}#tijd", typed)])
+    assert decoded["evenement"]["begin"] == f"2027-08-28T{clock}:00+02:00"
+
+
+def test_a_time_that_is_none_keeps_the_moment_as_typed(forms: dict[str, formkit.Form]) -> None:
+    begin = "/evenement/begin"
+    parts = [(f"{begin}#dag", "28"), (f"{begin}#maand", "8"), (f"{begin}#jaar", "2027")]
+    decoded = _decode(forms["evenement"], "evenement", [*parts, (f"{begin}#tijd", "25:00")])
+    assert decoded["evenement"]["begin"] == "28-8-2027 25:00"
 
 
 def test_a_date_typed_without_a_date_picker_is_read_too(forms: dict[str, formkit.Form]) -> None:

@@ -70,8 +70,15 @@ VERANTWOORDELIJKE = {
 EVENEMENT = {
     "naam": "Huiskamerconcert",
     "omschrijving": "Een akoestisch concert.",
-    "begin": "2027-10-16T20:00",
-    "einde": "2027-10-16T23:00",
+    # A date in three fields and the hour as text, as the page asks them.
+    "begin#dag": "16",
+    "begin#maand": "10",
+    "begin#jaar": "2027",
+    "begin#tijd": "20:00",
+    "einde#dag": "16",
+    "einde#maand": "10",
+    "einde#jaar": "2027",
+    "einde#tijd": "23:00",
     "plaats": "Parochiezaal",
     "verwachteBezoekers": "60",
 }

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from litestar.testing import TestClient
-from tests.web.conftest import PDF, fill_organisator, open_page, to_attachments
+from tests.web.conftest import PDF, fill_evenement, fill_organisator, open_page, to_attachments
 from tests.web.webforms import Page
 
 
@@ -69,3 +69,19 @@ def test_a_refused_file_in_a_required_slot_says_why_once_and_at_its_field(
     assert len(field_errors(page)) == 1
     assert field_errors(page)[0].startswith(reason)
     assert "Voeg een grondplan toe." not in page.html
+
+
+def test_a_date_that_does_not_exist_is_said_at_its_fields_and_kept_as_typed(
+    client: TestClient[Any],
+) -> None:
+    page = fill_organisator(open_page(client, "/formulieren/evenement")).press("volgende")
+    page = (
+        fill_evenement(page).fill("/evenement/begin#dag", "31").fill("/evenement/begin#maand", "2")
+    )
+    shown = page.press("volgende")
+    assert shown.status == 422
+    assert "Vul een geldige datum en een geldig uur in." in shown.errors
+    assert '<a href="#fk-evenement-begin">' in shown.html  # the summary leads to the day
+    assert shown.value("/evenement/begin#dag") == "31"
+    assert shown.value("/evenement/begin#maand") == "2"
+    assert shown.value("/evenement/begin#tijd") == "20:00"

@@ -71,6 +71,17 @@ class RowsTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class DatePart:
+    """One field of a date input: dag, maand, jaar (and uur for a moment)."""
+
+    name: str  # as posted: `<pointer>#dag`
+    id: str  # the day's is the control's own id: where a message about the date leads
+    label: str
+    value: str
+    width: int  # in characters (`fk-input--width-N`)
+
+
+@dataclass(frozen=True, slots=True)
 class Control:
     template: str
     pointer: str  # also the control's name
@@ -98,6 +109,7 @@ class Control:
     revealed: tuple[Control, ...] = ()  # follow-up questions, right under this one
     applies: str | None = None  # a follow-up: when it applies, for a reader without script
     total: RowsTotal | None = None  # below a repeatable group's rows
+    parts: tuple[DatePart, ...] = ()  # a date's fields (`fields/date.html`)
 
     @property
     def hint_id(self) -> str:

@@ -30,7 +30,17 @@ from formkit.render._options import by_control_value
 from formkit.render._prune import prune
 from formkit.render._select import LONG_LIST, by_name, fold
 from formkit.render._steps import get_step
-from formkit.render._values import item_kind, scalar_from_control, text
+from formkit.render._values import (
+    DAY,
+    MONTH,
+    TIME,
+    YEAR,
+    date_from_parts,
+    item_kind,
+    part_name,
+    scalar_from_control,
+    text,
+)
 
 _ROW = re.compile(r"(0|[1-9][0-9]{0,5})")  # an index of a row, as rendered; no other digits
 Attachment = Mapping[str, str]  # {"bestand": reference, "naam": label}
@@ -168,6 +178,12 @@ class _Reader:
             return self._choice(field, self.posted.first(pointer))
         if kind is Kind.CHOICES:
             return self._choices(field, pointer)
+        if kind in {Kind.DATE, Kind.DATE_TIME}:
+            parts = {n: self.posted.first(part_name(pointer, n)) for n in (DAY, MONTH, YEAR, TIME)}
+            if any(value is not None for value in parts.values()):
+                return date_from_parts(kind, {n: value or "" for n, value in parts.items()})
+        # One text for the whole value: an ISO date or moment, or `28/08/2027`, as a program
+        # (or a page from before the three fields) posts it.
         raw = self.posted.first(pointer)
         return None if raw is None else scalar_from_control(kind, raw, field.format)
 

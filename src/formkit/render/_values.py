@@ -135,6 +135,65 @@ def moment_from_control(raw: str) -> str:
     return local.astimezone(UTC).astimezone(CITY_ZONE).isoformat()
 
 
+# Dates as three fields (GOV.UK's date input) and times as text: never a browser's picker.
+
+DAY, MONTH, YEAR, TIME = "dag", "maand", "jaar", "tijd"  # after `#` in the parts' names
+_TIME = re.compile(r"(\d{1,2})(?:[:.uh](\d{2})?)?(?::(\d{2})(\.\d{1,6})?)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def part_name(pointer: str, part: str) -> str:
+    """The posted name of one part of a date: `/evenement/begin#dag`."""
+    return f"{pointer}#{part}"
+
+
+def date_parts(kind: Kind, value: Any) -> tuple[tuple[str, str], ...]:
+    """What the parts of a date (and, for a moment, its time) show for `value`: a stored ISO
+    date or moment in the city's calendar, or the parts as they were typed."""
+    shown = scalar_to_control(kind, value)
+    date_text, _, time_text = shown.partition("T") if kind is Kind.DATE_TIME else (shown, "", "")
+    if kind is Kind.DATE_TIME and not time_text:
+        date_text, _, time_text = shown.partition(" ")
+    if _ISO_DATE.fullmatch(date_text):
+        year, month, day = (str(int(p)) for p in date_text.split("-"))
+    else:
+        day, month, year = ([*date_text.split("-", 2), "", ""])[:3]
+    parts = ((DAY, day), (MONTH, month), (YEAR, year))
+    return (*parts, (TIME, time_text)) if kind is Kind.DATE_TIME else parts
+
+
+def date_from_parts(kind: Kind, parts: Mapping[str, str]) -> Any:
+    """The answer the posted parts of a date make; None: all empty. What is no date stays as
+    typed (`31-2-2027`, `-3-2027 14:30`), for validation to refuse and the citizen to see."""
+    typed = {name: text(parts.get(name, "")).replace("-", "") for name in (DAY, MONTH, YEAR, TIME)}
+    if not any(typed.values()):
+        return None
+    day_text = f"{typed[DAY]}-{typed[MONTH]}-{typed[YEAR]}"
+    day = date_from_control(day_text)
+    if kind is Kind.DATE:
+        return day
+    clock = time_from_control(typed[TIME])
+    if day == day_text or clock is None:
+        return f"{day_text} {typed[TIME]}"
+    return moment_from_control(f"{day}T{clock}")
+
+
+def time_from_control(raw: str) -> str | None:
+    """A time of day as typed (`14:30`, `14.30`, `14u30`, `9u`, `1430`) as `HH:MM[:SS]`."""
+    value = raw.strip().lower()
+    if value.isdigit() and len(value) in {3, 4}:
+        value = f"{value[:-2]}:{value[-2:]}"
+    match = _TIME.fullmatch(value)
+    if match is None:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    seconds, fraction = match.group(3), match.group(4) or ""
+    if hours > 23 or minutes > 59 or (seconds is not None and int(seconds) > 59):
+        return None
+    clock = f"{hours:02d}:{minutes:02d}"
+    return clock if seconds is None else f"{clock}:{seconds}{fraction}"
+
+
 def scalar_from_control(kind: Kind, raw: str, format_name: str | None) -> Any:
     """The answer for the posted text of a one-value control; None: no answer."""
     value = text(raw)

@@ -26,7 +26,15 @@ from formkit.forms import _pointer
 from formkit.forms._amounts import Total, amount_text, total
 from formkit.forms._model import Choice, Field, Kind, Step
 from formkit.render._actions import Action, Move
-from formkit.render._controls import Button, Control, Option, Row, RowsTotal, UploadedFile
+from formkit.render._controls import (
+    Button,
+    Control,
+    DatePart,
+    Option,
+    Row,
+    RowsTotal,
+    UploadedFile,
+)
 from formkit.render._display import display, number_text
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
@@ -36,7 +44,17 @@ from formkit.render._prefill import locked_rows
 from formkit.render._reveal import trigger_of
 from formkit.render._script import when_attribute
 from formkit.render._select import LONG_LIST, select_options, suggestions
-from formkit.render._values import encode_choice, item_kind, scalar_to_control
+from formkit.render._values import (
+    DAY,
+    MONTH,
+    TIME,
+    YEAR,
+    date_parts,
+    encode_choice,
+    item_kind,
+    part_name,
+    scalar_to_control,
+)
 from formkit.render._wordings import label
 
 MAX_RADIOS = 6
@@ -154,6 +172,8 @@ class StepControls:
         )
 
     def _input(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
+        if field.kind in {Kind.DATE, Kind.DATE_TIME}:
+            return self._date(field, pointer, value, when)
         shown = scalar_to_control(field.kind, value)
         if field.kind is Kind.TEXT and _is_long(field):
             return self._long_text(field, pointer, shown, when)
@@ -168,6 +188,29 @@ class StepControls:
             input_type=input_type,
             attributes=_input_attributes(field),
             width=_width(field),
+            when=when,
+        )
+
+    def _date(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
+        """A date as three fields, a moment with a time as text: GOV.UK's date input, never a
+        browser's picker (which writes dates in the browser's locale, not in Dutch)."""
+        example = _DATE_EXAMPLE if field.kind is Kind.DATE else _MOMENT_EXAMPLE
+        hint = (*((field.description,) if field.description else ()), example)
+        return self._base(
+            field,
+            pointer,
+            "fields/date.html",
+            hint=hint,
+            parts=tuple(
+                DatePart(
+                    part_name(pointer, part),
+                    element_id(pointer) if part == DAY else f"{element_id(pointer)}--{part}",
+                    _PART_LABELS[part],
+                    shown,
+                    _PART_WIDTHS[part],
+                )
+                for part, shown in date_parts(field.kind, value)
+            ),
             when=when,
         )
 
@@ -363,6 +406,10 @@ class StepControls:
 
 
 _PICKED = {Kind.CHOICE, Kind.BOOLEAN, Kind.CHOICES}
+_DATE_EXAMPLE = "Bijvoorbeeld 27 3 2027."
+_MOMENT_EXAMPLE = "Bijvoorbeeld 27 3 2027 en 14:30."
+_PART_LABELS = {DAY: "Dag", MONTH: "Maand", YEAR: "Jaar", TIME: "Uur"}
+_PART_WIDTHS = {DAY: 2, MONTH: 2, YEAR: 4, TIME: 5}
 
 
 def _with_follow_ups(fields: tuple[Field, ...], controls: list[Control]) -> tuple[Control, ...]:
