@@ -141,6 +141,8 @@ class FormAnnotations(Struct, frozen=True):
     # "eid-or-login": the eID signature, or a login at a high level of assurance (FAS with
     # the card or itsme, or the card through Web eID), which the receipt then records.
     signature: Literal["none", "eid", "eid-or-login"] = "none"
+    # A long form: its parts on a task list (GOV.UK's pattern) that each step leads back to.
+    task_list: bool = False
     signer: Pointer | None = None
     retention: Retention | None = None
     rules: tuple[Rule, ...] = ()

@@ -42,6 +42,7 @@ from formkit.render._steps import (
     problems_reached,
     step_of,
 )
+from formkit.render._tasks import Task, tasks
 
 __all__ = [
     "ACTION",
@@ -56,6 +57,7 @@ __all__ = [
     "Renderer",
     "ResumeMailBox",
     "StepAnswers",
+    "Task",
     "applicant_prefill",
     "asked_places",
     "decode_fields",
@@ -69,5 +71,6 @@ __all__ = [
     "prune",
     "step_of",
     "summarise",
+    "tasks",
     "with_prefill",
 ]

@@ -35,6 +35,7 @@ from formkit.render._review import summarise
 from formkit.render._script import tabulate_conditions
 from formkit.render._select import single_quoted
 from formkit.render._steps import get_step, step_index, step_of
+from formkit.render._tasks import Task
 from formkit.render._widgets import StepControls, _lower
 
 
@@ -68,6 +69,7 @@ class PageContext:
     resume_url: str | None = None  # a link to continue this draft later
     resume_until: str = ""  # until when it works, in words
     resume_mail: ResumeMailBox | None = None  # with the link: the form that mails it
+    tasks_url: str | None = None  # a long form's task list (`_tasks`), linked from its steps
     can_save: bool = False  # offer "Bewaar en ga later verder"
     from_review: bool = False  # a step opened with "Wijzig": its button returns to the review
     embedded: bool = False  # inside an iframe: no site header and footer
@@ -220,6 +222,12 @@ class Renderer:
             summary=summary,
             **values,
         )
+
+    def task_list(
+        self, form: Form, tasks: Sequence[Task], ctx: PageContext, review_url: str | None
+    ) -> str:
+        """A long form's parts with their states (`_tasks`); `review_url` once all are done."""
+        return self._render("tasks.html", ctx, form=form, tasks=tasks, review_url=review_url)
 
     def completion_page(self, template: str, ctx: PageContext, **values: Any) -> str:
         """A page around the completion (`completion_<template>`): received, closed."""

@@ -74,6 +74,11 @@ class Place:
         return f"{self.draft_url}/overzicht"
 
     @property
+    def tasks_url(self) -> str:
+        """A long form's task list (`formkit.render.tasks`)."""
+        return f"{self.draft_url}/onderdelen"
+
+    @property
     def sign_url(self) -> str:
         """Ondertekenen: between the review and filing, for a form that needs a signature."""
         return f"{self.draft_url}/ondertekenen"

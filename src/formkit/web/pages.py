@@ -43,6 +43,7 @@ from formkit.filing.blobs import BlobStore
 from formkit.filing.filer import Refused
 from formkit.forms._dutch import moment_text
 from formkit.forms._model import Form, Step
+from formkit.forms._validate import validate
 from formkit.render import (
     DECLARATION,
     PageContext,
@@ -50,6 +51,7 @@ from formkit.render import (
     ResumeMailBox,
     first_step_with_problems,
     problems_for_step,
+    tasks,
     with_prefill,
 )
 from formkit.store.drafts import DraftStore, Purged, StoredDraft
@@ -68,6 +70,7 @@ log = logging.getLogger("formkit")
 BASE = _flow.BASE
 STATIC = "/static"
 EMBED_SCRIPT = "/embed.js"
+TASKS = "onderdelen"  # a long form's task list, below the draft (`Place.tasks_url`)
 COOKIE = "formkit-concept"  # the draft this browser works on, per form (its Path)
 SWEEP_EVERY = timedelta(hours=1)
 PREVIEW_HOOK = "preview"  # app state: `(request, place) -> PreviewPanel`, set by the preview
@@ -173,7 +176,32 @@ async def continue_draft(
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
+    if form.annotations.task_list:
+        return _redirect(place.tasks_url)  # a long form goes on from its list of parts
     return _redirect(place.step_url(_flow.furthest_step(form, draft).id))
+
+
+@get(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/{TASKS}")
+async def task_list(
+    request: Request[Any, Any, Any], form_id: FromPath[str], draft_id: FromPath[str]
+) -> Response[Any]:
+    """A long form's parts and their states; a short form has none (404)."""
+    form, draft = await _draft(request, form_id, draft_id)
+    place = Place(form, draft.id)
+    if draft.filed:
+        return _redirect(place.confirmation_url)
+    if not form.annotations.task_list:
+        raise PageError(404, *_GENERIC_ERRORS[404])
+    urls = {step.id: place.step_url(step.id) for step in form.steps}
+    problems = validate(form, draft.answers, now=_now(request))
+    unfinished = {s.id for s in form.steps if problems_for_step(form, s.id, problems)}
+    listed = tasks(form, draft.reached, urls, unfinished)
+    done = _flow.all_steps_reached(form, draft)
+    ctx = _context(request, place, action="")
+    html = services(request).renderer.task_list(
+        form, listed, ctx, place.review_url if done else None
+    )
+    return _html(html)
 
 
 @get(f"{BASE}/{{form_id:str}}/{{draft_id:str}}/stap/{{step_id:str}}")
@@ -343,6 +371,7 @@ router = Router(
         start_post,
         resume,
         continue_draft,
+        task_list,
         show_step,
         post_step,
         mail_resume_link,
@@ -468,6 +497,7 @@ def _context(
         embedded=_embedded(request),
         from_review=place.from_review and place.review_url is not None,
         preview=_preview(request, place),
+        tasks_url=place.tasks_url if draft_id and place.form.annotations.task_list else None,
     )
 
 
