@@ -12,6 +12,7 @@ from typing import Any
 from formkit.forms import _pointer
 from formkit.forms._build import choices_of
 from formkit.forms._check_amounts import check_compare
+from formkit.forms._check_controls import control_problems
 from formkit.forms._check_procedure import Names, check_procedure
 from formkit.forms._engine import Engine
 from formkit.forms._model import Condition, Field, Form, Kind
@@ -73,6 +74,7 @@ def _check_field(field: Field) -> Iterator[Finding]:
     if "pattern" in field.schema and not field.format and not field.schema.get("examples"):
         yield field.origin, f"{field.name!r} has a pattern: give examples that match it"
     yield from _check_examples(field)
+    yield from control_problems(field)
     display = field.annotations.display
     if display == "amount" and field.kind not in {Kind.NUMBER, Kind.INTEGER}:
         yield field.origin, f"{field.name!r} shows as an amount but is not a number"

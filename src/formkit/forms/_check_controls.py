@@ -1,0 +1,82 @@
+"""What the pages cannot ask: a field whose control could not be filled in, or whose answers a
+post would change. `formkit check` refuses each with its place and what to write instead, so
+that a form that passes can always be filled in, and every answer comes back from its page as
+it went in.
+
+The pages ask one value per control and one object per group of fields. Refused:
+
+- a field of several types (`"type": ["string", "number"]`): the control would not know how
+  to read what is typed;
+- a field that can only be `null`: there is nothing to ask;
+- alternatives (`oneOf`, `anyOf`) of a value that are no choice (a `const` and a title each):
+  one text box cannot say which alternative it holds;
+- an `allOf` of objects as a field: write it as one object, with all its properties;
+- an object with keys not declared (`additionalProperties` with a schema,
+  `patternProperties`): the pages ask only properties they know by name;
+- a list of lists, and a tuple (`prefixItems`, or `items` as a list under draft-07): the
+  pages ask a list of values or a list of objects, each row alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from formkit.forms._model import Field, Kind
+
+Finding = tuple[str, str]
+
+
+def control_problems(field: Field) -> Iterator[Finding]:
+    """Why the pages cannot ask `field` as it is written; nothing when they can."""
+    schema, name, where = field.schema, field.name, field.origin
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        yield where, f"{name!r} has several types {declared}: give it one type, or one field each"
+    if declared == "null":
+        yield where, f"{name!r} can only be null: there is nothing to ask; leave it out"
+    if field.kind not in {Kind.CHOICE, Kind.OBJECT} and _alternatives(schema):
+        yield (
+            where,
+            f"{name!r} has alternatives (oneOf/anyOf) that are no choice: give each a const "
+            "and a title, or make it an object whose alternatives are told apart by a choice",
+        )
+    if field.kind is not Kind.OBJECT and _objects(schema.get("allOf")):
+        yield (
+            where,
+            f"{name!r} is an allOf of objects: write it as one object with all their properties",
+        )
+    if field.kind is Kind.OBJECT and _open_keys(schema):
+        yield (
+            where,
+            f"{name!r} allows keys it does not declare (additionalProperties with a schema, "
+            "patternProperties): the pages ask only named properties; declare each",
+        )
+    if declared == "array" or "items" in schema or "prefixItems" in schema:
+        yield from _list_problems(schema, name, where)
+
+
+def _list_problems(schema: Mapping[str, Any], name: str, where: str) -> Iterator[Finding]:
+    items = schema.get("items")
+    if "prefixItems" in schema or isinstance(items, list):
+        yield (
+            where,
+            f"{name!r} is a tuple: the pages ask rows alike; make it an object with named fields",
+        )
+    elif isinstance(items, Mapping) and items.get("type") == "array":
+        yield where, f"{name!r} is a list of lists: make its items objects with a list field"
+
+
+def _alternatives(schema: Mapping[str, Any]) -> bool:
+    return any(isinstance(schema.get(k), list) and schema.get(k) for k in ("oneOf", "anyOf"))
+
+
+def _objects(parts: Any) -> bool:
+    return isinstance(parts, list) and any(
+        isinstance(p, Mapping) and (p.get("type") == "object" or "properties" in p) for p in parts
+    )
+
+
+def _open_keys(schema: Mapping[str, Any]) -> bool:
+    extra = schema.get("additionalProperties")
+    return bool(schema.get("patternProperties")) or (isinstance(extra, Mapping) and bool(extra))

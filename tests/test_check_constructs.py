@@ -1,0 +1,180 @@
+"""Every construct has a control, or `formkit check` refuses it: a form that passes can always
+be filled in, and its answers come back from the pages as they went in.
+
+Refusals are tested one by one; then hypothesis builds forms from the constructs, nested, and
+holds each to the promise: refused with a message that names the construct, or every answer
+document a browser can give comes back unchanged through the pages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from tests.conftest import write_json
+from tests.render.answers import documents
+from tests.render.browser import post
+from tests.render.conftest import CTX
+
+import formkit
+from formkit.render import Renderer, decode_step, prune
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _form(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Proef",
+        "type": "object",
+        "x-formkit": {
+            "prefix": "PRF",
+            "steps": [{"id": "een", "title": "Een", "properties": list(fields)}],
+        },
+        "properties": fields,
+    }
+
+
+def _refusals(tmp_path: Path, fields: dict[str, Any]) -> list[str]:
+    path = write_json(tmp_path / "proef.json", _form(fields))
+    try:
+        formkit.load_form(path)
+    except formkit.FormError as error:
+        return [str(p).removeprefix(f"{path}:") for p in error.problems]
+    return []
+
+
+OBJECT = {"type": "object", "properties": {"a": {"title": "A", "type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "said"),
+    [
+        ({"type": ["string", "number"]}, "has several types"),
+        ({"type": "null"}, "can only be null"),
+        ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "alternatives (oneOf/anyOf)"),
+        ({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}, "alternatives"),
+        ({"allOf": [OBJECT, {"properties": {"b": {"type": "integer"}}}]}, "allOf of objects"),
+        (
+            {"type": "object", "additionalProperties": {"type": "string"}},
+            "allows keys it does not declare",
+        ),
+        ({"type": "object", "patternProperties": {"^x": {"type": "string"}}}, "declare each"),
+        ({"type": "array", "prefixItems": [{"type": "string"}]}, "is a tuple"),
+        (
+            {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+            "list of lists",
+        ),
+    ],
+)
+def test_a_construct_the_pages_cannot_ask_is_refused_at_its_place(
+    tmp_path: Path, schema: dict[str, Any], said: str
+) -> None:
+    refusals = _refusals(tmp_path, {"veld": {"title": "Veld", **schema}})
+    assert any(r.startswith("/properties/veld: ") and said in r for r in refusals), refusals
+
+
+def test_a_choice_an_object_and_its_lists_pass(tmp_path: Path) -> None:
+    fields = {
+        "keuze": {"title": "Keuze", "oneOf": [{"const": "a", "title": "A"}]},
+        "rijen": {"title": "Rijen", "type": "array", "items": OBJECT},
+        "lijst": {"title": "Lijst", "type": "array", "items": {"type": "string"}},
+    }
+    assert _refusals(tmp_path, fields) == []
+
+
+# Forms built from the constructs, nested --------------------------------------------------
+
+_TITLES = st.sampled_from(["Naam", "Aantal", "Bedrag", "Datum", "Keuze", "Opmerking"])
+_LEAVES: list[dict[str, Any]] = [
+    {"type": "string", "maxLength": 40},
+    {"type": "integer", "minimum": 0, "maximum": 100},
+    {"type": "number", "minimum": 0, "maximum": 100},
+    {"type": "boolean"},
+    {"type": "string", "format": "date"},
+    {"oneOf": [{"const": "ja", "title": "Ja"}, {"const": "nee", "title": "Nee"}]},
+]
+_REFUSED: list[dict[str, Any]] = [
+    {"type": ["string", "integer"]},
+    {"type": "null"},
+    {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+    {"allOf": [OBJECT]},
+    {"type": "object", "additionalProperties": {"type": "string"}},
+    {"type": "array", "prefixItems": [{"type": "string"}]},
+    {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+]
+_SAID = (
+    "several types",
+    "can only be null",
+    "alternatives",
+    "allOf of objects",
+    "does not declare",
+    "is a tuple",
+    "list of lists",
+)
+
+
+def _titled(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    return {"title": title, **schema}
+
+
+def _fields(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    names = st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=3, unique=True)
+    return names.flatmap(
+        lambda keys: st.tuples(*[st.tuples(children, _TITLES) for _ in keys]).map(
+            lambda parts: {k: _titled(s, t) for k, (s, t) in zip(keys, parts, strict=True)}
+        )
+    )
+
+
+def _construct() -> st.SearchStrategy[dict[str, Any]]:
+    leaf = st.sampled_from(_LEAVES)
+    refused = st.sampled_from(_REFUSED)
+
+    def nested(inner: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+        objects = _fields(inner).map(lambda props: {"type": "object", "properties": props})
+        groups = objects.map(lambda item: {"type": "array", "items": item, "maxItems": 3})
+        lists = st.just({"type": "array", "items": {"type": "string", "maxLength": 20}})
+        return st.one_of(objects, groups, lists)
+
+    return st.recursive(st.one_of(leaf, leaf, leaf, refused), nested, max_leaves=6)
+
+
+def _through_the_pages(renderer: Renderer, form: formkit.Form, answers: Any) -> dict[str, Any]:
+    decoded: dict[str, Any] = {}
+    for step in form.steps:
+        html = renderer.step(form, step.id, answers, [], CTX)
+        decoded = decode_step(form, step.id, post(html), decoded).answers
+    return decoded
+
+
+def _exactly(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(fields=_fields(_construct()), data=st.data())
+def test_a_form_of_any_constructs_is_refused_or_round_trips(
+    tmp_path_factory: pytest.TempPathFactory, fields: dict[str, Any], data: st.DataObject
+) -> None:
+    path = write_json(tmp_path_factory.mktemp("vorm") / "proef.json", _form(fields))
+    try:
+        form = formkit.load_form(path)
+    except formkit.FormError as error:
+        problems = " ".join(str(p) for p in error.problems)
+        assert any(said in problems for said in _SAID), problems
+        event("refused by check")
+        return
+    event("filled in and posted")
+    renderer = Renderer(ROOT / "renderers" / "templates")
+    document = data.draw(documents(form))
+    assert _exactly(_through_the_pages(renderer, form, document)) == _exactly(prune(form, document))
