@@ -178,3 +178,29 @@ def test_a_form_of_any_constructs_is_refused_or_round_trips(
     renderer = Renderer(ROOT / "renderers" / "templates")
     document = data.draw(documents(form))
     assert _exactly(_through_the_pages(renderer, form, document)) == _exactly(prune(form, document))
+
+
+def test_a_draft_07_tuple_is_refused_in_words_an_author_acts_on(tmp_path: Path) -> None:
+    form = _form(
+        {
+            "paar": {"title": "Paar", "type": "array", "items": [{"type": "string"}]},
+            "naam": {"title": "Naam", "type": "string"},
+        }
+    )
+    form["$schema"] = "http://json-schema.org/draft-07/schema#"
+    path = write_json(tmp_path / "proef.json", form)
+    with pytest.raises(formkit.FormError) as refused:
+        formkit.load_form(path)
+    (problem,) = refused.value.problems
+    assert str(problem).endswith(
+        "/properties/paar/items: a tuple (items as a list, draft-07): "
+        "the pages ask rows alike; make it an object with named fields"
+    )
+
+
+def test_a_draft_07_form_without_tuples_is_validated_by_draft_07_rules(tmp_path: Path) -> None:
+    form = _form({"naam": {"title": "Naam", "type": "string", "maxLength": 3}})
+    form["$schema"] = "http://json-schema.org/draft-07/schema#"
+    loaded = formkit.load_form(write_json(tmp_path / "proef.json", form))
+    assert loaded.engine.is_valid({"naam": "abc"})
+    assert not loaded.engine.is_valid({"naam": "abcd"})

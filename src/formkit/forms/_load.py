@@ -183,6 +183,17 @@ def _meta_validator() -> Any:
     ), jsonschema.Draft202012Validator(meta, registry=registry)
 
 
+def _meta_message(error: Any) -> str:
+    """The meta-schema's finding, in words a form author acts on where the drafts differ."""
+    path = list(error.absolute_path)
+    if path and path[-1] == "items" and isinstance(error.instance, list):
+        return (
+            "a tuple (items as a list, draft-07): the pages ask rows alike; make it an object "
+            "with named fields"
+        )
+    return str(error.message)
+
+
 def _meta_problems(document: Any, label: str, *, form: bool) -> list[SchemaProblem]:
     form_validator, dialect_validator = _meta_validator()
     validator = form_validator if form else dialect_validator
@@ -190,5 +201,5 @@ def _meta_problems(document: Any, label: str, *, form: bool) -> list[SchemaProbl
     for error in validator.iter_errors(document):
         best = jsonschema.exceptions.best_match([error])
         pointer = _pointer.from_path(best.absolute_path)
-        problems.append(SchemaProblem(label, pointer, best.message))
+        problems.append(SchemaProblem(label, pointer, _meta_message(best)))
     return sorted(set(problems), key=lambda p: p.pointer)
