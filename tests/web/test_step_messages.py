@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 from tests.web.conftest import PDF, fill_evenement, fill_organisator, open_page, to_attachments
 from tests.web.webforms import Page
@@ -80,8 +81,31 @@ def test_a_date_that_does_not_exist_is_said_at_its_fields_and_kept_as_typed(
     )
     shown = page.press("volgende")
     assert shown.status == 422
-    assert "Vul een geldige datum en een geldig uur in." in shown.errors
+    assert "Vul een bestaande datum in, bijvoorbeeld 27 3 2027." in shown.errors
     assert '<a href="#fk-evenement-begin">' in shown.html  # the summary leads to the day
     assert shown.value("/evenement/begin#dag") == "31"
     assert shown.value("/evenement/begin#maand") == "2"
     assert shown.value("/evenement/begin#tijd") == "20:00"
+
+
+@pytest.mark.parametrize(
+    ("dag", "maand", "jaar", "tijd", "said"),
+    [
+        ("16", "", "2027", "20:00", "De datum moet een maand bevatten."),
+        ("", "", "2027", "20:00", "De datum moet een dag en een maand bevatten."),
+        ("16", "okt", "2027", "20:00", "Vul de datum in cijfers in, bijvoorbeeld 27 3 2027."),
+        ("16", "10", "27", "20:00", "Vul het jaar in met vier cijfers, bijvoorbeeld 2027."),
+        ("16", "10", "2027", "25:00", "Vul een geldig uur in, bijvoorbeeld 14:30."),
+    ],
+)
+def test_a_date_says_what_is_wrong_with_its_parts(
+    client: TestClient[Any], dag: str, maand: str, jaar: str, tijd: str, said: str
+) -> None:
+    page = fill_organisator(open_page(client, "/formulieren/evenement")).press("volgende")
+    page = fill_evenement(page)
+    typed = {"dag": dag, "maand": maand, "jaar": jaar, "tijd": tijd}
+    for part, value in typed.items():
+        page.fill(f"/evenement/begin#{part}", value)
+    shown = page.press("volgende")
+    assert said in shown.errors
+    assert shown.value("/evenement/begin#jaar") == jaar

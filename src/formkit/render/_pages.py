@@ -36,6 +36,7 @@ from formkit.render._script import tabulate_conditions
 from formkit.render._select import single_quoted
 from formkit.render._steps import get_step, step_index, step_of
 from formkit.render._tasks import Task
+from formkit.render._typed_dates import precise_date_problems
 from formkit.render._widgets import StepControls, _lower
 
 
@@ -140,6 +141,7 @@ class Renderer:
         """
         step = get_step(form, step_id)
         index = step_index(form, step_id)
+        problems = precise_date_problems(form, answers, problems)
         errors, summary = _summarise(
             form, ctx, problems, lambda pointer: step_of(form, pointer).id == step_id
         )
