@@ -8,7 +8,6 @@ document a browser can give comes back unchanged through the pages.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tests.conftest import write_json
 from tests.render.answers import documents
-from tests.render.browser import post
+from tests.render.browser import exactly, through_the_pages
 from tests.render.conftest import CTX
 
 import formkit
-from formkit.render import Renderer, decode_step, prune
+from formkit.render import Renderer, prune
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,18 +143,6 @@ def _construct() -> st.SearchStrategy[dict[str, Any]]:
     return st.recursive(st.one_of(leaf, leaf, leaf, refused), nested, max_leaves=6)
 
 
-def _through_the_pages(renderer: Renderer, form: formkit.Form, answers: Any) -> dict[str, Any]:
-    decoded: dict[str, Any] = {}
-    for step in form.steps:
-        html = renderer.step(form, step.id, answers, [], CTX)
-        decoded = decode_step(form, step.id, post(html), decoded).answers
-    return decoded
-
-
-def _exactly(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, ensure_ascii=False)
-
-
 @settings(
     max_examples=150,
     deadline=None,
@@ -177,7 +164,9 @@ def test_a_form_of_any_constructs_is_refused_or_round_trips(
     event("filled in and posted")
     renderer = Renderer(ROOT / "renderers" / "templates")
     document = data.draw(documents(form))
-    assert _exactly(_through_the_pages(renderer, form, document)) == _exactly(prune(form, document))
+    assert exactly(through_the_pages(renderer, form, document, CTX)) == exactly(
+        prune(form, document)
+    )
 
 
 def test_a_draft_07_tuple_is_refused_in_words_an_author_acts_on(tmp_path: Path) -> None:

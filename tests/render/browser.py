@@ -14,6 +14,8 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from formkit.render import decode_step
+
 _DATE = re.compile(r"\d{4,}-\d{2}-\d{2}")
 _LOCAL_MOMENT = re.compile(r"\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?")
 _LINE_FREE = {"text", "search", "tel", "password", "email"}
@@ -121,3 +123,17 @@ def conditions_table(page: str) -> list[Any]:
     assert found is not None, "the page has no table of conditions"
     table: list[Any] = json.loads(found.group(1))
     return table
+
+
+def through_the_pages(renderer: Any, form: Any, answers: Any, ctx: Any) -> dict[str, Any]:
+    """Render every step filled in with `answers`, post it as a browser, decode step by step."""
+    decoded: dict[str, Any] = {}
+    for step in form.steps:
+        html = renderer.step(form, step.id, answers, [], ctx)
+        decoded = decode_step(form, step.id, post(html), decoded).answers
+    return decoded
+
+
+def exactly(document: Any) -> str:
+    """Equal as JSON: 1 is not 1.0 and True is not 1."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)

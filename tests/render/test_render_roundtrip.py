@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.conftest import FORM_IDS, answers
 from tests.render.answers import documents
-from tests.render.browser import post
+from tests.render.browser import exactly, through_the_pages
 from tests.render.conftest import CTX
 
 import formkit
-from formkit.render import Renderer, decode_step, prune
-
-
-def _through_the_pages(renderer: Renderer, form: formkit.Form, answers: Any) -> dict[str, Any]:
-    """Render every step filled in with `answers`, post it as a browser, decode step by step."""
-    decoded: dict[str, Any] = {}
-    for step in form.steps:
-        html = renderer.step(form, step.id, answers, [], CTX)
-        decoded = decode_step(form, step.id, post(html), decoded).answers
-    return decoded
-
-
-def _exactly(document: Any) -> str:
-    """Equal as JSON: 1 is not 1.0 and True is not 1."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+from formkit.render import Renderer, prune
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -37,7 +22,7 @@ def test_the_example_answers_come_back_unchanged(
 ) -> None:
     form = forms[form_id]
     document = answers(form_id, name)
-    assert _exactly(_through_the_pages(renderer, form, document)) == _exactly(document)
+    assert exactly(through_the_pages(renderer, form, document, CTX)) == exactly(document)
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -54,7 +39,7 @@ def test_every_answer_document_a_browser_can_give_comes_back_unchanged(
     )
     @given(documents(form))
     def check(document: dict[str, Any]) -> None:
-        assert _exactly(_through_the_pages(renderer, form, document)) == _exactly(
+        assert exactly(through_the_pages(renderer, form, document, CTX)) == exactly(
             prune(form, document)
         )
 

@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 from tests.conftest import service_settings
 from tests.web.bouwaanvraag import bouwaanvraag, fill_to_review
 from tests.web.conftest import draft_id, open_page
+from tests.web.loopback import APP_URL, development_login
 from tests.web.webforms import Page
 
 from formkit.filing._login import MESSAGES
@@ -31,7 +32,6 @@ from formkit.store import _tables as t
 from formkit.web.app import create_app
 from formkit.web.services import Services
 
-APP_URL = "http://127.0.0.1:8000"  # the development login is offered on loopback only
 ANNA, JAN = "85073003328", "90010100123"  # the development citizens' numbers
 NUMBER = re.compile(r"BAV-\d{4}-\d{6}")
 
@@ -60,14 +60,7 @@ def sign_url(page: Page) -> str:
 
 def log_in(client: TestClient[Any], citizen: str, back: str) -> Any:
     """The development login, started from the signing page's link."""
-    start = client.get(f"/mijn-dossiers/aanmelden?terug={back}")
-    token = re.search(r'name="_csrf" value="([^"]+)"', start.text)
-    assert token is not None
-    return client.post(
-        "/mijn-dossiers/aanmelden",
-        data={"_csrf": token.group(1), "burger": citizen},
-        follow_redirects=False,
-    )
+    return development_login(client, citizen, back)
 
 
 def file_with_login(client: TestClient[Any], page: Page) -> Any:

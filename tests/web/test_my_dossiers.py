@@ -20,6 +20,7 @@ import pytest
 from litestar.testing import TestClient
 from tests.conftest import service_settings
 from tests.web.conftest import Clock
+from tests.web.loopback import APP_URL, development_login
 from tests.web.my_dossiers_support import (
     ADVICE_FILE,
     ADVICE_MOTIVATION,
@@ -41,7 +42,6 @@ from formkit.settings import Settings
 from formkit.web.app import create_app
 from formkit.web.services import Services
 
-APP_URL = "http://127.0.0.1:8000"  # the development login is offered on loopback only
 HOME = "/mijn-dossiers"
 
 
@@ -69,11 +69,7 @@ def today(clock: Clock) -> str:
 
 def log_in(client: TestClient[Any], citizen: str) -> None:
     client.cookies.clear()
-    page = client.get(f"{HOME}/aanmelden")
-    token = re.search(r'name="_csrf" value="([^"]+)"', page.text)
-    assert token is not None
-    answer = client.post(f"{HOME}/aanmelden", data={"_csrf": token.group(1), "burger": citizen})
-    assert answer.status_code == 200, answer.text
+    assert development_login(client, citizen).status_code == 303
 
 
 def listed(page: str) -> list[str]:

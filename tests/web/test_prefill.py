@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from tests.conftest import answers, service_settings
 from tests.web.bouwaanvraag import bouwaanvraag, fill_to_review
 from tests.web.conftest import draft_id, open_page
+from tests.web.loopback import APP_URL, development_login
 from tests.web.webforms import Page
 
 from formkit.forms.catalogue import Catalogue
@@ -25,7 +26,6 @@ from formkit.settings import Settings
 from formkit.web.app import create_app
 from formkit.web.services import Services
 
-APP_URL = "http://127.0.0.1:8000"  # the development login is offered on loopback only
 ANNA, JAN = "85073003328", "90010100123"
 NUMBER = "/verantwoordelijke/rijksregisternummer"
 GIVEN, FAMILY = "/verantwoordelijke/voornaam", "/verantwoordelijke/achternaam"
@@ -44,13 +44,7 @@ def client(services: Services) -> Iterator[TestClient[Any]]:
 
 
 def log_in(client: TestClient[Any], citizen: str) -> None:
-    page = client.get("/mijn-dossiers/aanmelden")
-    token = re.search(r'name="_csrf" value="([^"]+)"', page.text)
-    assert token is not None
-    answer = client.post(
-        "/mijn-dossiers/aanmelden", data={"_csrf": token.group(1), "burger": citizen}
-    )
-    assert answer.status_code == 200
+    assert development_login(client, citizen).status_code == 303
 
 
 def rechtspersoon() -> Any:
