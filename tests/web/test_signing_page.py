@@ -307,3 +307,33 @@ def test_a_draft_not_ready_to_file_goes_back_to_its_review(client: TestClient[An
         response = client.get(url + path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == f"{url}/overzicht"
+
+
+def test_nothing_is_signed_or_filed_that_was_not_declared_as_it_is_now(
+    client: TestClient[Any], services: Services, ec_card: TestCard, tmp_path: Path
+) -> None:
+    """The declaration on the Overzicht is kept with the draft; a changed answer clears it,
+    and the signing page (its page, its file to sign, its posts) sends back to declare."""
+    document = bouwaanvraag(ec_card.citizen.national_number)
+    review = fill_to_review(open_page(client, "/formulieren/bouwaanvraag"), document)
+    url = f"/formulieren/bouwaanvraag/{draft_id(review)}"
+    for path in (SIGN, DATA_TO_SIGN):
+        skipped = client.get(url + path, follow_redirects=False)
+        assert skipped.headers["location"] == f"{url}/overzicht"
+    signing = review.choose(DECLARATION, "ja").press("indienen")
+    assert signing.title == "Ondertekenen"
+    signature = formkit_sign(ec_card, data_to_sign(client, signing), tmp_path)
+    step = open_page(client, f"{url}/stap/werken")  # "Wijzig": an answer saved again
+    step.press("volgende")
+    again = client.get(url + SIGN, follow_redirects=False)
+    assert again.headers["location"] == f"{url}/overzicht"
+    posted = client.post(
+        url + SIGN,
+        files=[
+            ("_csrf", (None, signing.value("_csrf"))),
+            ("handtekening", ("handtekening.json", signature)),
+        ],
+        follow_redirects=False,
+    )
+    assert posted.headers["location"] == f"{url}/overzicht"
+    assert dossier_count(services) == 0

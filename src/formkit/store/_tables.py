@@ -194,6 +194,8 @@ class Draft(SQLModel, table=True):
     # draft), and the applicant's answers the login gave, which the pages do not change.
     owner: str | None = Field(default=None, max_length=64, index=True)
     prefill: dict[str, Any] | None = _json(nullable=True)
+    # When the citizen declared these answers true on the Overzicht; any change clears it.
+    declared_at: datetime | None = _time(nullable=True)
 
 
 class ApiKey(SQLModel, table=True):

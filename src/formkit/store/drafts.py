@@ -50,6 +50,7 @@ class StoredDraft:
     expires_at: datetime
     dossier_number: str | None  # set once filed: a filed draft is read-only
     owner: str | None = None  # the keyed hash of who started it logged in
+    declared_at: datetime | None = None  # the answers declared true, as they are now
     prefill: Mapping[str, Any] = field(default_factory=dict)  # answers the login gave
 
     @property
@@ -115,6 +116,7 @@ class DraftStore:
             "dossier_number": None,
             "owner": owner,
             "prefill": dict(prefill) if prefill else None,
+            "declared_at": None,
         }
         with self.engine.begin() as connection:
             connection.execute(sa.insert(_draft), row)
@@ -161,11 +163,21 @@ class DraftStore:
                     reached=sa.case((_draft.c.reached > reached, _draft.c.reached), else_=reached),
                     updated_at=now,
                     expires_at=now + self.ttl,
+                    declared_at=None,  # changed answers are declared again
                 )
             )
         if not result.rowcount:
             return None
         return self.load(draft_id, now)
+
+    def declare(self, draft_id: str, now: datetime) -> None:
+        """The citizen declared the draft's answers, as they are now, complete and true."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                _draft.update()
+                .where(_draft.c.id == draft_id, _draft.c.dossier_number.is_(None))
+                .values(declared_at=utc(now))
+            )
 
     def mark_filed(self, draft_id: str, number: str) -> None:
         """Record the dossier the draft became and let that dossier claim the draft's files."""
@@ -286,4 +298,5 @@ def _stored(row: Mapping[Any, Any]) -> StoredDraft:
         dossier_number=row["dossier_number"],
         owner=row["owner"],
         prefill=row["prefill"] or {},
+        declared_at=None if row["declared_at"] is None else utc(row["declared_at"]),
     )

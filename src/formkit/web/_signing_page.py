@@ -150,6 +150,8 @@ async def _posted(
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
+    if draft.declared_at is None:
+        return _redirect(place.review_url)  # nothing is filed undeclared
     return _Posted(place, draft, post)
 
 
@@ -264,6 +266,8 @@ async def _signable(
     place = Place(form, draft.id)
     if draft.filed:
         return _redirect(place.confirmation_url)
+    if draft.declared_at is None:
+        return _redirect(place.review_url)  # the Overzicht asks the declaration first
     digest = await _digest(services(request), form, draft)
     if digest is None:
         return _redirect(place.review_url)

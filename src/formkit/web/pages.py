@@ -307,6 +307,8 @@ async def submit(
         return _redirect(place.confirmation_url)
     if (DECLARATION, "ja") not in submitted.fields:
         return await _review_page(request, form, draft, DECLARATION_MISSING, status=422)
+    # Kept with the draft: the signing page files only answers declared as they are now.
+    await in_thread(found.drafts.declare, draft.id, _now(request))
     answers, blobs = await _flow.draft_filing(found, form, draft)
     if form.signature_required and not isinstance(
         found.filer.data_to_sign(form, answers, blobs), Refused
