@@ -10,10 +10,11 @@
  *   is told, so any parent may hear it: the pages' frame-ancestors policy decides which
  *   sites may frame them, and embed.js takes only messages from the form's origin and iframe.
  * - Shows and hides conditional parts as answers change. A part's `data-fk-when` is the
- *   index of its conditions in the page's table (`<script type="application/json"
- *   id="fk-when">`): a list (any may hold) of lists (all must hold) of
- *   {"scope": pointer of an object, "expect": bool, "test": a small JSON Schema}. The server
- *   decides what applies; without this script every part stays visible.
+ *   index of its guards in the page's table (`<script type="application/json"
+ *   id="fk-when">`, {"conditions": [...], "guards": [...]}): a list (any may hold) of lists
+ *   (all must hold) of indices into the conditions, each {"scope": pointer of an object,
+ *   "expect": bool, "test": a small JSON Schema}. The server decides what applies; without
+ *   this script every part stays visible.
  * - Hides a block of follow-up questions (`.fk-conditional`, right under the choice that
  *   triggers them, named by its options' `aria-controls`) when none of them applies. Without
  *   the script each follow-up says when it applies; with it, that sentence is hidden (`fk-js`).
@@ -226,15 +227,25 @@
       });
     }
 
-    var table = [];
+    var table = { conditions: [], guards: [] };
     try {
       table = JSON.parse(document.getElementById("fk-when").textContent);
     } catch (error) {
-      table = []; // no table, or not one: every part stays as the server left it
+      // no table, or not one: every part stays as the server left it
+    }
+    function condition(index) {
+      return table.conditions[index];
     }
     var guards = [];
     for (var i = 0; i < parts.length; i++) {
-      guards.push(table[Number(parts[i].getAttribute("data-fk-when"))] || null);
+      var found = (table.guards || [])[Number(parts[i].getAttribute("data-fk-when"))];
+      guards.push(
+        found
+          ? found.map(function (guard) {
+              return guard.map(condition);
+            })
+          : null,
+      );
     }
 
     var blocks = form.querySelectorAll(".fk-conditional");

@@ -118,11 +118,13 @@ def _crlf(value: str) -> str:
 
 
 def conditions_table(page: str) -> list[Any]:
-    """The page's table of conditions (`formkit.render._script.tabulate_conditions`)."""
+    """The page's guards, each condition written out where the table gives its index
+    (`formkit.render._script.tabulate_conditions`)."""
     found = re.search(r'<script type="application/json" id="fk-when">(.*?)</script>', page, re.S)
     assert found is not None, "the page has no table of conditions"
-    table: list[Any] = json.loads(found.group(1))
-    return table
+    table: dict[str, Any] = json.loads(found.group(1))
+    conditions = table["conditions"]
+    return [[[conditions[i] for i in guard] for guard in any_of] for any_of in table["guards"]]
 
 
 def through_the_pages(renderer: Any, form: Any, answers: Any, ctx: Any) -> dict[str, Any]:

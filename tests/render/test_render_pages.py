@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import SCHEMAS, answers
 from tests.render.browser import post
-from tests.render.conftest import CTX
+from tests.render.conftest import CTX, TEMPLATES
 
 import formkit
 from formkit.render import PageContext, Renderer, decode_step
@@ -189,3 +189,31 @@ def test_an_amount_display_on_a_text_is_refused_by_check(tmp_path: Path) -> None
     (tmp_path / "evenement.json").write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(formkit.FormError, match="'naam' shows as an amount but is not a number"):
         formkit.load_form(tmp_path / "evenement.json")
+
+
+def test_a_step_loads_only_the_forms_style_sheet_and_the_overzicht_the_dossier_sheet_too(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["evenement"]
+    document = answers("evenement", "valid-full")
+    step = renderer.step(form, "organisator", document, [], CTX)
+    assert "/formkit.css" in step
+    assert "/dossier.css" not in step
+    review = renderer.review(form, document, CTX)
+    assert "/formkit.css" in review
+    assert "/dossier.css" in review
+
+
+def test_an_inlined_template_is_included_while_restyling_so_that_changes_show(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(TEMPLATES, tmp_path, dirs_exist_ok=True)
+    form = formkit.load_form(SCHEMAS / "evenement.json")
+    document = answers("evenement", "valid-full")
+    restyling = Renderer(tmp_path, auto_reload=True)
+    assert 'class="fk-input' in restyling.step(form, "evenement", document, [], CTX)
+    field = tmp_path / "fields" / "input.html"
+    field.write_text(field.read_text().replace('class="fk-input', 'class="stad-input'))
+    assert 'class="stad-input' in restyling.step(form, "evenement", document, [], CTX)
+    # without auto_reload the input's markup is compiled into _macros.html, from its own file
+    assert 'class="stad-input' in Renderer(tmp_path).step(form, "evenement", document, [], CTX)

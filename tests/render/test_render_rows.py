@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
 
 from tests.conftest import answers
 from tests.render.browser import Page, post
 from tests.render.conftest import CTX
 
 import formkit
-from formkit.render import Move, Renderer, decode_step
+from formkit.render import Move, Renderer, decode_step, problems_for_step
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 def test_adding_a_row_keeps_what_was_typed_and_adds_a_blank_row(
@@ -103,3 +110,77 @@ def test_a_blank_row_stays_so_its_messages_show_at_its_fields(
     html = renderer.step(form, "initiatiefnemers", {}, [], CTX)
     decoded = decode_step(form, "initiatiefnemers", post(html), {})
     assert decoded.answers["initiatiefnemers"] == [{"adres": {}}, {"adres": {}}]
+
+
+def _described_by_ids(html: str) -> list[str]:
+    return [i for found in re.findall(r'aria-describedby="([^"]*)"', html) for i in found.split()]
+
+
+def _ten_applicants() -> dict[str, Any]:
+    document = answers("bouwaanvraag", "valid-full")
+    people = document["aanvragers"]["personen"]
+    document["aanvragers"]["personen"] = [copy.deepcopy(people[i % 2]) for i in range(10)]
+    return document
+
+
+def test_later_rows_point_at_the_first_rows_hints_instead_of_repeating_them(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.step(forms["bouwaanvraag"], "aanvragers", _ten_applicants(), [], CTX)
+    first_hint = "fk-aanvragers-personen-0-rijksregisternummer--hint"
+    assert html.count(f'id="{first_hint}"') == 1
+    assert 'id="fk-aanvragers-personen-4-rijksregisternummer--hint"' not in html
+    tag = re.search(r'<input[^>]*id="fk-aanvragers-personen-4-rijksregisternummer"[^>]*>', html)
+    assert tag is not None
+    assert f'aria-describedby="{first_hint}"' in tag.group(0)
+    # A part shown under a condition keeps its hints: the first row may hide its own.
+    assert 'id="fk-aanvragers-personen-4-adres-postcode--hint"' in html
+    # Every id that describes a control is on the page.
+    assert all(f'id="{i}"' in html for i in _described_by_ids(html))
+
+
+def test_a_later_row_whose_first_row_is_prefilled_keeps_its_own_hints(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    document = _ten_applicants()
+    first = document["aanvragers"]["personen"][0]
+    locked = {
+        f"/aanvragers/personen/0/{name}": first[name]
+        for name in ("voornaam", "achternaam", "rijksregisternummer")
+    }
+    ctx = replace(CTX, prefilled=locked)
+    html = renderer.step(forms["bouwaanvraag"], "aanvragers", document, [], ctx)
+    assert 'id="fk-aanvragers-personen-1-rijksregisternummer--hint"' in html
+    assert all(f'id="{i}"' in html for i in _described_by_ids(html))
+
+
+def test_a_later_row_with_a_problem_is_described_by_the_first_rows_hint_and_its_message(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    form = forms["bouwaanvraag"]
+    document = _ten_applicants()
+    document["aanvragers"]["personen"][3]["rijksregisternummer"] = "123"
+    problems = problems_for_step(form, "aanvragers", formkit.validate(form, document, now=NOW))
+    html = renderer.step(form, "aanvragers", document, problems, CTX)
+    tag = re.search(r'<input[^>]*id="fk-aanvragers-personen-3-rijksregisternummer"[^>]*>', html)
+    assert tag is not None
+    assert (
+        'aria-describedby="fk-aanvragers-personen-0-rijksregisternummer--hint '
+        'fk-aanvragers-personen-3-rijksregisternummer--fout"'
+    ) in tag.group(0)
+    assert all(f'id="{i}"' in html for i in _described_by_ids(html))
+
+
+def test_the_table_of_conditions_holds_each_condition_once(
+    forms: dict[str, formkit.Form], renderer: Renderer
+) -> None:
+    html = renderer.step(forms["bouwaanvraag"], "aanvragers", _ten_applicants(), [], CTX)
+    raw = re.search(r'<script type="application/json" id="fk-when">(.*?)</script>', html)
+    assert raw is not None
+    table = json.loads(raw.group(1))
+    written = [json.dumps(c, sort_keys=True) for c in table["conditions"]]
+    assert len(written) == len(set(written))
+    persons = {"properties": {"soort": {"const": "natuurlijke-personen"}}, "required": ["soort"]}
+    assert sum(c["test"] == persons for c in table["conditions"]) == 1
+    # every person's address guards name it, by its index
+    assert len(table["guards"]) > 10

@@ -371,7 +371,11 @@ def test_style_sheets_and_scripts_are_served_minified_with_an_etag(
     client: TestClient[Any], settings: Settings
 ) -> None:
     folder = settings.renderers_dir / "static"
-    for name, kind in [("formkit.css", "text/css"), ("formkit.js", "text/javascript")]:
+    for name, kind in [
+        ("formkit.css", "text/css"),
+        ("dossier.css", "text/css"),
+        ("formkit.js", "text/javascript"),
+    ]:
         response = client.get(f"/static/{name}")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(kind)

@@ -43,12 +43,8 @@ def option_id(pointer: str, index: int) -> str:
     return element_id(pointer) if index == 0 else f"{element_id(pointer)}--{index}"
 
 
-def hint_id(pointer: str) -> str:
-    return f"{element_id(pointer)}--hint"
-
-
-def error_id(pointer: str) -> str:
-    return f"{element_id(pointer)}--fout"
+HINT_SUFFIX = "--hint"
+ERROR_SUFFIX = "--fout"
 
 
 def _token_id(token: str) -> str:

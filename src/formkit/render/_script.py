@@ -12,7 +12,9 @@ The guards of a part are a list (any may hold) of lists (all must hold) of
 `{"scope": pointer, "expect": bool, "test": schema}`. The controls write them into
 `data-fk-when`; `tabulate_conditions` then writes each distinct one once, in a JSON table at
 the end of the page (`<script type="application/json" id="fk-when">`), and leaves in the
-attribute its index: a row of ten persons repeats the same long guards on every field.
+attribute its index: a row of ten persons repeats the same long guards on every field. The
+table holds each distinct condition once too (`conditions`), and the guards as lists of lists
+of their indices (`guards`): a person's guards differ in one condition, not in all.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from formkit.forms import _pointer
@@ -38,6 +41,27 @@ _NUMERIC = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 _Unsupported = object()
 _CACHED_ATTRIBUTES = 20_000
 _ATTRIBUTES: dict[tuple[int, str, int], tuple[tuple[Guard, ...], Step, str | None]] = {}
+
+
+def _table(distinct: dict[str, int]) -> str:
+    """`{"conditions": [...], "guards": [[[0, 1]], ...]}`: the guards by index, in order."""
+    conditions: dict[str, int] = {}
+    guards = [
+        [[conditions.setdefault(c, len(conditions)) for c in guard] for guard in any_of]
+        for any_of in map(_conditions_of, distinct)
+    ]
+    listed = ",".join(conditions)
+    return f'{{"conditions":[{listed}],"guards":{_compact(guards)}}}'
+
+
+@lru_cache(maxsize=4096)
+def _conditions_of(guards: str) -> tuple[tuple[str, ...], ...]:
+    """A `data-fk-when`'s guards, each condition as compact JSON: the same on every render."""
+    return tuple(tuple(map(_compact, guard)) for guard in json.loads(guards))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def when_attribute(field: Field, pointer: str, step: Step) -> str | None:
@@ -145,7 +169,7 @@ def tabulate_conditions(page: str) -> str:
     written = _WHEN_ATTRIBUTE.sub(index, page)
     if not table:
         return page
-    data = f"[{','.join(table)}]".translate(_JSON_IN_SCRIPT)
+    data = _table(table).translate(_JSON_IN_SCRIPT)
     block = f'<script type="application/json" id="{WHEN_TABLE}">{data}</script>\n'
     head, body_end, tail = written.rpartition("</body>")
     return f"{head}{block}{body_end}{tail}" if body_end else written + block

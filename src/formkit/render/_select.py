@@ -14,23 +14,20 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from markupsafe import Markup
 
 from formkit.forms._labels import display_text
 from formkit.forms._model import Choice
+from formkit.render._identity import by_identity
 from formkit.render._values import encode_choice
 
 _OPTION = Markup('<option value="{}">{}</option>')
 _SELECTED = Markup('<option value="{}" selected>{}</option>')
 _LINE = Markup("\n")
 _SUGGESTION = Markup("<option>{}")  # its value is its text; no end tag needed
-_CACHED_LISTS = 256
-T = TypeVar("T")
 LONG_LIST = 50  # more choices than this: a text input with suggestions
 
 
@@ -40,26 +37,6 @@ class Suggestions:
 
     id: str
     markup: Markup
-
-
-def by_identity(made: Callable[[tuple[Choice, ...]], T]) -> Callable[[tuple[Choice, ...]], T]:
-    """`made` once per list of choices, found again by the list's identity: a form's field
-    keeps its choices, and hashing 249 countries to find them in a cache cost more than a
-    millisecond a page. The entry holds the list, so that its id is not reused while cached."""
-    cache: dict[int, tuple[tuple[Choice, ...], T]] = {}
-
-    @wraps(made)
-    def cached(choices: tuple[Choice, ...]) -> T:
-        hit = cache.get(id(choices))
-        if hit is not None and hit[0] is choices:
-            return hit[1]
-        if len(cache) >= _CACHED_LISTS:
-            cache.clear()
-        result = made(choices)
-        cache[id(choices)] = (choices, result)
-        return result
-
-    return cached
 
 
 def select_options(choices: tuple[Choice, ...], picked: set[str]) -> Markup:

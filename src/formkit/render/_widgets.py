@@ -38,12 +38,14 @@ from formkit.render._controls import (
 from formkit.render._display import display, number_text
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
+from formkit.render._identity import by_identity
 from formkit.render._names import element_id, option_id
 from formkit.render._options import options
 from formkit.render._prefill import locked_rows
 from formkit.render._reveal import trigger_of
 from formkit.render._script import when_attribute
 from formkit.render._select import LONG_LIST, select_options, suggestions
+from formkit.render._shared_hints import sharing_hints
 from formkit.render._values import (
     DAY,
     MONTH,
@@ -99,6 +101,8 @@ class StepControls:
     errors: Mapping[str, str]
     totals: tuple[Total, ...] = ()
     prefilled: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # shown, not input
+    # Fields whose longer help the page already shows: a row after the first leaves it out.
+    _helped: set[int] = dataclasses.field(default_factory=set, init=False, repr=False)
 
     def build(self) -> tuple[Control, ...]:
         fields = self.step.fields
@@ -155,7 +159,7 @@ class StepControls:
     def _prefilled(self, field: Field, pointer: str, when: str | None) -> Control:
         """An answer the login gave: shown as text, with where it came from; no input."""
         value = display(field, self.prefilled[pointer])  # as the Overzicht shows it
-        return self._base(field, pointer, "fields/prefilled.html", value=value, when=when)
+        return self._base(field, pointer, "fields/prefilled.html", value=value, hint=(), when=when)
 
     def _base(self, field: Field, pointer: str, template: str, **extra: Any) -> Control:
         # `when` comes along in `extra`: made with the control, never copied in after.
@@ -165,11 +169,19 @@ class StepControls:
             id=element_id(pointer),
             label=label(field, self.answers, pointer, self.step),
             optional=not field.required_when,
-            hint=extra.pop("hint", (field.description,) if field.description else ()),
-            help=field.help,
+            hint=extra.pop("hint", _hint(field)),
+            help=self._help(field),
             error=self.errors.get(pointer),
             **extra,
         )
+
+    def _help(self, field: Field) -> str | None:
+        """The field's help, the first time the page shows the field: rows after the first
+        leave it out (the first row has it, word for word)."""
+        if field.help is None or id(field) in self._helped:
+            return None
+        self._helped.add(id(field))
+        return field.help
 
     def _input(self, field: Field, pointer: str, value: Any, when: str | None) -> Control:
         if field.kind in {Kind.DATE, Kind.DATE_TIME}:
@@ -177,17 +189,15 @@ class StepControls:
         shown = scalar_to_control(field.kind, value)
         if field.kind is Kind.TEXT and _is_long(field):
             return self._long_text(field, pointer, shown, when)
-        input_type = _INPUT_TYPE_BY_KIND.get(field.kind) or _INPUT_TYPE_BY_FORMAT.get(
-            field.format or "", "text"
-        )
+        input_type, attributes, width = _input_spec(field)
         return self._base(
             field,
             pointer,
             "fields/input.html",
             value=shown,
             input_type=input_type,
-            attributes=_input_attributes(field),
-            width=_width(field),
+            attributes=attributes,
+            width=width,
             when=when,
         )
 
@@ -308,7 +318,7 @@ class StepControls:
                     id=element_id(place),
                     pointer=place,
                     legend=f"{item} {index + 1}",
-                    controls=controls if index == 0 else _without_help(controls),
+                    controls=controls,
                     remove=_remove_button(place, f"{_lower(item)} {index + 1}")
                     if removable and place not in kept
                     else None,
@@ -319,7 +329,7 @@ class StepControls:
             field,
             pointer,
             "fields/group.html",
-            rows=tuple(rows),
+            rows=tuple(sharing_hints(rows)),
             add=_add_button(field, pointer, item, count),
             heading=_heading(depth),
             total=self._total(pointer, values),
@@ -480,6 +490,20 @@ def limit_text(limit: int) -> str:
     return f"U kunt tot {number_text(limit)} tekens invullen."
 
 
+@by_identity
+def _hint(field: Field) -> tuple[str, ...]:
+    return (field.description,) if field.description else ()
+
+
+@by_identity
+def _input_spec(field: Field) -> tuple[str, tuple[tuple[str, str], ...], int]:
+    """An input's type, attributes and width: the field's alone, the same on every render."""
+    input_type = _INPUT_TYPE_BY_KIND.get(field.kind) or _INPUT_TYPE_BY_FORMAT.get(
+        field.format or "", "text"
+    )
+    return input_type, _input_attributes(field), _width(field)
+
+
 def _is_long(field: Field) -> bool:
     if field.widget in {"textarea", "text"}:
         return field.widget == "textarea"
@@ -519,27 +543,3 @@ def _input_attributes(field: Field) -> tuple[tuple[str, str], ...]:
     if field.kind in {Kind.INTEGER, Kind.NUMBER} or field.format in _CODE_FORMATS:
         attributes.append(("spellcheck", "false"))
     return tuple(attributes)
-
-
-def _without_help(controls: tuple[Control, ...]) -> tuple[Control, ...]:
-    """Rows after the first leave out the longer help: the first row has it, word for word.
-    A control without help anywhere stays the same object (a copy costs, row after row)."""
-    return tuple(map(_helpless, controls))
-
-
-def _helpless(control: Control) -> Control:
-    inner = _without_help(control.controls)
-    rows = tuple(_helpless_row(row) for row in control.rows)
-    unchanged = all(a is b for a, b in zip(inner, control.controls, strict=True)) and all(
-        a is b for a, b in zip(rows, control.rows, strict=True)
-    )
-    if control.help is None and unchanged:
-        return control
-    return replace(control, help=None, controls=inner, rows=rows)
-
-
-def _helpless_row(row: Row) -> Row:
-    inner = _without_help(row.controls)
-    if all(a is b for a, b in zip(inner, row.controls, strict=True)):
-        return row
-    return replace(row, controls=inner)
