@@ -20,6 +20,7 @@ from tests.render.browser import exactly, through_the_pages
 from tests.render.conftest import CTX
 
 import formkit
+from formkit import Kind
 from formkit.render import Renderer, prune
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,10 +55,8 @@ OBJECT = {"type": "object", "properties": {"a": {"title": "A", "type": "string"}
     ("schema", "said"),
     [
         ({"type": ["string", "number"]}, "has several types"),
-        ({"type": "null"}, "can only be null"),
         ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "alternatives (oneOf/anyOf)"),
         ({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}, "alternatives"),
-        ({"allOf": [OBJECT, {"properties": {"b": {"type": "integer"}}}]}, "allOf of objects"),
         (
             {"type": "object", "additionalProperties": {"type": "string"}},
             "allows keys it does not declare",
@@ -75,6 +74,38 @@ def test_a_construct_the_pages_cannot_ask_is_refused_at_its_place(
 ) -> None:
     refusals = _refusals(tmp_path, {"veld": {"title": "Veld", **schema}})
     assert any(r.startswith("/properties/veld: ") and said in r for r in refusals), refusals
+
+
+def test_an_allof_of_objects_is_one_group_of_all_their_properties(tmp_path: Path) -> None:
+    second = {"properties": {"b": {"title": "B", "type": "integer"}}, "required": ["b"]}
+    fields = {"veld": {"title": "Veld", "allOf": [OBJECT, second]}}
+    path = write_json(tmp_path / "proef.json", _form(fields))
+    form = formkit.load_form(path)
+    (veld,) = form.fields
+    assert veld.kind is Kind.OBJECT
+    assert [(c.name, c.required) for c in veld.children] == [("a", False), ("b", True)]
+    html = Renderer(ROOT / "renderers" / "templates").step(form, "een", {}, [], CTX)
+    fieldset = html.split('id="fk-veld"')[1].split("</fieldset>")[0]
+    assert 'name="/veld/a"' in fieldset
+    assert 'name="/veld/b"' in fieldset
+
+
+def test_a_null_only_field_has_no_control_and_keeps_its_null(tmp_path: Path) -> None:
+    fields = {
+        "naam": {"title": "Naam", "type": "string"},
+        "leeg": {"title": "Leeg", "type": "null"},
+        "misschien": {"title": "Misschien", "type": "null"},
+    }
+    form_schema = {**_form(fields), "required": ["leeg"]}
+    form = formkit.load_form(write_json(tmp_path / "proef.json", form_schema))
+    renderer = Renderer(ROOT / "renderers" / "templates")
+    html = renderer.step(form, "een", {}, [], CTX)
+    assert "Leeg" not in html  # nothing to ask
+    assert "Misschien" not in html
+    assert through_the_pages(renderer, form, {}, CTX) == {"leeg": None}
+    given = {"naam": "x", "leeg": None, "misschien": None}
+    assert through_the_pages(renderer, form, given, CTX) == given
+    assert Renderer(ROOT / "renderers" / "templates").review(form, given, CTX).count("Leeg") == 0
 
 
 def test_a_choice_an_object_and_its_lists_pass(tmp_path: Path) -> None:
@@ -96,21 +127,18 @@ _LEAVES: list[dict[str, Any]] = [
     {"type": "boolean"},
     {"type": "string", "format": "date"},
     {"oneOf": [{"const": "ja", "title": "Ja"}, {"const": "nee", "title": "Nee"}]},
+    {"type": "null"},
 ]
 _REFUSED: list[dict[str, Any]] = [
     {"type": ["string", "integer"]},
-    {"type": "null"},
     {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-    {"allOf": [OBJECT]},
     {"type": "object", "additionalProperties": {"type": "string"}},
     {"type": "array", "prefixItems": [{"type": "string"}]},
     {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
 ]
 _SAID = (
     "several types",
-    "can only be null",
     "alternatives",
-    "allOf of objects",
     "does not declare",
     "is a tuple",
     "list of lists",
@@ -136,9 +164,15 @@ def _construct() -> st.SearchStrategy[dict[str, Any]]:
 
     def nested(inner: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
         objects = _fields(inner).map(lambda props: {"type": "object", "properties": props})
+        # an allOf of objects: one group of all their properties
+        merged = st.tuples(_fields(inner), _fields(inner)).map(
+            lambda two: {
+                "allOf": [{"type": "object", "properties": two[0]}, {"properties": two[1]}]
+            }
+        )
         groups = objects.map(lambda item: {"type": "array", "items": item, "maxItems": 3})
         lists = st.just({"type": "array", "items": {"type": "string", "maxLength": 20}})
-        return st.one_of(objects, groups, lists)
+        return st.one_of(objects, merged, groups, lists)
 
     return st.recursive(st.one_of(leaf, leaf, leaf, refused), nested, max_leaves=6)
 
@@ -182,9 +216,32 @@ def test_a_draft_07_tuple_is_refused_in_words_an_author_acts_on(tmp_path: Path) 
         formkit.load_form(path)
     (problem,) = refused.value.problems
     assert str(problem).endswith(
-        "/properties/paar/items: a tuple (items as a list, draft-07): "
-        "the pages ask rows alike; make it an object with named fields"
+        "/properties/paar: 'paar' is a tuple: the pages ask rows alike; "
+        "make it an object with named fields"
     )
+
+
+@pytest.mark.parametrize(
+    "draft",
+    ["http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema"],
+)
+def test_a_form_in_an_older_draft_is_checked_against_that_drafts_meta_schema(
+    tmp_path: Path, draft: str
+) -> None:
+    # 2020-12 has no additionalItems (an unknown keyword there); draft-07 and 2019-09 say it
+    # is a schema
+    form = _form({"naam": {"title": "Naam", "type": "array", "additionalItems": 5}})
+    form["$schema"] = draft
+    path = write_json(tmp_path / "proef.json", form)
+    with pytest.raises(formkit.FormError) as refused:
+        formkit.load_form(path)
+    (problem,) = refused.value.problems
+    assert (
+        str(problem)
+        == f"{path}:/properties/naam/additionalItems: 5 is not of type 'object', 'boolean'"
+    )
+    form["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    assert _refusals(tmp_path, form["properties"]) == []
 
 
 def test_a_draft_07_form_without_tuples_is_validated_by_draft_07_rules(tmp_path: Path) -> None:

@@ -61,6 +61,8 @@ def _fill(draw: st.DrawFn, field: Field, node: dict[str, Any], document: Any, pa
             rows.append(row := {})
             for sub in field.children:
                 _fill(draw, sub, row, document, _pointer.join(pointer, index))
+    elif field.kind is Kind.NULL:
+        node[field.name] = None
     else:
         node[field.name] = draw(_value(field))
 

@@ -211,6 +211,8 @@ def kind_of(schema: Schema, annotations: FieldAnnotations) -> Kind:
     if choices_of(schema):
         return Kind.CHOICE
     declared = schema.get("type")
+    if declared == "null":
+        return Kind.NULL
     if declared == "array":
         items = schema.get("items", {})
         if isinstance(items, Mapping) and choices_of(items):
@@ -238,7 +240,11 @@ def choices_of(schema: Schema) -> tuple[Choice, ...]:
 
 
 def _is_object(schema: Schema) -> bool:
-    return schema.get("type") == "object" or "properties" in schema
+    """An object, or an `allOf` of objects: one group of all their properties."""
+    if schema.get("type") == "object" or "properties" in schema:
+        return True
+    parts = schema.get("allOf")
+    return isinstance(parts, list) and any(isinstance(p, Mapping) and _is_object(p) for p in parts)
 
 
 def _format_of(schema: Schema) -> str | None:

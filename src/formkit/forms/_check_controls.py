@@ -3,14 +3,14 @@ post would change. `formkit check` refuses each with its place and what to write
 that a form that passes can always be filled in, and every answer comes back from its page as
 it went in.
 
-The pages ask one value per control and one object per group of fields. Refused:
+The pages ask one value per control and one object per group of fields (an `allOf` of
+objects is one group of all their properties; a field that can only be `null` has no control
+and keeps its null). Refused:
 
 - a field of several types (`"type": ["string", "number"]`): the control would not know how
   to read what is typed;
-- a field that can only be `null`: there is nothing to ask;
 - alternatives (`oneOf`, `anyOf`) of a value that are no choice (a `const` and a title each):
   one text box cannot say which alternative it holds;
-- an `allOf` of objects as a field: write it as one object, with all its properties;
 - an object with keys not declared (`additionalProperties` with a schema,
   `patternProperties`): the pages ask only properties they know by name;
 - a list of lists, and a tuple (`prefixItems`, or `items` as a list under draft-07): the
@@ -33,8 +33,6 @@ def control_problems(field: Field) -> Iterator[Finding]:
     declared = schema.get("type")
     if isinstance(declared, list):
         yield where, f"{name!r} has several types {declared}: give it one type, or one field each"
-    if declared == "null":
-        yield where, f"{name!r} can only be null: there is nothing to ask; leave it out"
     if field.kind not in {Kind.CHOICE, Kind.OBJECT} and _alternatives(schema):
         yield (
             where,

@@ -210,6 +210,10 @@ def _boolean(field: Field, now: datetime, n: int) -> bool:
     return False
 
 
+def _null(field: Field, now: datetime, n: int) -> None:
+    return None
+
+
 _BY_KIND = {
     Kind.TEXT: _text,
     Kind.NUMBER: _number,
@@ -223,6 +227,7 @@ _BY_KIND = {
     Kind.GROUP: _group,
     Kind.LIST: _list,
     Kind.ATTACHMENT: _attachment,
+    Kind.NULL: _null,
 }
 
 

@@ -183,23 +183,37 @@ def _meta_validator() -> Any:
     ), jsonschema.Draft202012Validator(meta, registry=registry)
 
 
-def _meta_message(error: Any) -> str:
-    """The meta-schema's finding, in words a form author acts on where the drafts differ."""
-    path = list(error.absolute_path)
-    if path and path[-1] == "items" and isinstance(error.instance, list):
-        return (
-            "a tuple (items as a list, draft-07): the pages ask rows alike; make it an object "
-            "with named fields"
-        )
-    return str(error.message)
-
-
 def _meta_problems(document: Any, label: str, *, form: bool) -> list[SchemaProblem]:
+    """What the meta-schemas find: formkit's (2020-12 with the vocabulary) and, for a file
+    that declares draft-07 or 2019-09, that draft's own. A tuple in the older spelling
+    (`items` as a list) is that draft's, not a mistake: check judges it as a tuple."""
     form_validator, dialect_validator = _meta_validator()
     validator = form_validator if form else dialect_validator
+    older = _older_draft(document)
+    errors = list(validator.iter_errors(document))
+    if older is not None:
+        errors = [e for e in errors if not _older_tuple(e)]
+        errors += older(older.META_SCHEMA).iter_errors(document)
     problems = []
-    for error in validator.iter_errors(document):
+    for error in errors:
         best = jsonschema.exceptions.best_match([error])
         pointer = _pointer.from_path(best.absolute_path)
-        problems.append(SchemaProblem(label, pointer, _meta_message(best)))
+        problems.append(SchemaProblem(label, pointer, str(best.message)))
     return sorted(set(problems), key=lambda p: p.pointer)
+
+
+_OLDER_DRAFTS = {
+    "http://json-schema.org/draft-07/schema": jsonschema.Draft7Validator,
+    "https://json-schema.org/draft/2019-09/schema": jsonschema.Draft201909Validator,
+}
+
+
+def _older_draft(document: Any) -> Any:
+    """The validator class of the draft-07 or 2019-09 a file declares; None for 2020-12."""
+    declared = document.get("$schema") if isinstance(document, dict) else None
+    return _OLDER_DRAFTS.get(declared.rstrip("#")) if isinstance(declared, str) else None
+
+
+def _older_tuple(error: Any) -> bool:
+    path = list(error.absolute_path)
+    return bool(path) and path[-1] == "items" and isinstance(error.instance, list)

@@ -30,6 +30,7 @@ class Kind(enum.StrEnum):
     GROUP = "group"  # a repeatable group: an array of objects
     LIST = "list"  # an array of plain values
     ATTACHMENT = "attachment"  # one or several files
+    NULL = "null"  # can only be null: nothing to ask, the answer is null where it is given
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from formkit.render._values import (
     text,
 )
 
+NULL = object()  # the answer JSON null: None is no answer at all
 _ROW = re.compile(r"(0|[1-9][0-9]{0,5})")  # an index of a row, as rendered; no other digits
 Attachment = Mapping[str, str]  # {"bestand": reference, "naam": label}
 # Uploaded files by the name of their file input (the pointer of the attachment slot). Several
@@ -122,6 +123,7 @@ def _decode(
     document = prune(form, document)
     for field in step.fields:
         _drop_blank_objects(field, document, document, "")
+        _required_nulls(field, document, document, "")
     return Decoded(prune(form, document), action, anchor)
 
 
@@ -174,6 +176,8 @@ class _Reader:
             return self._list(field, pointer)
         if kind is Kind.ATTACHMENT:
             return self._attachments(pointer) if field.multiple else self._attachment(pointer)
+        if kind is Kind.NULL:  # its hidden field: the answer is null where it is posted
+            return NULL if self.posted.first(pointer) is not None else None
         if kind in {Kind.CHOICE, Kind.BOOLEAN}:
             return self._choice(field, self.posted.first(pointer))
         if kind is Kind.CHOICES:
@@ -189,7 +193,7 @@ class _Reader:
 
     def _object(self, children: tuple[Field, ...], pointer: str) -> dict[str, Any]:
         values = ((c.name, self.value(c, _pointer.join(pointer, c.name))) for c in children)
-        return {name: value for name, value in values if value is not None}
+        return {name: _json(value) for name, value in values if value is not None}
 
     def _rows(self, pointer: str) -> list[str]:
         """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""
@@ -251,6 +255,10 @@ class _Reader:
         return {"bestand": reference, "naam": label} if label else {"bestand": reference}
 
 
+def _json(value: Any) -> Any:
+    return None if value is NULL else value
+
+
 def _line(raw: str | None) -> str:
     return (raw or "").replace("\r\n", "\n")
 
@@ -272,7 +280,7 @@ def _put_at(document: dict[str, Any], pointer: str, value: Any) -> None:
     if value is None:
         node.pop(name, None)
     else:
-        node[name] = value
+        node[name] = _json(value)
 
 
 def _inside(pointer: str, places: Sequence[str]) -> bool:
@@ -303,6 +311,23 @@ def _container(pointer: str) -> str:
     """The group, list or attachment slot a removed row or file belonged to."""
     tokens = _pointer.tokens(pointer)
     return _pointer.from_path(tokens[:-1]) if tokens[-1].isdigit() else pointer
+
+
+def _required_nulls(field: Field, node: Any, document: Any, parent: str) -> None:
+    """Put null where a null-only field is required now: it has no control that could."""
+    if not isinstance(node, dict):
+        return
+    pointer = _pointer.join(parent, field.name)
+    if field.kind is Kind.NULL:
+        if field.name not in node and is_required(field, document, pointer):
+            node[field.name] = None
+    elif field.kind is Kind.OBJECT:
+        for child in field.children:
+            _required_nulls(child, node.get(field.name), document, pointer)
+    elif field.kind is Kind.GROUP and isinstance(node.get(field.name), list):
+        for index, row in enumerate(node[field.name]):
+            for child in field.children:
+                _required_nulls(child, row, document, _pointer.join(pointer, index))
 
 
 def _drop_blank_objects(field: Field, node: Any, document: Any, parent: str) -> None:

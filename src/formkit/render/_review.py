@@ -93,7 +93,7 @@ class _Summary:
         found = (
             self.answer(f, _pointer.join(pointer, f.name), node[f.name])
             for f in fields
-            if f.name in node
+            if f.name in node and f.kind is not Kind.NULL  # nothing asked, nothing to show
         )
         return tuple(a for a in found if a is not None)
 

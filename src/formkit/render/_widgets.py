@@ -152,9 +152,18 @@ class StepControls:
             return self._list(field, pointer, value, depth, when)
         if kind is Kind.ATTACHMENT:
             return self._attachment(field, pointer, value, when)
+        if kind is Kind.NULL:
+            return self._null(field, pointer)
         if kind in _PICKED:
             return self._choice(field, pointer, value, when)
         return self._input(field, pointer, value, when)
+
+    def _null(self, field: Field, pointer: str) -> Control:
+        """A value that can only be null: nothing to ask. A hidden field posts it back where
+        the answers hold it or it is required; elsewhere it stays out, as it came."""
+        present = _pointer.resolve(self.answers, pointer, _ABSENT) is None
+        keeps = present or is_required(field, self.answers, pointer)
+        return Control("fields/null.html", pointer, element_id(pointer), "", value="null" * keeps)
 
     def _prefilled(self, field: Field, pointer: str, when: str | None) -> Control:
         """An answer the login gave: shown as text, with where it came from; no input."""
@@ -416,6 +425,7 @@ class StepControls:
 
 
 _PICKED = {Kind.CHOICE, Kind.BOOLEAN, Kind.CHOICES}
+_ABSENT = object()
 _DATE_EXAMPLE = "Bijvoorbeeld 27 3 2027."
 _MOMENT_EXAMPLE = "Bijvoorbeeld 27 3 2027 en 14:30."
 _PART_LABELS = {DAY: "Dag", MONTH: "Maand", YEAR: "Jaar", TIME: "Uur"}
