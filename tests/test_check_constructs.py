@@ -63,10 +63,6 @@ OBJECT = {"type": "object", "properties": {"a": {"title": "A", "type": "string"}
         ),
         ({"type": "object", "patternProperties": {"^x": {"type": "string"}}}, "declare each"),
         ({"type": "array", "prefixItems": [{"type": "string"}]}, "is a tuple"),
-        (
-            {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
-            "list of lists",
-        ),
     ],
 )
 def test_a_construct_the_pages_cannot_ask_is_refused_at_its_place(
@@ -134,14 +130,12 @@ _REFUSED: list[dict[str, Any]] = [
     {"oneOf": [{"type": "string"}, {"type": "integer"}]},
     {"type": "object", "additionalProperties": {"type": "string"}},
     {"type": "array", "prefixItems": [{"type": "string"}]},
-    {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
 ]
 _SAID = (
     "several types",
     "alternatives",
     "does not declare",
     "is a tuple",
-    "list of lists",
 )
 
 
@@ -172,7 +166,11 @@ def _construct() -> st.SearchStrategy[dict[str, Any]]:
         )
         groups = objects.map(lambda item: {"type": "array", "items": item, "maxItems": 3})
         lists = st.just({"type": "array", "items": {"type": "string", "maxLength": 20}})
-        return st.one_of(objects, merged, groups, lists)
+        # a list of lists: a repeatable group of lists, or of groups
+        nested_lists = st.one_of(groups, lists).map(
+            lambda item: {"type": "array", "items": {"title": "Reeks", **item}, "maxItems": 3}
+        )
+        return st.one_of(objects, merged, groups, lists, nested_lists)
 
     return st.recursive(st.one_of(leaf, leaf, leaf, refused), nested, max_leaves=6)
 

@@ -61,10 +61,30 @@ def _fill(draw: st.DrawFn, field: Field, node: dict[str, Any], document: Any, pa
             rows.append(row := {})
             for sub in field.children:
                 _fill(draw, sub, row, document, _pointer.join(pointer, index))
+    elif field.kind is Kind.LISTS:
+        node[field.name] = rows = []
+        for index in range(draw(_row_count(field))):
+            _fill_row(draw, field.children[0], rows, document, _pointer.join(pointer, index))
     elif field.kind is Kind.NULL:
         node[field.name] = None
     else:
         node[field.name] = draw(_value(field))
+
+
+def _fill_row(draw: st.DrawFn, item: Field, rows: list[Any], document: Any, place: str) -> None:
+    """One row of a list of lists, in place before its insides are drawn (conditions read it)."""
+    if item.kind not in {Kind.GROUP, Kind.LISTS}:
+        rows.append(draw(_value(item)))
+        return
+    rows.append(inner := [])
+    for index in range(draw(_row_count(item))):
+        below = _pointer.join(place, index)
+        if item.kind is Kind.LISTS:
+            _fill_row(draw, item.children[0], inner, document, below)
+            continue
+        inner.append(row := {})
+        for sub in item.children:
+            _fill(draw, sub, row, document, below)
 
 
 def _row_count(field: Field) -> st.SearchStrategy[int]:

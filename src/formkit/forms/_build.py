@@ -155,12 +155,9 @@ class FieldBuilder:
         if kind is Kind.OBJECT:
             children = self._object_fields(draft.parts, draft.pointer)
         elif kind is Kind.GROUP:
-            item_parts = [
-                (part["items"], _pointer.join(origin, "items"), guard)
-                for part, origin, guard in draft.parts
-                if isinstance(part.get("items"), Mapping)
-            ]
-            children = self._object_fields(item_parts, _pointer.join(draft.pointer, "*"))
+            children = self._object_fields(_item_parts(draft), _pointer.join(draft.pointer, "*"))
+        elif kind is Kind.LISTS:
+            children = (self._item(draft),)
         return Field(
             name=draft.name,
             pointer=draft.pointer,
@@ -177,6 +174,22 @@ class FieldBuilder:
             required_when=tuple(dict.fromkeys(draft.required_when)),
             wordings=_wordings(draft.parts),
         )
+
+    def _item(self, draft: _Draft) -> Field:
+        """The item of a list of lists, a field at `<list>/*`: each row is one, asked whole."""
+        parts = _item_parts(draft)
+        schema, origin, _ = parts[0]
+        item = _Draft("*", _pointer.join(draft.pointer, "*"), schema, origin, [()], [()], parts)
+        return self._freeze(item)
+
+
+def _item_parts(draft: _Draft) -> list[tuple[Schema, str, Guard]]:
+    """What the declarations of an array say about its items."""
+    return [
+        (part["items"], _pointer.join(origin, "items"), guard)
+        for part, origin, guard in draft.parts
+        if isinstance(part.get("items"), Mapping)
+    ]
 
 
 def _wordings(parts: list[tuple[Schema, str, Guard]]) -> tuple[Wording, ...]:
@@ -215,6 +228,8 @@ def kind_of(schema: Schema, annotations: FieldAnnotations) -> Kind:
         return Kind.NULL
     if declared == "array":
         items = schema.get("items", {})
+        if isinstance(items, Mapping) and items.get("type") == "array":
+            return Kind.LISTS
         if isinstance(items, Mapping) and choices_of(items):
             return Kind.CHOICES
         if isinstance(items, Mapping) and _is_object(items):

@@ -13,8 +13,8 @@ and keeps its null). Refused:
   one text box cannot say which alternative it holds;
 - an object with keys not declared (`additionalProperties` with a schema,
   `patternProperties`): the pages ask only properties they know by name;
-- a list of lists, and a tuple (`prefixItems`, or `items` as a list under draft-07): the
-  pages ask a list of values or a list of objects, each row alike.
+- a tuple (`prefixItems`, or `items` as a list under draft-07): the pages ask rows alike;
+- a list of lists of files: a list of lists is a repeatable group of lists (or of groups).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 from formkit.forms._model import Field, Kind
 
 Finding = tuple[str, str]
+_ROWS_OF_LISTS = {Kind.LIST, Kind.GROUP, Kind.LISTS, Kind.CHOICES}
 
 
 def control_problems(field: Field) -> Iterator[Finding]:
@@ -52,6 +53,8 @@ def control_problems(field: Field) -> Iterator[Finding]:
         )
     if declared == "array" or "items" in schema or "prefixItems" in schema:
         yield from _list_problems(schema, name, where)
+    if field.kind is Kind.LISTS and field.children[0].kind not in _ROWS_OF_LISTS:
+        yield where, f"{name!r} is a list of lists of files: make its items objects with a file"
 
 
 def _list_problems(schema: Mapping[str, Any], name: str, where: str) -> Iterator[Finding]:
@@ -61,8 +64,6 @@ def _list_problems(schema: Mapping[str, Any], name: str, where: str) -> Iterator
             where,
             f"{name!r} is a tuple: the pages ask rows alike; make it an object with named fields",
         )
-    elif isinstance(items, Mapping) and items.get("type") == "array":
-        yield where, f"{name!r} is a list of lists: make its items objects with a list field"
 
 
 def _alternatives(schema: Mapping[str, Any]) -> bool:

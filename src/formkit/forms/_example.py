@@ -196,6 +196,11 @@ def _list(field: Field, now: datetime, n: int) -> list[Any]:
     return [f"{value} {i + 1}" for i in range(max(field.min_items, 1))]
 
 
+def _lists(field: Field, now: datetime, n: int) -> list[Any]:
+    (item,) = field.children
+    return [_value(item, now, i) for i in range(max(field.min_items, 1))]
+
+
 def _attachment(field: Field, now: datetime, n: int) -> Any:
     rule = field.attachment
     extension = (rule.media_types[0].rsplit("/", 1)[-1] if rule else "pdf").replace("jpeg", "jpg")
@@ -226,6 +231,7 @@ _BY_KIND = {
     Kind.OBJECT: _object,
     Kind.GROUP: _group,
     Kind.LIST: _list,
+    Kind.LISTS: _lists,
     Kind.ATTACHMENT: _attachment,
     Kind.NULL: _null,
 }

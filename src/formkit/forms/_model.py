@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     OBJECT = "object"  # a group of fields: a fieldset
     GROUP = "group"  # a repeatable group: an array of objects
     LIST = "list"  # an array of plain values
+    LISTS = "lists"  # an array of arrays: its one child is the item, a list or group per row
     ATTACHMENT = "attachment"  # one or several files
     NULL = "null"  # can only be null: nothing to ask, the answer is null where it is given
 

@@ -64,7 +64,7 @@ def _makes_sense(form: Form, step: Step, action: Action) -> bool:
     return not action.target
 
 
-_GROWS = {Kind.GROUP, Kind.LIST}
+_GROWS = {Kind.GROUP, Kind.LIST, Kind.LISTS}
 
 
 def _kind(form: Form, pointer: str) -> Kind | None:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from formkit.forms import _pointer
@@ -121,9 +122,7 @@ def _decode(
     elif action.move is Move.REMOVE:
         anchor = element_id(_container(action.target))
     document = prune(form, document)
-    for field in step.fields:
-        _drop_blank_objects(field, document, document, "")
-        _required_nulls(field, document, document, "")
+    _tidy(step.fields, document)
     return Decoded(prune(form, document), action, anchor)
 
 
@@ -174,6 +173,10 @@ class _Reader:
             return rows or None
         if kind is Kind.LIST:
             return self._list(field, pointer)
+        if kind is Kind.LISTS:  # a row posted blank is an empty list: it is shown
+            (item,) = field.children
+            lists = [self.value(item, p) for p in self._rows(pointer)]
+            return [[] if row is None else row for row in lists] or None
         if kind is Kind.ATTACHMENT:
             return self._attachments(pointer) if field.multiple else self._attachment(pointer)
         if kind is Kind.NULL:  # its hidden field: the answer is null where it is posted
@@ -293,7 +296,7 @@ def _add_row(form: Form, document: dict[str, Any], pointer: str) -> str | None:
     if field is None or rows is None:
         return None
     if field.max_items is None or len(rows) < field.max_items:
-        rows.append({} if field.kind is Kind.GROUP else "")
+        rows.append({} if field.kind is Kind.GROUP else [] if field.kind is Kind.LISTS else "")
     return element_id(_pointer.join(pointer, len(rows) - 1)) if rows else None
 
 
@@ -301,9 +304,12 @@ def _list_at(document: dict[str, Any], pointer: str) -> list[Any] | None:
     """The list at `pointer`, made when missing; None when its place is not there."""
     *parents, name = _pointer.tokens(pointer)
     node: Any = _pointer.resolve(document, _pointer.from_path(parents))
-    if not isinstance(node, dict):
+    if isinstance(node, list):  # a row of a list of lists
+        rows = node[int(name)] if name.isdigit() and int(name) < len(node) else None
+    elif isinstance(node, dict):
+        rows = node.setdefault(name, [])
+    else:
         return None
-    rows = node.setdefault(name, [])
     return rows if isinstance(rows, list) else None
 
 
@@ -313,35 +319,45 @@ def _container(pointer: str) -> str:
     return _pointer.from_path(tokens[:-1]) if tokens[-1].isdigit() else pointer
 
 
-def _required_nulls(field: Field, node: Any, document: Any, parent: str) -> None:
-    """Put null where a null-only field is required now: it has no control that could."""
-    if not isinstance(node, dict):
-        return
-    pointer = _pointer.join(parent, field.name)
-    if field.kind is Kind.NULL:
-        if field.name not in node and is_required(field, document, pointer):
-            node[field.name] = None
-    elif field.kind is Kind.OBJECT:
-        for child in field.children:
-            _required_nulls(child, node.get(field.name), document, pointer)
-    elif field.kind is Kind.GROUP and isinstance(node.get(field.name), list):
-        for index, row in enumerate(node[field.name]):
-            for child in field.children:
-                _required_nulls(child, row, document, _pointer.join(pointer, index))
+def _tidy(fields: tuple[Field, ...], document: dict[str, Any]) -> None:
+    """Innermost first: drop each `{}` that is not required where it stands, and put null where
+    a null-only field is required now (it has no control that could)."""
+    inside = (
+        _objects(field, document[field.name], _pointer.join("", field.name))
+        for field in fields
+        if field.name in document
+    )
+    for children, node, pointer in (*chain.from_iterable(inside), (fields, document, "")):
+        for child in children:
+            place = _pointer.join(pointer, child.name)
+            if child.kind is Kind.NULL:
+                if child.name not in node and is_required(child, document, place):
+                    node[child.name] = None
+            elif _blank_object(child, node) and not is_required(child, document, place):
+                del node[child.name]
 
 
-def _drop_blank_objects(field: Field, node: Any, document: Any, parent: str) -> None:
-    """Remove each `{}` that is not required where it stands, innermost first."""
-    if not isinstance(node, dict) or field.name not in node:
-        return
-    pointer = _pointer.join(parent, field.name)
-    value = node[field.name]
-    if field.kind is Kind.OBJECT and isinstance(value, dict):
-        for child in field.children:
-            _drop_blank_objects(child, value, document, pointer)
-        if not value and not is_required(field, document, pointer):
-            del node[field.name]
-    elif field.kind is Kind.GROUP and isinstance(value, list):
+def _blank_object(field: Field, node: dict[str, Any]) -> bool:
+    return field.kind is Kind.OBJECT and node.get(field.name) == {}
+
+
+def _objects(
+    field: Field, value: Any, pointer: str
+) -> Iterator[tuple[tuple[Field, ...], dict[str, Any], str]]:
+    """The objects in `field`'s answer with their fields and pointers, innermost first."""
+    if field.kind is Kind.LISTS and isinstance(value, list):
         for index, row in enumerate(value):
+            yield from _objects(field.children[0], row, _pointer.join(pointer, index))
+        return
+    if field.kind is Kind.GROUP and isinstance(value, list):
+        rows = [(row, _pointer.join(pointer, i)) for i, row in enumerate(value)]
+    elif field.kind is Kind.OBJECT:
+        rows = [(value, pointer)]
+    else:
+        return
+    for row, place in rows:
+        if isinstance(row, dict):
             for child in field.children:
-                _drop_blank_objects(child, row, document, _pointer.join(pointer, index))
+                if child.name in row:
+                    yield from _objects(child, row[child.name], _pointer.join(place, child.name))
+            yield field.children, row, place

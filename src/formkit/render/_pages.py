@@ -376,7 +376,7 @@ def _target(form: Form, pointer: str) -> str | None:
             return candidate
         parent = _pointer.from_path(tokens[: depth - 1])
         container = form.field(parent) if tokens[depth - 1].isdigit() else None
-        if container is not None and container.kind in {Kind.GROUP, Kind.LIST}:
+        if container is not None and container.kind in {Kind.GROUP, Kind.LIST, Kind.LISTS}:
             return candidate  # a row has its own fieldset or input
         if container is not None and container.kind is Kind.ATTACHMENT:
             return parent

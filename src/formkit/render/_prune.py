@@ -50,4 +50,10 @@ def _prune_value(field: Field, value: Any, pointer: str, document: Any) -> bool:
             place = _pointer.join(pointer, index)
             changed |= _prune_fields(field.children, row, place, document)
         return changed
+    if field.kind is Kind.LISTS and isinstance(value, list):
+        (item,) = field.children
+        changed = False
+        for index, row in enumerate(value):
+            changed |= _prune_value(item, row, _pointer.join(pointer, index), document)
+        return changed
     return False

@@ -7,7 +7,7 @@ The PDF receipt prints the same summary with `masked=True`: national register nu
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from formkit.eid import mask_national_number
@@ -108,6 +108,8 @@ class _Summary:
             return Answer(title, entries=entries) if entries else None
         if kind is Kind.GROUP:
             return self._group(field, pointer, value)
+        if kind is Kind.LISTS and isinstance(value, list):
+            return self._lists(field, pointer, value)
         if kind is Kind.ATTACHMENT:
             files = value if isinstance(value, list) else [value]
             return Answer(title, lines=tuple(self._file(f) for f in files), change=change)
@@ -144,6 +146,20 @@ class _Summary:
             if each.group in {generic, pointer}
         )
         return Answer(field.title, entries=rows + sums)
+
+    def _lists(self, field: Field, pointer: str, value: list[Any]) -> Answer | None:
+        """Each row as its list or group would be shown, named as the row ("Reeks 2")."""
+        (item,) = field.children
+        rows = (
+            (index, self.answer(item, _pointer.join(pointer, index), row))
+            for index, row in enumerate(value)
+        )
+        entries = tuple(
+            replace(shown, label=f"{field.item_title} {index + 1}")
+            for index, shown in rows
+            if shown is not None
+        )
+        return Answer(field.title, entries=entries) if entries else None
 
     def _file(self, attachment: Any) -> str:
         if not isinstance(attachment, Mapping):

@@ -150,6 +150,8 @@ class StepControls:
             return self._group(field, pointer, value, depth, when)
         if kind is Kind.LIST:
             return self._list(field, pointer, value, depth, when)
+        if kind is Kind.LISTS:
+            return self._lists(field, pointer, value, depth, when)
         if kind is Kind.ATTACHMENT:
             return self._attachment(field, pointer, value, when)
         if kind is Kind.NULL:
@@ -388,10 +390,38 @@ class StepControls:
             when=when,
         )
 
+    def _lists(
+        self, field: Field, pointer: str, value: Any, depth: int, when: str | None
+    ) -> Control:
+        """A list of lists: each row is the item's own list or group, named as a row."""
+        (item,) = field.children
+        name = field.item_title
+        values = value if isinstance(value, list) else []
+        count = self._row_count(field, pointer, value)
+        removable = count > field.min_items
+        rows = []
+        for index in range(count):
+            place = _pointer.join(pointer, index)
+            row = values[index] if index < len(values) else None
+            inner = self._by_kind(item, place, row, depth + 1)
+            inner = replace(inner, label=f"{name} {index + 1}", optional=False)
+            remove = _remove_button(place, f"{_lower(name)} {index + 1}") if removable else None
+            rows.append(Row(inner.id, place, inner.label, (inner,), remove, 0))
+        return self._base(
+            field,
+            pointer,
+            "fields/lists.html",
+            rows=tuple(rows),
+            add=_add_button(field, pointer, name, count),
+            heading=_heading(depth),
+            when=when,
+        )
+
     def _row_count(self, field: Field, pointer: str, value: Any) -> int:
-        """The rows answered; none answered: as many as needed to start."""
+        """The rows answered, at least the minimum; none answered: as many as needed to
+        start (a row of a list of lists, added empty, asks its first items)."""
         if isinstance(value, list):
-            return len(value)
+            return max(len(value), field.min_items)
         required = is_required(field, self.answers, pointer)
         return max(field.min_items, 1 if required else 0)
 
