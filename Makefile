@@ -8,7 +8,7 @@ BROWSER_DEPS := tests/browser/node_modules/.installed
 # oidc-provider: the real OpenID Connect provider the staff login tests start on loopback.
 OIDC_DEPS := tests/oidc/node_modules/.installed
 
-.PHONY: run test preflight lint typecheck check bench clean
+.PHONY: run test preflight lint typecheck check bench cookbook clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/receipts.py
 	$(BIN)/python benchmarks/large_bodies.py
 	$(BIN)/python benchmarks/handling.py  # needs PostgreSQL (--url)
+
+# The cookbook's pictures (docs/cookbook/*.png), taken again in Chromium.
+cookbook: $(STAMP) $(BROWSER_DEPS)
+	$(BIN)/python -m pytest tests/browser/test_browser_cookbook.py
+	for shot in test-output/browser/kookboek-*.png; do cp "$$shot" "docs/cookbook/$${shot##*/kookboek-}"; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
