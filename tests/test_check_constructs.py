@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from tests.conftest import write_json
+from tests.conftest import NOW, write_json
 from tests.render.answers import documents
-from tests.render.browser import exactly, through_the_pages
+from tests.render.browser import exactly, post, through_the_pages
 from tests.render.conftest import CTX
 
 import formkit
 from formkit import Kind
-from formkit.render import Renderer, prune
+from formkit.render import Renderer, decode_step, prune
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,14 +62,18 @@ OBJECT = {"type": "object", "properties": {"a": {"title": "A", "type": "string"}
             "allows keys it does not declare",
         ),
         ({"type": "object", "patternProperties": {"^x": {"type": "string"}}}, "declare each"),
-        ({"type": "array", "prefixItems": [{"type": "string"}]}, "is a tuple"),
+        ({"type": "array", "prefixItems": [{"title": "A", "type": "string"}]}, "are open"),
+        (
+            {"type": "array", "items": False, "prefixItems": [{"title": "A", "type": "array"}]},
+            "a tuple's positions are values",
+        ),
     ],
 )
 def test_a_construct_the_pages_cannot_ask_is_refused_at_its_place(
     tmp_path: Path, schema: dict[str, Any], said: str
 ) -> None:
     refusals = _refusals(tmp_path, {"veld": {"title": "Veld", **schema}})
-    assert any(r.startswith("/properties/veld: ") and said in r for r in refusals), refusals
+    assert any(r.startswith("/properties/veld") and said in r for r in refusals), refusals
 
 
 def test_an_allof_of_objects_is_one_group_of_all_their_properties(tmp_path: Path) -> None:
@@ -129,13 +133,13 @@ _REFUSED: list[dict[str, Any]] = [
     {"type": ["string", "integer"]},
     {"oneOf": [{"type": "string"}, {"type": "integer"}]},
     {"type": "object", "additionalProperties": {"type": "string"}},
-    {"type": "array", "prefixItems": [{"type": "string"}]},
+    {"type": "array", "prefixItems": [{"title": "A", "type": "string"}]},
 ]
 _SAID = (
     "several types",
     "alternatives",
     "does not declare",
-    "is a tuple",
+    "are open",
 )
 
 
@@ -154,6 +158,17 @@ def _fields(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[di
 
 def _construct() -> st.SearchStrategy[dict[str, Any]]:
     leaf = st.sampled_from(_LEAVES)
+    values = st.sampled_from(_LEAVES[:-1])  # not null: a tuple's positions are values
+    closed = st.lists(st.tuples(values, _TITLES), min_size=1, max_size=3).flatmap(
+        lambda parts: st.integers(0, len(parts)).map(
+            lambda least: {
+                "type": "array",
+                "prefixItems": [_titled(s, t) for s, t in parts],
+                "items": False,
+                "minItems": least,
+            }
+        )
+    )
     refused = st.sampled_from(_REFUSED)
 
     def nested(inner: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
@@ -172,7 +187,7 @@ def _construct() -> st.SearchStrategy[dict[str, Any]]:
         )
         return st.one_of(objects, merged, groups, lists, nested_lists)
 
-    return st.recursive(st.one_of(leaf, leaf, leaf, refused), nested, max_leaves=6)
+    return st.recursive(st.one_of(leaf, leaf, leaf, closed, refused), nested, max_leaves=6)
 
 
 @settings(
@@ -201,22 +216,62 @@ def test_a_form_of_any_constructs_is_refused_or_round_trips(
     )
 
 
-def test_a_draft_07_tuple_is_refused_in_words_an_author_acts_on(tmp_path: Path) -> None:
-    form = _form(
-        {
-            "paar": {"title": "Paar", "type": "array", "items": [{"type": "string"}]},
-            "naam": {"title": "Naam", "type": "string"},
-        }
-    )
+def test_a_draft_07_tuple_is_a_fieldset_of_its_positions_once_closed(tmp_path: Path) -> None:
+    pair = {"title": "Paar", "type": "array", "items": [{"title": "Links", "type": "string"}]}
+    form = _form({"paar": pair, "naam": {"title": "Naam", "type": "string"}})
     form["$schema"] = "http://json-schema.org/draft-07/schema#"
     path = write_json(tmp_path / "proef.json", form)
     with pytest.raises(formkit.FormError) as refused:
         formkit.load_form(path)
     (problem,) = refused.value.problems
     assert str(problem).endswith(
-        "/properties/paar: 'paar' is a tuple: the pages ask rows alike; "
-        "make it an object with named fields"
+        "/properties/paar: 'paar' is a tuple whose further items are open: the pages ask its "
+        'positions only; add "additionalItems": false or a maxItems of 1'
     )
+    pair["additionalItems"] = False
+    loaded = formkit.load_form(write_json(tmp_path / "proef.json", form))
+    paar = loaded.field("/paar/0")
+    assert paar is not None
+    assert paar.title == "Links"
+    renderer = Renderer(ROOT / "renderers" / "templates")
+    given = {"paar": ["links"], "naam": "x"}
+    assert through_the_pages(renderer, loaded, given, CTX) == given
+
+
+def test_a_tuple_is_a_fieldset_of_its_positions(tmp_path: Path) -> None:
+    point = {
+        "title": "Coördinaat",
+        "type": "array",
+        "minItems": 2,
+        "items": False,
+        "prefixItems": [
+            {"title": "Breedte", "type": "number"},
+            {"title": "Lengte", "type": "number"},
+            {"title": "Naam", "type": "string"},
+        ],
+    }
+    form = formkit.load_form(write_json(tmp_path / "proef.json", _form({"punt": point})))
+    assert [(p.pointer, p.required) for p in form.fields[0].children] == [
+        ("/punt/0", True),
+        ("/punt/1", True),
+        ("/punt/2", False),
+    ]
+    renderer = Renderer(ROOT / "renderers" / "templates")
+    html = renderer.step(form, "een", {"punt": [51.03, 4.48]}, [], CTX)
+    fieldset = html.split('id="fk-punt"')[1].split("</fieldset>")[0]
+    for name in ("/punt/0", "/punt/1", "/punt/2"):
+        assert f'name="{name}"' in fieldset
+    given = {"punt": [51.03, 4.48, "Grote Markt"]}
+    assert through_the_pages(renderer, form, given, CTX) == given
+    # a blank position before a filled one stays in its place, and is said there
+    posted = [
+        (n, "" if n == "/punt/0" else v)
+        for n, v in post(renderer.step(form, "een", given, [], CTX))
+    ]
+    decoded = decode_step(form, "een", posted, {}).answers
+    assert decoded == {"punt": [None, 4.48, "Grote Markt"]}
+    (problem,) = formkit.validate(form, decoded, now=NOW)
+    assert problem.pointer == "/punt/0"
 
 
 @pytest.mark.parametrize(

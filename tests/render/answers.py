@@ -65,6 +65,10 @@ def _fill(draw: st.DrawFn, field: Field, node: dict[str, Any], document: Any, pa
         node[field.name] = rows = []
         for index in range(draw(_row_count(field))):
             _fill_row(draw, field.children[0], rows, document, _pointer.join(pointer, index))
+    elif field.kind is Kind.TUPLE:  # the positions up to one of them, each a value
+        least = max(field.min_items, 1)
+        count = draw(st.integers(min(least, len(field.children)), len(field.children)))
+        node[field.name] = [draw(_value(p)) for p in field.children[:count]]
     elif field.kind is Kind.NULL:
         node[field.name] = None
     else:

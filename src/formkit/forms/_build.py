@@ -158,6 +158,8 @@ class FieldBuilder:
             children = self._object_fields(_item_parts(draft), _pointer.join(draft.pointer, "*"))
         elif kind is Kind.LISTS:
             children = (self._item(draft),)
+        elif kind is Kind.TUPLE:
+            children = self._positions(draft)
         return Field(
             name=draft.name,
             pointer=draft.pointer,
@@ -175,12 +177,40 @@ class FieldBuilder:
             wordings=_wordings(draft.parts),
         )
 
+    def _positions(self, draft: _Draft) -> tuple[Field, ...]:
+        """A tuple's positions, fields at `<tuple>/0`, `/1`...: the first `minItems` required."""
+        schema = draft.schema
+        keyword = "prefixItems" if "prefixItems" in schema else "items"
+        least = int(schema.get("minItems", 0))
+        return tuple(
+            self._freeze(
+                _Draft(
+                    str(index),
+                    _pointer.join(draft.pointer, index),
+                    position,
+                    _pointer.join(draft.origin, keyword, index),
+                    [()],
+                    [()] if index < least else [],
+                    [(position, _pointer.join(draft.origin, keyword, index), ())],
+                )
+            )
+            for index, position in enumerate(tuple_positions(schema))
+        )
+
     def _item(self, draft: _Draft) -> Field:
         """The item of a list of lists, a field at `<list>/*`: each row is one, asked whole."""
         parts = _item_parts(draft)
         schema, origin, _ = parts[0]
         item = _Draft("*", _pointer.join(draft.pointer, "*"), schema, origin, [()], [()], parts)
         return self._freeze(item)
+
+
+def tuple_positions(schema: Schema) -> list[Schema]:
+    """A tuple's position schemas: `prefixItems`, or `items` as a list (draft-07, 2019-09)."""
+    positions = schema.get("prefixItems", schema.get("items"))
+    if not isinstance(positions, list):
+        return []
+    return [p if isinstance(p, Mapping) else {} for p in positions]
 
 
 def _item_parts(draft: _Draft) -> list[tuple[Schema, str, Guard]]:
@@ -226,6 +256,8 @@ def kind_of(schema: Schema, annotations: FieldAnnotations) -> Kind:
     declared = schema.get("type")
     if declared == "null":
         return Kind.NULL
+    if declared == "array" and tuple_positions(schema):
+        return Kind.TUPLE
     if declared == "array":
         items = schema.get("items", {})
         if isinstance(items, Mapping) and items.get("type") == "array":

@@ -13,7 +13,9 @@ and keeps its null). Refused:
   one text box cannot say which alternative it holds;
 - an object with keys not declared (`additionalProperties` with a schema,
   `patternProperties`): the pages ask only properties they know by name;
-- a tuple (`prefixItems`, or `items` as a list under draft-07): the pages ask rows alike;
+- a tuple (`prefixItems`, or `items` as a list under draft-07) whose further items are open,
+  or whose positions are groups, lists or only null: the pages ask a tuple as a fieldset of
+  its positions, one value each;
 - a list of lists of files: a list of lists is a repeatable group of lists (or of groups).
 """
 
@@ -22,10 +24,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from formkit.forms._build import tuple_positions
 from formkit.forms._model import Field, Kind
 
 Finding = tuple[str, str]
 _ROWS_OF_LISTS = {Kind.LIST, Kind.GROUP, Kind.LISTS, Kind.CHOICES}
+_NOT_A_POSITION = {
+    Kind.OBJECT,
+    Kind.GROUP,
+    Kind.LIST,
+    Kind.LISTS,
+    Kind.TUPLE,
+    Kind.CHOICES,
+    Kind.ATTACHMENT,
+    Kind.NULL,
+}
 
 
 def control_problems(field: Field) -> Iterator[Finding]:
@@ -53,17 +66,39 @@ def control_problems(field: Field) -> Iterator[Finding]:
         )
     if declared == "array" or "items" in schema or "prefixItems" in schema:
         yield from _list_problems(schema, name, where)
+    if field.kind is Kind.TUPLE:
+        yield from _position_problems(field)
     if field.kind is Kind.LISTS and field.children[0].kind not in _ROWS_OF_LISTS:
         yield where, f"{name!r} is a list of lists of files: make its items objects with a file"
 
 
 def _list_problems(schema: Mapping[str, Any], name: str, where: str) -> Iterator[Finding]:
-    items = schema.get("items")
-    if "prefixItems" in schema or isinstance(items, list):
+    positions = tuple_positions(schema)
+    if not positions and ("prefixItems" in schema or isinstance(schema.get("items"), list)):
+        yield where, f"{name!r} is a tuple without positions: give it at least one"
+    elif positions and not _closed(schema, len(positions)):
+        closing = '"items": false' if "prefixItems" in schema else '"additionalItems": false'
         yield (
             where,
-            f"{name!r} is a tuple: the pages ask rows alike; make it an object with named fields",
+            f"{name!r} is a tuple whose further items are open: the pages ask its positions "
+            f"only; add {closing} or a maxItems of {len(positions)}",
         )
+
+
+def _closed(schema: Mapping[str, Any], count: int) -> bool:
+    further = schema.get("items" if "prefixItems" in schema else "additionalItems", True)
+    most = schema.get("maxItems")
+    return further is False or (isinstance(most, int) and most <= count)
+
+
+def _position_problems(field: Field) -> Iterator[Finding]:
+    for position in field.children:
+        if position.kind in _NOT_A_POSITION:
+            yield (
+                position.origin,
+                f"position {position.name} of {field.name!r} is a group, a list or only null: "
+                "a tuple's positions are values; make the tuple an object with named fields",
+            )
 
 
 def _alternatives(schema: Mapping[str, Any]) -> bool:

@@ -201,6 +201,10 @@ def _lists(field: Field, now: datetime, n: int) -> list[Any]:
     return [_value(item, now, i) for i in range(max(field.min_items, 1))]
 
 
+def _tuple(field: Field, now: datetime, n: int) -> list[Any]:
+    return [_value(position, now, n) for position in field.children if position.required]
+
+
 def _attachment(field: Field, now: datetime, n: int) -> Any:
     rule = field.attachment
     extension = (rule.media_types[0].rsplit("/", 1)[-1] if rule else "pdf").replace("jpeg", "jpg")
@@ -232,6 +236,7 @@ _BY_KIND = {
     Kind.GROUP: _group,
     Kind.LIST: _list,
     Kind.LISTS: _lists,
+    Kind.TUPLE: _tuple,
     Kind.ATTACHMENT: _attachment,
     Kind.NULL: _null,
 }

@@ -30,6 +30,7 @@ class Kind(enum.StrEnum):
     GROUP = "group"  # a repeatable group: an array of objects
     LIST = "list"  # an array of plain values
     LISTS = "lists"  # an array of arrays: its one child is the item, a list or group per row
+    TUPLE = "tuple"  # an array of fixed positions (`prefixItems`): a child per position
     ATTACHMENT = "attachment"  # one or several files
     NULL = "null"  # can only be null: nothing to ask, the answer is null where it is given
 
@@ -136,6 +137,10 @@ class Field:
             yield from child.walk()
 
 
+# What a token below names a row, an item or a position of, rather than a property.
+_CONTAINERS = {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.TUPLE, Kind.CHOICES, Kind.ATTACHMENT}
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     id: str
@@ -197,16 +202,34 @@ class Form:
 
     def field(self, pointer: str) -> Field | None:
         """The field at a pointer into the answers (`/initiatiefnemers/1/adres` or with `*`)."""
-        return self._index.get(_pointer.generic(pointer))
+        found = self._index.get(_pointer.generic(pointer))
+        if found is not None:
+            return found
+        model = self._model_pointer(pointer)  # through a tuple's positions
+        return None if model is None else self._index.get(model)
 
     def order(self, pointer: str) -> int:
         """Position of the field in the form, for listing problems in reading order."""
-        generic = _pointer.generic(pointer)
+        generic = self._model_pointer(pointer) or _pointer.generic(pointer)
         while generic:
             if generic in self._order:
                 return self._order[generic]
             generic = generic.rsplit("/", 1)[0]
         return len(self._order)
+
+    def _model_pointer(self, pointer: str) -> str | None:
+        """The pointer of the field in the model: a row of a list as `*`, a tuple's position
+        as itself (where `_pointer.generic` makes every number `*`); None: no such field."""
+        model = ""
+        container: Field | None = None
+        for token in _pointer.tokens(pointer):
+            rows = container is not None and container.kind is not Kind.TUPLE
+            model = f"{model}/*" if rows else _pointer.join(model, token)
+            field = self._index.get(model)
+            if field is None and not rows:
+                return None
+            container = field if field is not None and field.kind in _CONTAINERS else None
+        return model
 
     @property
     def attachment_slots(self) -> tuple[Field, ...]:

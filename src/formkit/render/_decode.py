@@ -168,6 +168,8 @@ class _Reader:
         kind = field.kind
         if kind is Kind.OBJECT:
             return self._object(field.children, pointer)
+        if kind is Kind.TUPLE:
+            return self._tuple(field, pointer)
         if kind is Kind.GROUP:
             rows = [self._object(field.children, p) for p in self._rows(pointer)]
             return rows or None
@@ -197,6 +199,14 @@ class _Reader:
     def _object(self, children: tuple[Field, ...], pointer: str) -> dict[str, Any]:
         values = ((c.name, self.value(c, _pointer.join(pointer, c.name))) for c in children)
         return {name: _json(value) for name, value in values if value is not None}
+
+    def _tuple(self, field: Field, pointer: str) -> list[Any] | None:
+        """The positions up to the last one answered; a blank one before it is null, so that
+        nothing typed after it moves (validation says what is missing there)."""
+        values = [self.value(c, _pointer.join(pointer, c.name)) for c in field.children]
+        while values and values[-1] is None:
+            values.pop()
+        return [_json(v) for v in values] or None
 
     def _rows(self, pointer: str) -> list[str]:
         """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""

@@ -19,6 +19,7 @@ from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
 from formkit.render._guards import title_at
 from formkit.render._names import element_id
+from formkit.render._values import positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +104,9 @@ class _Summary:
         title = title_at(field, self.answers, pointer)
         if kind is Kind.OBJECT and field.annotations.display == "address":
             return _address(title, value, change)
-        if kind is Kind.OBJECT:
-            entries = self.entries(field.children, pointer, value)
+        if kind in {Kind.OBJECT, Kind.TUPLE}:
+            node = positions(value) if kind is Kind.TUPLE else value
+            entries = self.entries(field.children, pointer, node)
             return Answer(title, entries=entries) if entries else None
         if kind is Kind.GROUP:
             return self._group(field, pointer, value)

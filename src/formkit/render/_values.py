@@ -225,3 +225,8 @@ def item_kind(field: Field) -> tuple[Kind, str | None]:
         return Kind.TEXT, None
     fmt = items.get("format")
     return kind_of(items, field_annotations(items)), fmt if isinstance(fmt, str) else None
+
+
+def positions(value: Any) -> dict[str, Any]:
+    """A tuple's values by position, as an object holds its fields' by name."""
+    return {str(i): v for i, v in enumerate(value)} if isinstance(value, list) else {}

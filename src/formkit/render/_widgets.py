@@ -55,6 +55,7 @@ from formkit.render._values import (
     encode_choice,
     item_kind,
     part_name,
+    positions,
     scalar_to_control,
 )
 from formkit.render._wordings import label
@@ -146,6 +147,8 @@ class StepControls:
             return self._prefilled(field, pointer, when)
         if kind is Kind.OBJECT:
             return self._object(field, pointer, value, depth, when)
+        if kind is Kind.TUPLE:  # a fieldset of its positions, as an object of its fields
+            return self._object(field, pointer, positions(value), depth, when)
         if kind is Kind.GROUP:
             return self._group(field, pointer, value, depth, when)
         if kind is Kind.LIST:
