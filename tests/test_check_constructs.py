@@ -58,10 +58,21 @@ OBJECT = {"type": "object", "properties": {"a": {"title": "A", "type": "string"}
         ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "alternatives (oneOf/anyOf)"),
         ({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}, "alternatives"),
         (
-            {"type": "object", "additionalProperties": {"type": "string"}},
+            {
+                "type": "object",
+                "properties": OBJECT["properties"],
+                "additionalProperties": {"type": "string"},
+            },
+            "beside its named properties",
+        ),
+        (
+            {"type": "object", "patternProperties": {"^x": {}, "^y": {"type": "integer"}}},
             "allows keys it does not declare",
         ),
-        ({"type": "object", "patternProperties": {"^x": {"type": "string"}}}, "declare each"),
+        (
+            {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+            "a map of lists",
+        ),
         ({"type": "array", "prefixItems": [{"title": "A", "type": "string"}]}, "are open"),
         (
             {"type": "array", "items": False, "prefixItems": [{"title": "A", "type": "array"}]},
@@ -132,13 +143,13 @@ _LEAVES: list[dict[str, Any]] = [
 _REFUSED: list[dict[str, Any]] = [
     {"type": ["string", "integer"]},
     {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-    {"type": "object", "additionalProperties": {"type": "string"}},
+    {"type": "object", "additionalProperties": {"type": "null"}},
     {"type": "array", "prefixItems": [{"title": "A", "type": "string"}]},
 ]
 _SAID = (
     "several types",
     "alternatives",
-    "does not declare",
+    "a map of lists",
     "are open",
 )
 
@@ -185,9 +196,16 @@ def _construct() -> st.SearchStrategy[dict[str, Any]]:
         nested_lists = st.one_of(groups, lists).map(
             lambda item: {"type": "array", "items": {"title": "Reeks", **item}, "maxItems": 3}
         )
-        return st.one_of(objects, merged, groups, lists, nested_lists)
+        # a map: keys the citizen names, each with a value or an object
+        maps = st.one_of(values, objects).map(
+            lambda value: {"type": "object", "additionalProperties": {"title": "Waarde", **value}}
+        )
+        return st.one_of(objects, merged, groups, lists, nested_lists, maps)
 
-    return st.recursive(st.one_of(leaf, leaf, leaf, closed, refused), nested, max_leaves=6)
+    # a refused construct one leaf in eight: most forms are then whole enough to post
+    plain = st.one_of(leaf, closed)
+    base = st.integers(0, 7).flatmap(lambda i: refused if i == 0 else plain)
+    return st.recursive(base, nested, max_leaves=6)
 
 
 @settings(

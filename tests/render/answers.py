@@ -65,6 +65,21 @@ def _fill(draw: st.DrawFn, field: Field, node: dict[str, Any], document: Any, pa
         node[field.name] = rows = []
         for index in range(draw(_row_count(field))):
             _fill_row(draw, field.children[0], rows, document, _pointer.join(pointer, index))
+    elif field.kind is Kind.MAP:  # keys as a citizen types them, once each
+        (value,) = field.children
+        node[field.name] = keys = {}
+        for key in draw(
+            st.lists(_text({"maxLength": 20}, multiline=False), max_size=3, unique=True)
+        ):
+            place = _pointer.join(pointer, key)
+            if value.kind is Kind.OBJECT:
+                keys[key] = row = {}
+                for sub in value.children:
+                    _fill(draw, sub, row, document, place)
+            else:
+                keys[key] = draw(_value(value))
+        if not keys:
+            del node[field.name]
     elif field.kind is Kind.TUPLE:  # the positions up to one of them, each a value
         least = max(field.min_items, 1)
         count = draw(st.integers(min(least, len(field.children)), len(field.children)))

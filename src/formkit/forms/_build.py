@@ -160,6 +160,8 @@ class FieldBuilder:
             children = (self._item(draft),)
         elif kind is Kind.TUPLE:
             children = self._positions(draft)
+        elif kind is Kind.MAP:
+            children = (self._value(draft),)
         return Field(
             name=draft.name,
             pointer=draft.pointer,
@@ -197,12 +199,41 @@ class FieldBuilder:
             for index, position in enumerate(tuple_positions(schema))
         )
 
+    def _value(self, draft: _Draft) -> Field:
+        """The value of a map, a field at `<map>/*`: each key the citizen names has one."""
+        schema = map_values(draft.schema) or {}
+        where = _pointer.join(draft.origin, *_map_keyword(draft.schema))
+        value = _Draft("*", _pointer.join(draft.pointer, "*"), schema, where, [()], [()])
+        value.parts.append((schema, where, ()))
+        return self._freeze(value)
+
     def _item(self, draft: _Draft) -> Field:
         """The item of a list of lists, a field at `<list>/*`: each row is one, asked whole."""
         parts = _item_parts(draft)
         schema, origin, _ = parts[0]
         item = _Draft("*", _pointer.join(draft.pointer, "*"), schema, origin, [()], [()], parts)
         return self._freeze(item)
+
+
+def map_values(schema: Schema) -> Schema | None:
+    """A map's value schema: `additionalProperties` as a schema, or the one pattern of
+    `patternProperties`, of an object that declares no properties; None: no map."""
+    if "properties" in schema:
+        return None
+    patterns = schema.get("patternProperties")
+    extra = schema.get("additionalProperties")
+    if isinstance(patterns, Mapping) and patterns:
+        (value,) = patterns.values() if len(patterns) == 1 and not extra else (None,)
+        return value if isinstance(value, Mapping) else None
+    return extra if isinstance(extra, Mapping) and extra else None
+
+
+def _map_keyword(schema: Schema) -> tuple[str, ...]:
+    """Where a map's value schema is declared, as tokens of a pointer."""
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, Mapping) and patterns:
+        return ("patternProperties", next(iter(patterns)))
+    return ("additionalProperties",)
 
 
 def tuple_positions(schema: Schema) -> list[Schema]:
@@ -267,6 +298,8 @@ def kind_of(schema: Schema, annotations: FieldAnnotations) -> Kind:
         if isinstance(items, Mapping) and _is_object(items):
             return Kind.GROUP
         return Kind.LIST
+    if _is_object(schema) and map_values(schema) is not None:
+        return Kind.MAP
     if _is_object(schema):
         return Kind.OBJECT
     if isinstance(declared, str) and declared in _SCALAR_KINDS:

@@ -11,8 +11,9 @@ and keeps its null). Refused:
   to read what is typed;
 - alternatives (`oneOf`, `anyOf`) of a value that are no choice (a `const` and a title each):
   one text box cannot say which alternative it holds;
-- an object with keys not declared (`additionalProperties` with a schema,
-  `patternProperties`): the pages ask only properties they know by name;
+- an object with both named properties and keys not declared, or with several
+  `patternProperties`: a map (keys the citizen names) is an object of one kind of value;
+- a map whose values are lists or only null: its rows are a key and one value (or object);
 - a tuple (`prefixItems`, or `items` as a list under draft-07) whose further items are open,
   or whose positions are groups, lists or only null: the pages ask a tuple as a fieldset of
   its positions, one value each;
@@ -29,6 +30,7 @@ from formkit.forms._model import Field, Kind
 
 Finding = tuple[str, str]
 _ROWS_OF_LISTS = {Kind.LIST, Kind.GROUP, Kind.LISTS, Kind.CHOICES}
+_NOT_A_MAP_VALUE = {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.TUPLE, Kind.MAP, Kind.NULL}
 _NOT_A_POSITION = {
     Kind.OBJECT,
     Kind.GROUP,
@@ -62,7 +64,13 @@ def control_problems(field: Field) -> Iterator[Finding]:
         yield (
             where,
             f"{name!r} allows keys it does not declare (additionalProperties with a schema, "
-            "patternProperties): the pages ask only named properties; declare each",
+            "patternProperties) beside its named properties: declare each, or make the open "
+            "keys a map of their own (an object with only additionalProperties)",
+        )
+    if field.kind is Kind.MAP and field.children[0].kind in _NOT_A_MAP_VALUE:
+        yield (
+            where,
+            f"{name!r} is a map of lists or of nulls: make its values objects with a list field",
         )
     if declared == "array" or "items" in schema or "prefixItems" in schema:
         yield from _list_problems(schema, name, where)

@@ -201,6 +201,14 @@ def _lists(field: Field, now: datetime, n: int) -> list[Any]:
     return [_value(item, now, i) for i in range(max(field.min_items, 1))]
 
 
+def _map(field: Field, now: datetime, n: int) -> dict[str, Any]:
+    (value,) = field.children
+    keys = field.schema.get("propertyNames")
+    examples = keys.get("examples") if isinstance(keys, dict) else None
+    key = str(examples[0]) if examples else "voorbeeld"
+    return {f"{key} {i + 1}": _value(value, now, i) for i in range(field.min_items)}
+
+
 def _tuple(field: Field, now: datetime, n: int) -> list[Any]:
     return [_value(position, now, n) for position in field.children if position.required]
 
@@ -237,6 +245,7 @@ _BY_KIND = {
     Kind.LIST: _list,
     Kind.LISTS: _lists,
     Kind.TUPLE: _tuple,
+    Kind.MAP: _map,
     Kind.ATTACHMENT: _attachment,
     Kind.NULL: _null,
 }

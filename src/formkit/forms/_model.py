@@ -31,6 +31,7 @@ class Kind(enum.StrEnum):
     LIST = "list"  # an array of plain values
     LISTS = "lists"  # an array of arrays: its one child is the item, a list or group per row
     TUPLE = "tuple"  # an array of fixed positions (`prefixItems`): a child per position
+    MAP = "map"  # an object of keys the citizen names: its one child is the value, at `/*`
     ATTACHMENT = "attachment"  # one or several files
     NULL = "null"  # can only be null: nothing to ask, the answer is null where it is given
 
@@ -124,11 +125,12 @@ class Field:
 
     @property
     def min_items(self) -> int:
-        return int(self.schema.get("minItems", 0))
+        """The fewest rows (`minItems`; a map's keys: `minProperties`)."""
+        return int(self.schema.get("minItems", self.schema.get("minProperties", 0)))
 
     @property
     def max_items(self) -> int | None:
-        value = self.schema.get("maxItems")
+        value = self.schema.get("maxItems", self.schema.get("maxProperties"))
         return None if value is None else int(value)
 
     def walk(self) -> Iterator[Field]:
@@ -138,7 +140,15 @@ class Field:
 
 
 # What a token below names a row, an item or a position of, rather than a property.
-_CONTAINERS = {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.TUPLE, Kind.CHOICES, Kind.ATTACHMENT}
+_CONTAINERS = {
+    Kind.GROUP,
+    Kind.LIST,
+    Kind.LISTS,
+    Kind.TUPLE,
+    Kind.MAP,
+    Kind.CHOICES,
+    Kind.ATTACHMENT,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +228,9 @@ class Form:
         return len(self._order)
 
     def _model_pointer(self, pointer: str) -> str | None:
-        """The pointer of the field in the model: a row of a list as `*`, a tuple's position
-        as itself (where `_pointer.generic` makes every number `*`); None: no such field."""
+        """The pointer of the field in the model: a row of a list and a key of a map as `*`, a
+        tuple's position as itself (where `_pointer.generic` makes every number `*`); None: no
+        such field."""
         model = ""
         container: Field | None = None
         for token in _pointer.tokens(pointer):

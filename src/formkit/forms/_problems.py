@@ -101,7 +101,7 @@ def _required(kind: Kind | None, title: str) -> str:
         return f"Kies een antwoord bij {title}."
     if kind is Kind.ATTACHMENT:
         return f"Voeg {title} toe."
-    if kind in {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.CHOICES}:
+    if kind in {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.MAP, Kind.CHOICES}:
         return f"Vul {title} aan."
     return f"Vul {title} in."
 

@@ -64,7 +64,7 @@ def _makes_sense(form: Form, step: Step, action: Action) -> bool:
     return not action.target
 
 
-_GROWS = {Kind.GROUP, Kind.LIST, Kind.LISTS}
+_GROWS = {Kind.GROUP, Kind.LIST, Kind.LISTS, Kind.MAP}
 
 
 def _kind(form: Form, pointer: str) -> Kind | None:
@@ -73,11 +73,14 @@ def _kind(form: Form, pointer: str) -> Kind | None:
 
 
 def _removable(form: Form, pointer: str) -> bool:
-    """A row of a repeatable group or list, an uploaded file among several, or the only one."""
+    """A row of a repeatable group or list, a key of a map, an uploaded file among several,
+    or the only one."""
     tokens = _pointer.tokens(pointer)
+    around = form.field(_pointer.from_path(tokens[:-1])) if tokens else None
+    if around is not None and around.kind is Kind.MAP:
+        return True
     if tokens and tokens[-1].isdigit():
-        parent = form.field(_pointer.from_path(tokens[:-1]))
-        return parent is not None and (parent.kind in _GROWS or parent.kind is Kind.ATTACHMENT)
+        return around is not None and (around.kind in _GROWS or around.kind is Kind.ATTACHMENT)
     return _kind(form, pointer) is Kind.ATTACHMENT
 
 

@@ -59,6 +59,9 @@ class Row:
     controls: tuple[Control, ...]
     remove: Button | None
     heading: int
+    # A hidden field says the row exists even when nothing in it is filled in; a map's row
+    # needs none (its key says so), and its value may stand at the row's own pointer.
+    marked: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from formkit.forms import _pointer
 from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._actions import NEXT, Action, Move, parse_action
 from formkit.render._guards import is_required
-from formkit.render._names import ACTION, element_id, pointer_for
+from formkit.render._names import ACTION, KEY_SUFFIX, element_id, key_name, pointer_for
 from formkit.render._options import by_control_value
 from formkit.render._prune import prune
 from formkit.render._select import LONG_LIST, by_name, fold
@@ -120,7 +120,7 @@ def _decode(
     if action.move is Move.ADD:
         anchor = _add_row(form, document, action.target)
     elif action.move is Move.REMOVE:
-        anchor = element_id(_container(action.target))
+        anchor = element_id(_container(form, action.target))
     document = prune(form, document)
     _tidy(step.fields, document)
     return Decoded(prune(form, document), action, anchor)
@@ -154,6 +154,17 @@ class _Posted:
     def all(self, name: str) -> list[str]:
         return self.values.get(name, [])
 
+    def map_rows(self, pointer: str) -> list[str]:
+        """The rows of the map at `pointer`, in the order posted: each has its key's input."""
+        prefix = pointer + "/"
+        return [
+            name.removesuffix(KEY_SUFFIX)
+            for name in self.values
+            if name.startswith(prefix)
+            and name.endswith(KEY_SUFFIX)
+            and "/" not in name[len(prefix) : -len(KEY_SUFFIX)]
+        ]
+
     def rows(self, pointer: str) -> list[int]:
         return sorted(int(t) for t in self.below.get(pointer, ()) if _ROW.fullmatch(t))
 
@@ -170,6 +181,8 @@ class _Reader:
             return self._object(field.children, pointer)
         if kind is Kind.TUPLE:
             return self._tuple(field, pointer)
+        if kind is Kind.MAP:
+            return self._map(field, pointer)
         if kind is Kind.GROUP:
             rows = [self._object(field.children, p) for p in self._rows(pointer)]
             return rows or None
@@ -207,6 +220,24 @@ class _Reader:
         while values and values[-1] is None:
             values.pop()
         return [_json(v) for v in values] or None
+
+    def _map(self, field: Field, pointer: str) -> dict[str, Any] | None:
+        """A key per row as typed, with its value; a blank row is none. A row renamed to a
+        key another row holds keeps the key it had, so that no value is lost."""
+        (item,) = field.children
+        rows = []
+        for place in self.posted.map_rows(pointer):
+            if place != self.removed:
+                had = _pointer.tokens(place)[-1]
+                typed = text(self.posted.first(key_name(place)) or "")
+                rows.append((had, typed, self.value(item, place)))
+        kept = {typed for had, typed, _ in rows if typed == had}
+        found: dict[str, Any] = {}
+        for had, typed, value in rows:
+            if typed or value is not None:
+                taken = typed in found or (typed != had and typed in kept)
+                found[had if taken else typed] = _json(value)
+        return found or None
 
     def _rows(self, pointer: str) -> list[str]:
         """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""
@@ -302,6 +333,8 @@ def _inside(pointer: str, places: Sequence[str]) -> bool:
 
 def _add_row(form: Form, document: dict[str, Any], pointer: str) -> str | None:
     field = form.field(pointer)
+    if field is not None and field.kind is Kind.MAP:
+        return _add_key(field, document, pointer)
     rows = _list_at(document, pointer)
     if field is None or rows is None:
         return None
@@ -323,10 +356,28 @@ def _list_at(document: dict[str, Any], pointer: str) -> list[Any] | None:
     return rows if isinstance(rows, list) else None
 
 
-def _container(pointer: str) -> str:
-    """The group, list or attachment slot a removed row or file belonged to."""
+def _add_key(field: Field, document: dict[str, Any], pointer: str) -> str | None:
+    """A blank row of a map: the key "", one at a time."""
+    *parents, name = _pointer.tokens(pointer)
+    node = _pointer.resolve(document, _pointer.from_path(parents))
+    if not isinstance(node, dict):
+        return None
+    keys = node.setdefault(name, {})
+    if not isinstance(keys, dict):
+        return None
+    if "" not in keys and (field.max_items is None or len(keys) < field.max_items):
+        keys[""] = None
+    return element_id(_pointer.join(pointer, "")) if "" in keys else None
+
+
+def _container(form: Form, pointer: str) -> str:
+    """The group, list, map or attachment slot a removed row, key or file belonged to."""
     tokens = _pointer.tokens(pointer)
-    return _pointer.from_path(tokens[:-1]) if tokens[-1].isdigit() else pointer
+    parent = _pointer.from_path(tokens[:-1])
+    if tokens[-1].isdigit():
+        return parent
+    around = form.field(parent)
+    return parent if around is not None and around.kind is Kind.MAP else pointer
 
 
 def _tidy(fields: tuple[Field, ...], document: dict[str, Any]) -> None:
@@ -358,6 +409,10 @@ def _objects(
     if field.kind is Kind.LISTS and isinstance(value, list):
         for index, row in enumerate(value):
             yield from _objects(field.children[0], row, _pointer.join(pointer, index))
+        return
+    if field.kind is Kind.MAP and isinstance(value, dict):
+        for key, each in value.items():
+            yield from _objects(field.children[0], each, _pointer.join(pointer, key))
         return
     if field.kind is Kind.GROUP and isinstance(value, list):
         rows = [(row, _pointer.join(pointer, i)) for i, row in enumerate(value)]

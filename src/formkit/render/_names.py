@@ -43,6 +43,14 @@ def option_id(pointer: str, index: int) -> str:
     return element_id(pointer) if index == 0 else f"{element_id(pointer)}--{index}"
 
 
+KEY_SUFFIX = "#sleutel"  # a map's row: the name of the input that holds its key
+
+
+def key_name(row: str) -> str:
+    """The name of the input that holds the key of the map's row at `row`."""
+    return f"{row}{KEY_SUFFIX}"
+
+
 HINT_SUFFIX = "--hint"
 ERROR_SUFFIX = "--fout"
 

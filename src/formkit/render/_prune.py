@@ -50,6 +50,12 @@ def _prune_value(field: Field, value: Any, pointer: str, document: Any) -> bool:
             place = _pointer.join(pointer, index)
             changed |= _prune_fields(field.children, row, place, document)
         return changed
+    if field.kind is Kind.MAP and isinstance(value, dict):
+        (item,) = field.children
+        changed = False
+        for key, each in value.items():
+            changed |= _prune_value(item, each, _pointer.join(pointer, key), document)
+        return changed
     if field.kind is Kind.LISTS and isinstance(value, list):
         (item,) = field.children
         changed = False

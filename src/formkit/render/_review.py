@@ -112,6 +112,8 @@ class _Summary:
             return self._group(field, pointer, value)
         if kind is Kind.LISTS and isinstance(value, list):
             return self._lists(field, pointer, value)
+        if kind is Kind.MAP and isinstance(value, Mapping):
+            return self._map(field, pointer, value)
         if kind is Kind.ATTACHMENT:
             files = value if isinstance(value, list) else [value]
             return Answer(title, lines=tuple(self._file(f) for f in files), change=change)
@@ -161,6 +163,16 @@ class _Summary:
             for index, shown in rows
             if shown is not None
         )
+        return Answer(field.title, entries=entries) if entries else None
+
+    def _map(self, field: Field, pointer: str, value: Mapping[str, Any]) -> Answer | None:
+        """Each key as the label of its value."""
+        (item,) = field.children
+        shown = (
+            (key, self.answer(item, _pointer.join(pointer, key), each))
+            for key, each in value.items()
+        )
+        entries = tuple(replace(a, label=key) for key, a in shown if a is not None)
         return Answer(field.title, entries=entries) if entries else None
 
     def _file(self, attachment: Any) -> str:

@@ -39,7 +39,7 @@ from formkit.render._display import display, number_text
 from formkit.render._files import file_hint
 from formkit.render._guards import is_required
 from formkit.render._identity import by_identity
-from formkit.render._names import element_id, option_id
+from formkit.render._names import element_id, key_name, option_id
 from formkit.render._options import options
 from formkit.render._prefill import locked_rows
 from formkit.render._reveal import trigger_of
@@ -155,6 +155,8 @@ class StepControls:
             return self._list(field, pointer, value, depth, when)
         if kind is Kind.LISTS:
             return self._lists(field, pointer, value, depth, when)
+        if kind is Kind.MAP:
+            return self._map(field, pointer, value, depth, when)
         if kind is Kind.ATTACHMENT:
             return self._attachment(field, pointer, value, when)
         if kind is Kind.NULL:
@@ -416,6 +418,46 @@ class StepControls:
             "fields/lists.html",
             rows=tuple(rows),
             add=_add_button(field, pointer, name, count),
+            heading=_heading(depth),
+            when=when,
+        )
+
+    def _map(self, field: Field, pointer: str, value: Any, depth: int, when: str | None) -> Control:
+        """A map: a row per key, the key in a text input (`<row>#sleutel`), then its value's
+        control. A row stands at its key's pointer, so that a message about it lands there."""
+        (item,) = field.children
+        name = item.title or "Rij"
+        keys = field.schema.get("propertyNames")
+        keys = keys if isinstance(keys, Mapping) else {}
+        entries = list(value.items()) if isinstance(value, Mapping) else []
+        if not entries and is_required(field, self.answers, pointer):
+            entries = [("", None)]  # a blank row to start with
+        rows = []
+        for index, (key, row_value) in enumerate(entries):
+            place = _pointer.join(pointer, key)
+            named = Control(
+                "fields/input.html",
+                key_name(place),
+                element_id(key_name(place)),
+                str(keys.get("title") or "Naam"),
+                hint=(str(keys["description"]),) if keys.get("description") else (),
+                value=key,
+                error=self.errors.get(key_name(place)),
+                attributes=(("spellcheck", "false"),),
+            )
+            inner = self._by_kind(item, place, row_value, depth + 2)
+            remove = _remove_button(place, f"{_lower(name)} {index + 1}")
+            legend = f"{name} {index + 1}"
+            rows.append(
+                Row(element_id(place), place, legend, (named, inner), remove, 0, marked=False)
+            )
+        return self._base(
+            field,
+            pointer,
+            "fields/group.html",
+            rows=tuple(rows),
+            # one blank row at a time: a map has one key ""
+            add=None if "" in dict(entries) else _add_button(field, pointer, name, len(rows)),
             heading=_heading(depth),
             when=when,
         )

@@ -1,0 +1,139 @@
+"""A map (an object of keys the citizen names: `additionalProperties` or one pattern of
+`patternProperties` as the value schema) is a row per key: the key in a text input, then its
+value's control. Rows are added, renamed and removed without a script; nothing typed is lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import NOW, write_json
+from tests.render.browser import post, through_the_pages
+from tests.render.conftest import CTX
+
+import formkit
+from formkit import Kind
+from formkit.render import Renderer, decode_step, problems_for_step
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Proef",
+    "type": "object",
+    "x-formkit": {
+        "prefix": "PRF",
+        "steps": [{"id": "een", "title": "Een", "properties": ["tarieven", "contacten"]}],
+    },
+    "properties": {
+        "tarieven": {
+            "title": "Tarieven",
+            "type": "object",
+            "maxProperties": 3,
+            "propertyNames": {"title": "Soort ticket", "minLength": 1, "maxLength": 30},
+            "additionalProperties": {"title": "Prijs", "type": "number", "minimum": 0},
+        },
+        "contacten": {
+            "title": "Contacten",
+            "type": "object",
+            "patternProperties": {
+                "^[A-Z][a-z]+$": {
+                    "title": "Contact",
+                    "type": "object",
+                    "required": ["telefoon"],
+                    "properties": {"telefoon": {"title": "Telefoon", "type": "string"}},
+                }
+            },
+            "additionalProperties": False,
+        },
+    },
+}
+FILLED = {
+    "tarieven": {"Volwassene": 12.5, "Kind": 5},
+    "contacten": {"Anna": {"telefoon": "015 12 34 56"}},
+}
+
+
+@pytest.fixture
+def form(tmp_path: Path) -> formkit.Form:
+    return formkit.load_form(write_json(tmp_path / "proef.json", SCHEMA))
+
+
+def _renamed(html: str, renames: dict[str, str]) -> list[tuple[str, str]]:
+    return [(name, renames.get(name, value)) for name, value in post(html)]
+
+
+def test_a_row_per_key_with_the_key_and_its_value(form: formkit.Form, renderer: Renderer) -> None:
+    tarieven = form.field("/tarieven")
+    assert tarieven is not None
+    assert tarieven.kind is Kind.MAP
+    assert form.field("/tarieven/Kind") is tarieven.children[0]
+    assert form.field("/contacten/Anna/telefoon") is not None
+    html = renderer.step(form, "een", FILLED, [], CTX)
+    assert [pair for pair in post(html) if pair[0].startswith("/tarieven")] == [
+        ("/tarieven/Volwassene#sleutel", "Volwassene"),
+        ("/tarieven/Volwassene", "12,5"),
+        ("/tarieven/Kind#sleutel", "Kind"),
+        ("/tarieven/Kind", "5"),
+    ]
+    assert "Soort ticket" in html
+    assert "Prijs 2</h" in html or "Prijs 2</legend>" in html
+    assert through_the_pages(renderer, form, FILLED, CTX) == FILLED
+
+
+@pytest.mark.parametrize(
+    ("renames", "expected"),
+    [
+        ({"/tarieven/Volwassene#sleutel": "Senior"}, {"Senior": 12.5, "Kind": 5}),
+        # a key another row keeps: the renamed row keeps its own, nothing is lost
+        ({"/tarieven/Volwassene#sleutel": "Kind"}, {"Volwassene": 12.5, "Kind": 5}),
+        (
+            {"/tarieven/Volwassene#sleutel": "Kind", "/tarieven/Kind#sleutel": "Volwassene"},
+            {"Kind": 12.5, "Volwassene": 5},
+        ),
+    ],
+)
+def test_a_key_is_renamed_as_typed_and_never_overwrites_another(
+    form: formkit.Form, renderer: Renderer, renames: dict[str, str], expected: dict[str, Any]
+) -> None:
+    html = renderer.step(form, "een", FILLED, [], CTX)
+    decoded = decode_step(form, "een", _renamed(html, renames), {})
+    assert decoded.answers["tarieven"] == expected
+
+
+def test_rows_are_added_one_blank_at_a_time_and_removed(
+    form: formkit.Form, renderer: Renderer
+) -> None:
+    html = renderer.step(form, "een", FILLED, [], CTX)
+    added = decode_step(form, "een", post(html, "toevoegen:/tarieven"), {})
+    assert added.answers["tarieven"] == {"Volwassene": 12.5, "Kind": 5, "": None}
+    assert added.anchor == "fk-tarieven-_"
+    again = renderer.step(form, "een", added.answers, [], CTX)
+    assert 'value="toevoegen:/tarieven"' not in again  # at its maximum of three
+    typed = _renamed(again, {"/tarieven/#sleutel": "Senior", "/tarieven/": "7"})
+    assert decode_step(form, "een", typed, {}).answers["tarieven"] == {
+        "Volwassene": 12.5,
+        "Kind": 5,
+        "Senior": 7,
+    }
+    blank = decode_step(form, "een", post(again), {})  # left blank: no row
+    assert blank.answers["tarieven"] == {"Volwassene": 12.5, "Kind": 5}
+    removed = decode_step(form, "een", post(html, "verwijderen:/tarieven/Kind"), {})
+    assert removed.answers["tarieven"] == {"Volwassene": 12.5}
+    assert removed.anchor == "fk-tarieven"
+
+
+def test_a_message_about_a_value_shows_at_its_row(form: formkit.Form, renderer: Renderer) -> None:
+    document = {"contacten": {"Anna": {}}}
+    problems = problems_for_step(form, "een", formkit.validate(form, document, now=NOW))
+    assert [p.pointer for p in problems] == ["/contacten/Anna/telefoon"]
+    html = renderer.step(form, "een", document, problems, CTX)
+    assert 'id="fk-contacten-Anna-telefoon--fout"' in html
+    assert 'href="#fk-contacten-Anna-telefoon"' in html
+
+
+def test_the_overzicht_labels_each_value_with_its_key(
+    form: formkit.Form, renderer: Renderer
+) -> None:
+    html = renderer.review(form, FILLED, CTX)
+    for shown in ("Tarieven", "Volwassene", "12,5", "Kind", "Anna", "015 12 34 56"):
+        assert shown in html
