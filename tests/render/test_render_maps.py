@@ -14,7 +14,8 @@ from tests.render.conftest import CTX
 
 import formkit
 from formkit import Kind
-from formkit.render import Renderer, decode_step, problems_for_step
+from formkit.render import Renderer, decode_step, element_id, problems_for_step
+from formkit.render._names import key_name
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -98,6 +99,22 @@ def test_a_key_is_renamed_as_typed_and_never_overwrites_another(
     html = renderer.step(form, "een", FILLED, [], CTX)
     decoded = decode_step(form, "een", _renamed(html, renames), {})
     assert decoded.answers["tarieven"] == expected
+    refused = list(renames.values()) == ["Kind"]
+    assert [(n.pointer, n.message) for n in decoded.notes] == (
+        [
+            (
+                "/tarieven/Volwassene#sleutel",
+                "Soort ticket Kind staat al in een andere rij. Kies een andere.",
+            )
+        ]
+        if refused
+        else []
+    )
+    if refused:  # said at the key's input, which the summary links to
+        page = renderer.step(form, "een", decoded.answers, list(decoded.notes), CTX)
+        key = element_id(key_name("/tarieven/Volwassene"))
+        assert f'href="#{key}"' in page
+        assert 'class="fk-error-message" id="' + key + '--fout"' in page
 
 
 def test_rows_are_added_one_blank_at_a_time_and_removed(

@@ -24,6 +24,7 @@ from typing import Any
 
 from formkit.forms import _pointer
 from formkit.forms._model import Field, Form, Kind, Step
+from formkit.forms._problems import Problem
 from formkit.render._actions import NEXT, Action, Move, parse_action
 from formkit.render._guards import is_required
 from formkit.render._names import ACTION, KEY_SUFFIX, element_id, key_name, pointer_for
@@ -56,6 +57,9 @@ class Decoded:
     answers: dict[str, Any]
     action: Action
     anchor: str | None = None  # after adding or removing: the id of the element to show
+    # What was posted but could not be kept as typed (a map's key another row holds), said
+    # at its field; what the post held is kept otherwise.
+    notes: tuple[Problem, ...] = ()
 
 
 def decode_step(
@@ -123,7 +127,7 @@ def _decode(
         anchor = element_id(_container(form, action.target))
     document = prune(form, document)
     _tidy(step.fields, document)
-    return Decoded(prune(form, document), action, anchor)
+    return Decoded(prune(form, document), action, anchor, tuple(reader.notes))
 
 
 class _Posted:
@@ -173,6 +177,7 @@ class _Reader:
     def __init__(self, posted: _Posted, removed: str | None) -> None:
         self.posted = posted
         self.removed = removed
+        self.notes: list[Problem] = []
 
     def value(self, field: Field, pointer: str) -> Any:
         """The answer the controls at `pointer` hold, None when they hold none."""
@@ -237,7 +242,15 @@ class _Reader:
             if typed or value is not None:
                 taken = typed in found or (typed != had and typed in kept)
                 found[had if taken else typed] = _json(value)
+                if taken:
+                    self._note_taken(field, _pointer.join(pointer, had), typed)
         return found or None
+
+    def _note_taken(self, field: Field, row: str, typed: str) -> None:
+        keys = field.schema.get("propertyNames")
+        label = (keys.get("title") if isinstance(keys, Mapping) else None) or "Naam"
+        message = f"{label} {typed} staat al in een andere rij. Kies een andere."
+        self.notes.append(Problem(key_name(row), "duplicateKey", message))
 
     def _rows(self, pointer: str) -> list[str]:
         """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""

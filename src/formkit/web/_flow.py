@@ -122,7 +122,7 @@ async def apply(
     # The answers the login gave stay what it gave, whatever was posted.
     answers, action = with_prefill(decoded.answers, draft.prefill, form), decoded.action
     index = form.steps.index(step)
-    problems: list[Problem] = list(post.refusals)
+    problems: list[Problem] = [*post.refusals, *decoded.notes]
     if action.move is Move.NEXT:
         # A refused file first: its reason is what its slot shows, not "add a file".
         problems = [*problems, *await _problems(found, form, step, answers, draft.id, now)]

@@ -116,10 +116,11 @@ async def complete(
     files = await _record_files(found, opened, posted, now)
     current = opened.state.answers
     decoded = decode_fields(opened.form, opened.places, posted.fields, current, files)
+    refused = [*posted.refusals, *decoded.notes]
     if decoded.action.stays:  # a row or a file added or removed: the page again, no messages
-        return _page(request, opened, decoded.answers, posted.refusals, 200)
+        return _page(request, opened, decoded.answers, refused, 200)
     problems, completion = await _checked(found, opened, decoded.answers, now)
-    problems = [*posted.refusals, *problems]
+    problems = [*refused, *problems]
     if problems or completion is None:
         return _page(request, opened, decoded.answers, problems, 422)
     await _record(request, opened, completion)
