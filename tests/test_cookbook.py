@@ -14,7 +14,7 @@ from tests.render.browser import exactly, through_the_pages
 from tests.render.conftest import CTX, TEMPLATES
 
 import formkit
-from formkit.render import Renderer
+from formkit.render import Renderer, prune
 
 FOLDER = ROOT / "docs" / "cookbook"
 RAW = json.loads((FOLDER / "kookboek.json").read_text(encoding="utf-8"))
@@ -55,4 +55,4 @@ def test_the_cookbook_passes_check_and_its_answers_come_back_from_its_pages() ->
     document = answers("kookboek", "valid-full")
     assert formkit.validate(form, document, now=NOW) == []
     back = through_the_pages(Renderer(TEMPLATES), form, document, CTX)
-    assert exactly(back) == exactly(document)
+    assert exactly(prune(form, back)) == exactly(document)  # the page's choices are no answers

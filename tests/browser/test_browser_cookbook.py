@@ -65,3 +65,18 @@ def test_the_follow_up_opens_under_its_question(
     assert level.is_visible()
     page.get_by_label("Nee").check()
     assert not level.is_visible()
+
+
+def test_choosing_an_alternative_opens_its_fields(
+    desk: BrowserContext, live_server: LiveServer
+) -> None:
+    page = desk.new_page()
+    _show(page, live_server, "keuzedelen")
+    email = page.get_by_label("E-mailadres")
+    street = page.get_by_label("Straat en huisnummer")
+    assert street.is_visible()  # the answers are a postal address: its option is chosen
+    assert not email.is_visible()
+    page.get_by_label("Per e-mail").check()
+    assert email.is_visible()
+    assert not street.is_visible()
+    assert axe_violations(page) == []

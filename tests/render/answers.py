@@ -17,6 +17,7 @@ from tests.test_properties import FORMATS
 
 import formkit
 from formkit.forms import _pointer
+from formkit.forms._alternatives import CHOICE, strip_choices
 from formkit.forms._model import Field, Kind
 from formkit.render._guards import is_active, is_required
 from formkit.render._options import options
@@ -32,7 +33,8 @@ _LARGEST = 200  # numbers stay small: conditional maximums (150 euro) are then o
 
 
 def documents(form: formkit.Form) -> st.SearchStrategy[dict[str, Any]]:
-    return _document(form).filter(form.engine.is_valid)
+    """With the choices between alternatives the page makes (`#keuze`), as a draft holds them."""
+    return _document(form).filter(lambda document: form.engine.is_valid(strip_choices(document)))
 
 
 @st.composite
@@ -53,7 +55,7 @@ def _fill(draw: st.DrawFn, field: Field, node: dict[str, Any], document: Any, pa
         node[field.name] = child = {}  # in place first: conditions below read it
         for sub in field.children:
             _fill(draw, sub, child, document, pointer)
-        if not child and not is_required(field, document, pointer):
+        if set(child) <= {CHOICE} and not is_required(field, document, pointer):  # no answers
             del node[field.name]
     elif field.kind is Kind.GROUP:
         node[field.name] = rows = []

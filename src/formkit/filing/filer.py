@@ -34,6 +34,7 @@ from formkit.filing._filing import (
 from formkit.filing._limits import limits
 from formkit.filing._login import Login, check_login
 from formkit.filing._parties import parties
+from formkit.forms._alternatives import strip_choices
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
 from formkit.forms._validate import validate
@@ -153,7 +154,9 @@ class Filer:
     def _checked(
         self, form: Form, answers: Any, blobs: Mapping[str, Blob], now: datetime
     ) -> tuple[dict[str, Any], tuple[Attachment, ...]] | Refused:
-        """Validated answers with their attachments bound, or what is wrong with them."""
+        """Validated answers with their attachments bound, or what is wrong with them. The
+        choices a page made between alternatives (`#keuze`) are no answers: never filed."""
+        answers = strip_choices(answers)
         problems = validate(form, answers, now=now)
         if problems:
             return Refused(tuple(problems))

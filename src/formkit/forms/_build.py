@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from formkit.forms import _pointer
+from formkit.forms._alternatives import CHOICE, belongs_schema, chosen_schema
 from formkit.forms._engine import Engine
 from formkit.forms._model import Choice, Condition, Field, Guard, Kind, Wording
 from formkit.forms._vocabulary import KEYWORD, FieldAnnotations
@@ -113,37 +114,71 @@ class FieldBuilder:
         self, target: _Object, schema: Schema, keyword: str, origin: str, guard: Guard
     ) -> None:
         branches = schema.get(keyword, ())
-        discriminator = _discriminator(branches)
-        if discriminator is None:
+        told_by = discriminator(branches)
+        if told_by is None and chosen_apart(branches):
+            self._collect_choice(target, schema, keyword, origin, guard)
+        if told_by is None:
             return
-        choices = tuple(_branch_choice(b, discriminator) for b in branches)
+        choices = tuple(_branch_choice(b, told_by) for b in branches)
         choice_schema = {
-            "title": _question_title(branches, discriminator) or schema.get("title", discriminator),
+            "title": _question_title(branches, told_by) or schema.get("title", told_by),
             "oneOf": [_option_schema(c) for c in choices],
-            **_discriminator_annotations(branches, discriminator),
+            **_discriminator_annotations(branches, told_by),
         }
         where = _pointer.join(origin, keyword)
         draft = target.drafts.setdefault(
-            discriminator,
-            _Draft(
-                discriminator, _pointer.join(target.pointer, discriminator), choice_schema, where
-            ),
+            told_by,
+            _Draft(told_by, _pointer.join(target.pointer, told_by), choice_schema, where),
         )
         draft.active_when.append(guard)
-        target.requirements.append((discriminator, guard, where))
+        target.requirements.append((told_by, guard, where))
         for index, (branch, choice) in enumerate(zip(branches, choices, strict=True)):
             selector = {
-                "properties": {discriminator: {"const": choice.value}},
-                "required": [discriminator],
+                "properties": {told_by: {"const": choice.value}},
+                "required": [told_by],
             }
             branch_origin = _pointer.join(where, index)
             condition = self._condition(target, selector, True, branch_origin)
-            self._collect(target, branch, branch_origin, (*guard, condition), skip=discriminator)
+            self._collect(target, branch, branch_origin, (*guard, condition), skip=told_by)
+
+    def _collect_choice(
+        self, target: _Object, schema: Schema, keyword: str, origin: str, guard: Guard
+    ) -> None:
+        """Alternatives no `const` tells apart: a choice the page asks (`#keuze`, the branch's
+        index, labelled by its title), and each branch's fields under it."""
+        branches = schema[keyword]
+        where = _pointer.join(origin, keyword)
+        shared = [name for name in target.drafts if name != CHOICE]
+        choice_schema = {
+            "title": "Kies wat op u van toepassing is",
+            "oneOf": [
+                {"const": i, "title": str(b.get("title", ""))} for i, b in enumerate(branches)
+            ],
+        }
+        draft = target.drafts.setdefault(
+            CHOICE, _Draft(CHOICE, _pointer.join(target.pointer, CHOICE), choice_schema, where)
+        )
+        draft.active_when.append(guard)
+        target.requirements.append((CHOICE, guard, where))
+        for index, branch in enumerate(branches):
+            branch_origin = _pointer.join(where, index)
+            belongs = belongs_schema(branches, index, shared)
+            condition = self._condition(
+                target, belongs, True, branch_origin, page=chosen_schema(index)
+            )
+            self._collect(target, branch, branch_origin, (*guard, condition))
 
     def _condition(
-        self, target: _Object, schema: Schema | bool, expect: bool, origin: str
+        self,
+        target: _Object,
+        schema: Schema | bool,
+        expect: bool,
+        origin: str,
+        page: Schema | None = None,
     ) -> Condition:
-        condition = Condition(target.pointer, schema, expect, self._compile(schema), origin)
+        condition = Condition(
+            target.pointer, schema, expect, self._compile(schema), origin, page=page
+        )
         self.conditions.append(condition)
         return condition
 
@@ -332,7 +367,16 @@ def _format_of(schema: Schema) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _discriminator(branches: Any) -> str | None:
+def chosen_apart(branches: Any) -> bool:
+    """Alternatives that are objects, each titled: the citizen chooses one by its title."""
+    return (
+        isinstance(branches, list)
+        and len(branches) > 1
+        and all(isinstance(b, Mapping) and _is_object(b) and b.get("title") for b in branches)
+    )
+
+
+def discriminator(branches: Any) -> str | None:
     """The property every alternative fixes with a `const`, if the alternatives are objects."""
     if not branches or not all(isinstance(b, Mapping) for b in branches):
         return None

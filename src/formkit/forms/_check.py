@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._alternatives import CHOICE
 from formkit.forms._build import choices_of
 from formkit.forms._check_amounts import check_compare
 from formkit.forms._check_controls import control_problems
@@ -59,7 +60,15 @@ def _check_steps(form: Form) -> Iterator[Finding]:
                 yield f"{where}/properties/{k}", f"{name!r} is already in step {seen[name]!r}"
             seen[name] = step.id
     for field in form.fields:
-        if field.name not in seen:
+        if field.name == CHOICE and field.name not in seen:
+            yield (
+                field.origin,
+                (
+                    f"alternatives of the whole form: list {CHOICE!r} in the step that asks which "
+                    "applies (before their fields)"
+                ),
+            )
+        elif field.name not in seen:
             yield field.origin, f"field {field.name!r} is in no step (x-formkit.steps)"
 
 

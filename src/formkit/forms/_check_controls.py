@@ -10,7 +10,8 @@ and keeps its null). Refused:
 - a field of several types (`"type": ["string", "number"]`): the control would not know how
   to read what is typed;
 - alternatives (`oneOf`, `anyOf`) of a value that are no choice (a `const` and a title each):
-  one text box cannot say which alternative it holds;
+  one text box cannot say which alternative it holds; alternatives of an object that no
+  `const` tells apart and that are not titled objects (the citizen chooses one by its title);
 - an object with both named properties and keys not declared, or with several
   `patternProperties`: a map (keys the citizen names) is an object of one kind of value;
 - a map whose values are lists or only null: its rows are a key and one value (or object);
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from formkit.forms._build import tuple_positions
+from formkit.forms._build import chosen_apart, discriminator, tuple_positions
 from formkit.forms._model import Field, Kind
 
 Finding = tuple[str, str]
@@ -54,6 +55,12 @@ def control_problems(field: Field) -> Iterator[Finding]:
             where,
             f"{name!r} has alternatives (oneOf/anyOf) that are no choice: give each a const "
             "and a title, or make it an object whose alternatives are told apart by a choice",
+        )
+    if field.kind is Kind.OBJECT and _untitled_alternatives(schema):
+        yield (
+            where,
+            f"{name!r} has alternatives (oneOf/anyOf) that no const tells apart and that are "
+            "not all titled objects: the citizen chooses one by its title; give each a title",
         )
     if field.kind is not Kind.OBJECT and _objects(schema.get("allOf")):
         yield (
@@ -107,6 +114,16 @@ def _position_problems(field: Field) -> Iterator[Finding]:
                 f"position {position.name} of {field.name!r} is a group, a list or only null: "
                 "a tuple's positions are values; make the tuple an object with named fields",
             )
+
+
+def _untitled_alternatives(schema: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(branches, list)
+        and branches
+        and discriminator(branches) is None
+        and not chosen_apart(branches)
+        for branches in (schema.get("oneOf"), schema.get("anyOf"))
+    )
 
 
 def _alternatives(schema: Mapping[str, Any]) -> bool:

@@ -55,6 +55,13 @@ class Condition:
     expect: bool
     engine: Engine = field(compare=False, repr=False)
     origin: str = field(default="", compare=False)  # where the schema says so
+    # What the page asks instead, where the answers alone cannot say it: the choice between
+    # alternatives (`_alternatives.py`). The page script and the follow-up layout read this.
+    page: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def on_page(self) -> Mapping[str, Any] | bool:
+        return self.schema if self.page is None else self.page
 
     def holds(self, scope_value: Any) -> bool:
         return self.engine.is_valid(scope_value) is self.expect

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from formkit.forms import _pointer
-from formkit.forms._engine import Engine
+from formkit.forms._alternatives import CHOICE, strip_choices
+from formkit.forms._engine import Engine, Violation
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem, describe
 from formkit.forms._rules import rule_problems
@@ -21,10 +23,44 @@ def validate(form: Form, answers: Any, *, now: datetime) -> list[Problem]:
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    problems = [describe(form, v) for v in form.engine.violations(answers)]
+    chosen, answers = answers, strip_choices(answers)  # the page's choices: no answers
+    violations = [w for v in form.engine.violations(answers) for w in _as_chosen(form, chosen, v)]
+    problems = [describe(form, v) for v in violations]
     problems += rule_problems(form.rules, answers, now)
     problems += _numbers_beyond_json(answers)
     return in_reading_order(form, _one_per_mistake(problems))
+
+
+def _as_chosen(form: Form, chosen: Any, violation: Violation) -> list[Violation]:
+    """Alternatives none of which the answers meet: the problems of the one the citizen chose
+    on the page, where they did (`#keuze`); else the violation as it is."""
+    if violation.code not in {"oneOf", "anyOf"}:
+        return [violation]
+    node = _pointer.resolve(chosen, violation.pointer)
+    choice = form.field(_pointer.join(violation.pointer, CHOICE))
+    if choice is None or not isinstance(node, dict) or not isinstance(node.get(CHOICE), int):
+        return [violation]
+    branch = _branch(form, choice.origin, node[CHOICE])
+    return [
+        replace(v, pointer=violation.pointer + v.pointer)
+        for v in branch.violations(strip_choices(node))
+    ] or [violation]
+
+
+_BRANCHES: dict[tuple[str, str, int], Engine] = {}
+
+
+def _branch(form: Form, origin: str, index: int) -> Engine:
+    """Alternative `index` of the alternatives at `origin`, compiled once per form version."""
+    key = (form.version, origin, index)
+    if key not in _BRANCHES:
+        uri = str(form.schema.get("$id", ""))
+        _BRANCHES[key] = Engine.compile(
+            {"$ref": f"{uri}#{_pointer.join(origin, index)}"},
+            retriever=lambda _: form.schema,
+            base_uri="urn:formkit:branch",
+        )
+    return _BRANCHES[key]
 
 
 # A receipt and an eID signature cover the answers as RFC 8785 JSON, whose numbers are IEEE

@@ -23,6 +23,7 @@ from itertools import chain
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._alternatives import CHOICE
 from formkit.forms._model import Field, Form, Kind, Step
 from formkit.forms._problems import Problem
 from formkit.render._actions import NEXT, Action, Move, parse_action
@@ -125,9 +126,9 @@ def _decode(
         anchor = _add_row(form, document, action.target)
     elif action.move is Move.REMOVE:
         anchor = element_id(_container(form, action.target))
-    document = prune(form, document)
+    document = prune(form, document, choices=True)
     _tidy(step.fields, document)
-    return Decoded(prune(form, document), action, anchor, tuple(reader.notes))
+    return Decoded(prune(form, document, choices=True), action, anchor, tuple(reader.notes))
 
 
 class _Posted:
@@ -412,7 +413,9 @@ def _tidy(fields: tuple[Field, ...], document: dict[str, Any]) -> None:
 
 
 def _blank_object(field: Field, node: dict[str, Any]) -> bool:
-    return field.kind is Kind.OBJECT and node.get(field.name) == {}
+    """An object with no answers (a choice between alternatives alone is none)."""
+    value = node.get(field.name)
+    return field.kind is Kind.OBJECT and isinstance(value, dict) and set(value) <= {CHOICE}
 
 
 def _objects(

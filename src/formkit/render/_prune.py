@@ -13,16 +13,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._alternatives import strip_choices
 from formkit.forms._model import Field, Form, Kind
 from formkit.render._guards import is_active
 
 
-def prune(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of `answers` without the answers of fields whose conditions do not hold."""
+def prune(form: Form, answers: Mapping[str, Any], *, choices: bool = False) -> dict[str, Any]:
+    """A copy of `answers` without the answers of fields whose conditions do not hold, and
+    without the choices between alternatives the page made (`choices`: keep them, as the
+    draft does)."""
     document: dict[str, Any] = copy.deepcopy(dict(answers))
     while _prune_fields(form.fields, document, "", document):
         pass
-    return document
+    return document if choices else strip_choices(document)
 
 
 def _prune_fields(fields: tuple[Field, ...], node: Any, pointer: str, document: Any) -> bool:

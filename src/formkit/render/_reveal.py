@@ -48,7 +48,7 @@ def trigger_of(field: Field, siblings: Sequence[Field]) -> Trigger | None:
     for guard in field.active_when:
         if len(guard) != 1 or not guard[0].expect or guard[0].scope != scope:
             return None
-        asked = _asked(guard[0].schema)
+        asked = _asked(guard[0].on_page)
         if asked is None or name not in {None, asked[0]}:
             return None
         name = asked[0]

@@ -108,7 +108,7 @@ def _on_page(condition: Condition, scope: str, names: set[str]) -> bool:
     """Whether every answer the condition reads is asked on this step."""
     if scope:
         return _pointer.tokens(scope)[0] in names
-    schema = condition.schema
+    schema = condition.on_page
     if not isinstance(schema, Mapping):
         return True
     mentioned = set(schema.get("properties", {})) | set(schema.get("required", ()))
@@ -116,7 +116,7 @@ def _on_page(condition: Condition, scope: str, names: set[str]) -> bool:
 
 
 def _script_test(condition: Condition) -> Any:
-    return _translate(condition.schema)
+    return _translate(condition.on_page)
 
 
 def _translate(schema: Any) -> Any:

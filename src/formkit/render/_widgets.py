@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from formkit.forms import _pointer
+from formkit.forms._alternatives import CHOICE, answered_branch
 from formkit.forms._amounts import Total, amount_text, total
 from formkit.forms._model import Choice, Field, Kind, Step
 from formkit.render._actions import Action, Move
@@ -135,7 +136,10 @@ class StepControls:
             when = None
             if parent is None or field.active_when != parent.active_when:
                 when = when_attribute(field, place, self.step)
-            controls.append(self._by_kind(field, place, values.get(field.name), depth, when))
+            value = values.get(field.name)
+            if field.name == CHOICE and value is None:  # not chosen on a page: as answered
+                value = answered_branch(values, fields)
+            controls.append(self._by_kind(field, place, value, depth, when))
         return _with_follow_ups(fields, controls)
 
     def _by_kind(

@@ -34,6 +34,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from formkit.filing._filing import CONTENT_PREFIX, Blob, attachment_refs, bind_attachments
+from formkit.forms._alternatives import strip_choices
 from formkit.forms._dutch import moment_text
 from formkit.forms._model import Form
 from formkit.forms._problems import Problem
@@ -240,6 +241,7 @@ async def _checked(
     those uploaded on this page (`upload-<hex>`): no other bytes.
     """
     form = opened.form
+    answers = strip_choices(answers)  # the page's choices between alternatives: no answers
     problems = validate(form, answers, now=now)
     refs = {ref for _, _, ref, _ in attachment_refs(form, answers)}
     uploaded = await in_thread(CompletionUploads(found.engine).find, opened.number, refs)
