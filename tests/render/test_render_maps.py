@@ -154,3 +154,17 @@ def test_the_overzicht_labels_each_value_with_its_key(
     html = renderer.review(form, FILLED, CTX)
     for shown in ("Tarieven", "Volwassene", "12,5", "Kind", "Anna", "015 12 34 56"):
         assert shown in html
+
+
+def test_the_name_formkit_keeps_for_a_choice_is_no_key(
+    form: formkit.Form, renderer: Renderer
+) -> None:
+    html = renderer.step(form, "een", FILLED, [], CTX)
+    decoded = decode_step(form, "een", _renamed(html, {"/tarieven/Kind#sleutel": "#keuze"}), {})
+    assert decoded.answers["tarieven"] == {"Volwassene": 12.5, "Kind": 5}
+    (note,) = decoded.notes
+    assert note.pointer == "/tarieven/Kind#sleutel"
+    assert (
+        note.message
+        == "Soort ticket #keuze kan niet: formkit gebruikt die naam zelf. Kies een andere."
+    )

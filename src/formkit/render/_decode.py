@@ -242,16 +242,23 @@ class _Reader:
         for had, typed, value in rows:
             if typed or value is not None:
                 taken = typed in found or (typed != had and typed in kept)
-                found[had if taken else typed] = _json(value)
-                if taken:
-                    self._note_taken(field, _pointer.join(pointer, had), typed)
+                reserved = typed == CHOICE  # the name of a choice between alternatives
+                kept_key = "" if had == CHOICE else had
+                found[kept_key if taken or reserved else typed] = _json(value)
+                if taken or reserved:
+                    self._note_key(field, _pointer.join(pointer, had), typed, reserved)
         return found or None
 
-    def _note_taken(self, field: Field, row: str, typed: str) -> None:
+    def _note_key(self, field: Field, row: str, typed: str, reserved: bool) -> None:
         keys = field.schema.get("propertyNames")
         label = (keys.get("title") if isinstance(keys, Mapping) else None) or "Naam"
-        message = f"{label} {typed} staat al in een andere rij. Kies een andere."
-        self.notes.append(Problem(key_name(row), "duplicateKey", message))
+        if reserved:
+            message = f"{label} {typed} kan niet: formkit gebruikt die naam zelf. Kies een andere."
+        else:
+            message = f"{label} {typed} staat al in een andere rij. Kies een andere."
+        self.notes.append(
+            Problem(key_name(row), "reservedKey" if reserved else "duplicateKey", message)
+        )
 
     def _rows(self, pointer: str) -> list[str]:
         """The rows posted under `pointer`, in order, gaps closed, the removed one left out."""
