@@ -71,11 +71,22 @@ def _none(schemas: Sequence[Any]) -> Schema:
 
 
 def strip_choices(document: Any) -> Any:
-    """A copy of `document` without the choices the page made."""
+    """`document` without the choices the page made: itself when it holds none (most forms
+    have no alternatives, and validating, pruning and filing each ask), else a copy."""
+    return _without_choices(document) if _holds_choice(document) else document
+
+
+def _holds_choice(document: Any) -> bool:
     if isinstance(document, Mapping):
-        return {k: strip_choices(v) for k, v in document.items() if k != CHOICE}
+        return CHOICE in document or any(map(_holds_choice, document.values()))
+    return isinstance(document, list) and any(map(_holds_choice, document))
+
+
+def _without_choices(document: Any) -> Any:
+    if isinstance(document, Mapping):
+        return {k: _without_choices(v) for k, v in document.items() if k != CHOICE}
     if isinstance(document, list):
-        return [strip_choices(v) for v in document]
+        return [_without_choices(v) for v in document]
     return document
 
 

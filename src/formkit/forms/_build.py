@@ -225,21 +225,22 @@ class FieldBuilder:
                     str(index),
                     _pointer.join(draft.pointer, index),
                     position,
-                    _pointer.join(draft.origin, keyword, index),
+                    where,
                     [()],
                     [()] if index < least else [],
-                    [(position, _pointer.join(draft.origin, keyword, index), ())],
+                    [(position, where, ())],
                 )
             )
             for index, position in enumerate(tuple_positions(schema))
+            for where in (_pointer.join(draft.origin, keyword, index),)
         )
 
     def _value(self, draft: _Draft) -> Field:
         """The value of a map, a field at `<map>/*`: each key the citizen names has one."""
         schema = map_values(draft.schema) or {}
         where = _pointer.join(draft.origin, *_map_keyword(draft.schema))
-        value = _Draft("*", _pointer.join(draft.pointer, "*"), schema, where, [()], [()])
-        value.parts.append((schema, where, ()))
+        parts: list[tuple[Schema, str, Guard]] = [(schema, where, ())]
+        value = _Draft("*", _pointer.join(draft.pointer, "*"), schema, where, [()], [()], parts)
         return self._freeze(value)
 
     def _item(self, draft: _Draft) -> Field:

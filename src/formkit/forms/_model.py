@@ -222,7 +222,7 @@ class Form:
         found = self._index.get(_pointer.generic(pointer))
         if found is not None:
             return found
-        model = self._model_pointer(pointer)  # through a tuple's positions
+        model = self._model_pointer(pointer)  # through a tuple's positions or a map's keys
         return None if model is None else self._index.get(model)
 
     def order(self, pointer: str) -> int:

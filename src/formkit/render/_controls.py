@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
-from formkit.render._identity import by_identity
 from formkit.render._names import ERROR_SUFFIX, HINT_SUFFIX
 from formkit.render._select import Suggestions
 
@@ -135,11 +135,10 @@ class Control:
 
     @property
     def described_by(self) -> str:
-        hint = f"{self.id}{HINT_SUFFIX}" if self.hint else self.hint_of
+        hint = self.hint_id if self.hint else self.hint_of
         if not self.error:
             return hint
-        error = f"{self.id}{ERROR_SUFFIX}"
-        return f"{hint} {error}" if hint else error
+        return f"{hint} {self.error_id}" if hint else self.error_id
 
 
 def suggestion_lists(controls: tuple[Control, ...]) -> tuple[Suggestions, ...]:
@@ -169,8 +168,10 @@ def _every(controls: tuple[Control, ...]) -> Iterator[Control]:
 _ATTRIBUTE = Markup(' {}="{}"')
 
 
-@by_identity
+@lru_cache(maxsize=1024)
 def attribute_markup(attributes: tuple[tuple[str, str], ...]) -> Markup:
     """A control's further attributes (`|attributes` in the templates), each ` name="value"`,
-    escaped: made once per field, where a loop in the template cost 1 µs an attribute."""
+    escaped: made once per set of attributes, where a loop in the template cost 1 µs an
+    attribute. Found by value: a few short pairs hash at once, and some are made per render
+    (a long text's limit, a list's suggestions)."""
     return Markup("").join(_ATTRIBUTE.format(name, value) for name, value in attributes)

@@ -40,6 +40,7 @@ from formkit.render._values import (
     YEAR,
     date_from_parts,
     item_kind,
+    members,
     part_name,
     scalar_from_control,
     text,
@@ -366,24 +367,23 @@ def _add_row(form: Form, document: dict[str, Any], pointer: str) -> str | None:
 
 def _list_at(document: dict[str, Any], pointer: str) -> list[Any] | None:
     """The list at `pointer`, made when missing; None when its place is not there."""
+    rows = _made_at(document, pointer, [])
+    return rows if isinstance(rows, list) else None
+
+
+def _made_at(document: dict[str, Any], pointer: str, empty: list[Any] | dict[str, Any]) -> Any:
+    """What is at `pointer` (`empty` made there when missing, in an object), or None when its
+    place is not there: a row of a list of lists is never made."""
     *parents, name = _pointer.tokens(pointer)
     node: Any = _pointer.resolve(document, _pointer.from_path(parents))
-    if isinstance(node, list):  # a row of a list of lists
-        rows = node[int(name)] if name.isdigit() and int(name) < len(node) else None
-    elif isinstance(node, dict):
-        rows = node.setdefault(name, [])
-    else:
-        return None
-    return rows if isinstance(rows, list) else None
+    if isinstance(node, list):
+        return node[int(name)] if name.isdigit() and int(name) < len(node) else None
+    return node.setdefault(name, empty) if isinstance(node, dict) else None
 
 
 def _add_key(field: Field, document: dict[str, Any], pointer: str) -> str | None:
     """A blank row of a map: the key "", one at a time."""
-    *parents, name = _pointer.tokens(pointer)
-    node = _pointer.resolve(document, _pointer.from_path(parents))
-    if not isinstance(node, dict):
-        return None
-    keys = node.setdefault(name, {})
+    keys = _made_at(document, pointer, {})
     if not isinstance(keys, dict):
         return None
     if "" not in keys and (field.max_items is None or len(keys) < field.max_items):
@@ -429,14 +429,8 @@ def _objects(
     field: Field, value: Any, pointer: str
 ) -> Iterator[tuple[tuple[Field, ...], dict[str, Any], str]]:
     """The objects in `field`'s answer with their fields and pointers, innermost first."""
-    if field.kind is Kind.LISTS and isinstance(value, list):
-        for index, row in enumerate(value):
-            yield from _objects(field.children[0], row, _pointer.join(pointer, index))
-        return
-    if field.kind is Kind.MAP and isinstance(value, dict):
-        for key, each in value.items():
-            yield from _objects(field.children[0], each, _pointer.join(pointer, key))
-        return
+    for place, each in members(field, value, pointer):  # a list of lists, a map
+        yield from _objects(field.children[0], each, place)
     if field.kind is Kind.GROUP and isinstance(value, list):
         rows = [(row, _pointer.join(pointer, i)) for i, row in enumerate(value)]
     elif field.kind is Kind.OBJECT:

@@ -16,6 +16,7 @@ from formkit.forms import _pointer
 from formkit.forms._alternatives import strip_choices
 from formkit.forms._model import Field, Form, Kind
 from formkit.render._guards import is_active
+from formkit.render._values import members
 
 
 def prune(form: Form, answers: Mapping[str, Any], *, choices: bool = False) -> dict[str, Any]:
@@ -53,16 +54,7 @@ def _prune_value(field: Field, value: Any, pointer: str, document: Any) -> bool:
             place = _pointer.join(pointer, index)
             changed |= _prune_fields(field.children, row, place, document)
         return changed
-    if field.kind is Kind.MAP and isinstance(value, dict):
-        (item,) = field.children
-        changed = False
-        for key, each in value.items():
-            changed |= _prune_value(item, each, _pointer.join(pointer, key), document)
-        return changed
-    if field.kind is Kind.LISTS and isinstance(value, list):
-        (item,) = field.children
-        changed = False
-        for index, row in enumerate(value):
-            changed |= _prune_value(item, row, _pointer.join(pointer, index), document)
-        return changed
-    return False
+    changed = False
+    for place, each in members(field, value, pointer):  # a list of lists, a map
+        changed |= _prune_value(field.children[0], each, place, document)
+    return changed

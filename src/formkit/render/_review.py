@@ -19,7 +19,7 @@ from formkit.forms._model import Field, Form, Kind, Step
 from formkit.render._display import display
 from formkit.render._guards import title_at
 from formkit.render._names import element_id
-from formkit.render._values import positions
+from formkit.render._values import members, positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +110,8 @@ class _Summary:
             return Answer(title, entries=entries) if entries else None
         if kind is Kind.GROUP:
             return self._group(field, pointer, value)
-        if kind is Kind.LISTS and isinstance(value, list):
-            return self._lists(field, pointer, value)
-        if kind is Kind.MAP and isinstance(value, Mapping):
-            return self._map(field, pointer, value)
+        if kind in {Kind.LISTS, Kind.MAP}:
+            return self._members(field, pointer, value)
         if kind is Kind.ATTACHMENT:
             files = value if isinstance(value, list) else [value]
             return Answer(title, lines=tuple(self._file(f) for f in files), change=change)
@@ -151,29 +149,17 @@ class _Summary:
         )
         return Answer(field.title, entries=rows + sums)
 
-    def _lists(self, field: Field, pointer: str, value: list[Any]) -> Answer | None:
-        """Each row as its list or group would be shown, named as the row ("Reeks 2")."""
-        (item,) = field.children
-        rows = (
-            (index, self.answer(item, _pointer.join(pointer, index), row))
-            for index, row in enumerate(value)
-        )
-        entries = tuple(
-            replace(shown, label=f"{field.item_title} {index + 1}")
-            for index, shown in rows
-            if shown is not None
-        )
-        return Answer(field.title, entries=entries) if entries else None
-
-    def _map(self, field: Field, pointer: str, value: Mapping[str, Any]) -> Answer | None:
-        """Each key as the label of its value."""
-        (item,) = field.children
-        shown = (
-            (key, self.answer(item, _pointer.join(pointer, key), each))
-            for key, each in value.items()
-        )
-        entries = tuple(replace(a, label=key) for key, a in shown if a is not None)
-        return Answer(field.title, entries=entries) if entries else None
+    def _members(self, field: Field, pointer: str, value: Any) -> Answer | None:
+        """Each row of a list of lists as its list or group would be shown, named as the row
+        ("Reeks 2"); each value of a map labelled with its key."""
+        entries = []
+        for index, (place, each) in enumerate(members(field, value, pointer)):
+            shown = self.answer(field.children[0], place, each)
+            if shown is not None:
+                key = _pointer.tokens(place)[-1]
+                named = key if field.kind is Kind.MAP else f"{field.item_title} {index + 1}"
+                entries.append(replace(shown, label=named))
+        return Answer(field.title, entries=tuple(entries)) if entries else None
 
     def _file(self, attachment: Any) -> str:
         if not isinstance(attachment, Mapping):

@@ -101,7 +101,7 @@ def _guards_attribute(active_when: tuple[Guard, ...], pointer: str, step: Step) 
                 return None
             conditions.append({"scope": scope, "expect": condition.expect, "test": test})
         guards.append(conditions)
-    return json.dumps(guards, ensure_ascii=False, separators=(",", ":"))
+    return _compact(guards)
 
 
 def _on_page(condition: Condition, scope: str, names: set[str]) -> bool:

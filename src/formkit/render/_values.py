@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from formkit.forms import _pointer
 from formkit.forms._build import field_annotations, kind_of
 from formkit.forms._model import Field, Kind
 from formkit.forms._rules import CITY_TIME_ZONE
@@ -225,6 +226,16 @@ def item_kind(field: Field) -> tuple[Kind, str | None]:
         return Kind.TEXT, None
     fmt = items.get("format")
     return kind_of(items, field_annotations(items)), fmt if isinstance(fmt, str) else None
+
+
+def members(field: Field, value: Any, pointer: str) -> list[tuple[str, Any]]:
+    """The answers inside the answer of a list of lists (its rows) or of a map (its keys'
+    values), each with its pointer: what its one child field is asked for. None elsewhere."""
+    if field.kind is Kind.LISTS and isinstance(value, list):
+        return [(_pointer.join(pointer, i), row) for i, row in enumerate(value)]
+    if field.kind is Kind.MAP and isinstance(value, Mapping):
+        return [(_pointer.join(pointer, key), each) for key, each in value.items()]
+    return []
 
 
 def positions(value: Any) -> dict[str, Any]:

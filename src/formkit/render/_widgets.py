@@ -447,7 +447,7 @@ class StepControls:
                 hint=(str(keys["description"]),) if keys.get("description") else (),
                 value=key,
                 error=self.errors.get(key_name(place)),
-                attributes=(("spellcheck", "false"),),
+                attributes=_KEY_ATTRIBUTES,
             )
             inner = self._by_kind(item, place, row_value, depth + 2)
             remove = _remove_button(place, f"{_lower(name)} {index + 1}")
@@ -505,6 +505,7 @@ class StepControls:
 
 _PICKED = {Kind.CHOICE, Kind.BOOLEAN, Kind.CHOICES}
 _ABSENT = object()
+_KEY_ATTRIBUTES = (("spellcheck", "false"),)  # a map's key: a name, not a word to correct
 _DATE_EXAMPLE = "Bijvoorbeeld 27 3 2027."
 _MOMENT_EXAMPLE = "Bijvoorbeeld 27 3 2027 en 14:30."
 _PART_LABELS = {DAY: "Dag", MONTH: "Maand", YEAR: "Jaar", TIME: "Uur"}
