@@ -119,6 +119,25 @@ def test_a_null_only_field_has_no_control_and_keeps_its_null(tmp_path: Path) -> 
     assert Renderer(ROOT / "renderers" / "templates").review(form, given, CTX).count("Leeg") == 0
 
 
+def test_a_null_made_required_by_the_same_post_is_put_in_place(tmp_path: Path) -> None:
+    fields = {
+        "naam": {"title": "Naam", "type": "string"},
+        "leeg": {"title": "Leeg", "type": "null"},
+    }
+    schema = {
+        **_form(fields),
+        "if": {"required": ["naam"]},
+        "then": {"required": ["leeg"]},
+    }
+    form = formkit.load_form(write_json(tmp_path / "proef.json", schema))
+    html = Renderer(ROOT / "renderers" / "templates").step(form, "een", {}, [], CTX)
+    assert 'name="/leeg"' not in html  # not required yet: nothing to keep
+    posted = [(n, "Anna" if n == "/naam" else v) for n, v in post(html)]
+    decoded = decode_step(form, "een", posted, {}).answers
+    assert decoded == {"naam": "Anna", "leeg": None}
+    assert formkit.validate(form, decoded, now=NOW) == []
+
+
 def test_a_choice_an_object_and_its_lists_pass(tmp_path: Path) -> None:
     fields = {
         "keuze": {"title": "Keuze", "oneOf": [{"const": "a", "title": "A"}]},

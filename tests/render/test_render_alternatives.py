@@ -142,3 +142,15 @@ def test_alternatives_of_the_whole_form_are_asked_where_the_author_lists_the_cho
     form = formkit.load_form(write_json(tmp_path / "proef.json", schema))
     given = {"straat": "Bruul 1", "gemeente": "2800 Mechelen"}
     assert prune(form, through_the_pages(renderer, form, given, CTX)) == given
+
+
+@pytest.mark.parametrize("forged", ["7", "-1", "Per post", "1.0", "\u202e1"])
+def test_a_forged_choice_is_none_and_loses_no_answer(
+    form: formkit.Form, renderer: Renderer, forged: str
+) -> None:
+    html = renderer.step(form, "een", {}, [], CTX)
+    posted = _posted(html, **{"#keuze": forged, "straat": "Bruul 1", "gemeente": "2800 Mechelen"})
+    decoded = decode_step(form, "een", posted, {}).answers
+    # no choice: the answers tell the branch, and nothing typed is dropped
+    assert prune(form, decoded) == {"antwoord": {"straat": "Bruul 1", "gemeente": "2800 Mechelen"}}
+    assert formkit.validate(form, decoded, now=NOW) == []

@@ -168,3 +168,46 @@ def test_the_name_formkit_keeps_for_a_choice_is_no_key(
         note.message
         == "Soort ticket #keuze kan niet: formkit gebruikt die naam zelf. Kies een andere."
     )
+
+
+def test_hostile_names_and_keys_are_read_as_keys_or_said_and_lose_nothing(
+    form: formkit.Form,
+) -> None:
+    long_key = "k" * 10_000
+    posted = [
+        ("/tarieven/a~1b#sleutel", "a/b"),  # an escaped slash: one key, one row
+        ("/tarieven/a~1b", "1"),
+        ("/tarieven/x/y#sleutel", "nested"),  # not a row of this map: ignored
+        ("/tarieven/Kind#sleutel", "Kind"),
+        ("/tarieven/Kind#sleutel", "Tweede"),  # posted twice: the first counts
+        ("/tarieven/Kind", "5"),
+        ("/tarieven/#keuze#sleutel", "#keuze"),  # the choice's name as a row: no key
+        ("/tarieven/#keuze", "2"),
+        (f"/tarieven/{long_key}#sleutel", "\u202eevil"),  # bidi kept exactly, as every answer
+        (f"/tarieven/{long_key}", "3"),
+    ]
+    decoded = decode_step(form, "een", posted, {})
+    assert decoded.answers["tarieven"] == {"a/b": 1, "Kind": 5, "": 2, "\u202eevil": 3}
+    assert [n.code for n in decoded.notes] == ["reservedKey"]
+    problems = formkit.validate(form, decoded.answers, now=NOW)
+    assert problems  # a blank key and four keys where three may be: said, not lost
+
+
+def test_a_key_refused_by_its_rules_is_said_at_its_input(
+    form: formkit.Form, renderer: Renderer
+) -> None:
+    document = {
+        "tarieven": {"": 3, "x" * 31: 4},
+        "contacten": {"anna": {"telefoon": "015 12 34 56"}},  # the pattern asks a capital
+    }
+    problems = problems_for_step(form, "een", formkit.validate(form, document, now=NOW))
+    assert [(p.pointer, p.message) for p in problems] == [
+        ("/tarieven/", "Soort ticket: vul minstens 1 tekens in."),
+        ("/tarieven/" + "x" * 31, "Soort ticket: gebruik hoogstens 30 tekens."),
+        ("/contacten/anna", "Naam: deze kan hier niet; kies een andere."),
+    ]
+    html = renderer.step(form, "een", document, problems, CTX)
+    for row in ("/tarieven/", "/contacten/anna"):
+        key = element_id(key_name(row))
+        assert f'href="#{key}"' in html
+        assert f'id="{key}--fout"' in html

@@ -103,6 +103,12 @@ def _translate(error: Any) -> Iterator[Violation]:
     elif code in _UNEXPECTED:
         for name in details.get("unexpected", ()):
             yield Violation(_pointer.join(pointer, name), code, location, details)
+    elif code == "propertyNames" and details.get("error") is not None:
+        # about one key: placed at its member, with what the key itself failed (minLength...)
+        inner = details["error"]
+        for failed in _translate(inner):
+            at = _pointer.join(pointer, str(inner.instance))
+            yield Violation(at, code, location, {**failed.details, "keyword": failed.code})
     elif code in {"oneOf", "anyOf"} and details.get("context"):
         yield from _best_branch(pointer, code, location, details)
     else:

@@ -29,6 +29,8 @@ class Problem(msgspec.Struct, frozen=True):
 
 
 def describe(form: Form, violation: Violation) -> Problem:
+    if key_problem(form, Problem(violation.pointer, violation.code, "")):
+        return Problem(violation.pointer, violation.code, _key_message(form, violation))
     field = form.field(violation.pointer)
     node = _failing_node(form, violation)
     declared = _declared(node, violation)
@@ -73,6 +75,28 @@ def _message_in(node: Any, code: str) -> str | None:
         return None
     messages = annotations.get("messages")
     return messages.get(code) if isinstance(messages, Mapping) else None
+
+
+def key_problem(form: Form, problem: Problem) -> bool:
+    """A problem with a key a citizen named, not with its value: a map's key that its
+    `propertyNames` refuses, or that no pattern of the map admits."""
+    if problem.code not in {"propertyNames", *_KEY_CODES}:
+        return False
+    tokens = _pointer.tokens(problem.pointer)
+    around = form.field(_pointer.from_path(tokens[:-1])) if tokens else None
+    return around is not None and around.kind is Kind.MAP
+
+
+def _key_message(form: Form, violation: Violation) -> str:
+    """ "Soort ticket: gebruik hoogstens 30 tekens." for the key, with the map's own word."""
+    tokens = _pointer.tokens(violation.pointer)
+    around = form.field(_pointer.from_path(tokens[:-1]))
+    keys = around.schema.get("propertyNames") if around is not None else None
+    label = (keys.get("title") if isinstance(keys, Mapping) else None) or "Naam"
+    keyword = violation.details.get("keyword")
+    limit = _LIMITS.get(keyword) if isinstance(keyword, str) else None
+    said = limit.format(limit=_number(violation.details.get("limit"))) if limit else _NOT_A_KEY
+    return f"{label}: {said[:1].lower()}{said[1:]}"
 
 
 def _default(field: Field | None, violation: Violation, declared_title: str | None) -> str:
@@ -123,7 +147,11 @@ _LIMITS = {
     "maxLength": "Gebruik hoogstens {limit} tekens.",
     "minItems": "Geef minstens {limit} antwoorden.",
     "maxItems": "Geef hoogstens {limit} antwoorden.",
+    "minProperties": "Vul minstens {limit} rijen in.",  # a map: a row per key
+    "maxProperties": "Vul hoogstens {limit} rijen in.",
 }
+_KEY_CODES = {"additionalProperties", "unevaluatedProperties"}  # no pattern admits the key
+_NOT_A_KEY = "Deze kan hier niet; kies een andere."
 _FILE_LIMITS = {
     **_LIMITS,
     "minItems": "Voeg minstens {limit} bestanden toe.",

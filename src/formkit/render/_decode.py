@@ -287,6 +287,8 @@ class _Reader:
         if raw is None or not (value := text(raw)):
             return None
         known = by_control_value(field)
+        if field.name == CHOICE:  # no answer, so none to keep as typed: an unknown one is none
+            return known.get(value)
         if value in known or len(known) <= LONG_LIST:
             return known.get(value, value)
         # A long list is typed (`_select.py`): its names read too; what none is stays as typed.

@@ -24,12 +24,12 @@ from formkit.forms import _pointer
 from formkit.forms._amounts import totals
 from formkit.forms._labels import display_text
 from formkit.forms._model import Field, Form, Kind
-from formkit.forms._problems import Problem
+from formkit.forms._problems import Problem, key_problem
 from formkit.forms._validate import in_reading_order
 from formkit.render._controls import Control, attribute_markup, has_total, suggestion_lists
 from formkit.render._decode import pointers_step
 from formkit.render._inline import Inline
-from formkit.render._names import ACTION, DECLARATION, element_id
+from formkit.render._names import ACTION, DECLARATION, element_id, key_name
 from formkit.render._preview import PreviewPanel
 from formkit.render._prune import prune
 from formkit.render._review import summarise
@@ -289,16 +289,16 @@ def _summarise(
     `on_page` links to its control, one elsewhere to the step that asks for it (with
     `steps`; else to nothing). A control shows one problem, the first given for it, and the
     summary lists that one only: a citizen fixes a field once."""
-    targets = {p.pointer: _target(form, p.pointer) for p in problems}
+    targets = {p: _problem_target(form, p) for p in problems}
     first: dict[str, Problem] = {}  # one problem per control: the first given for it
     for problem in problems:
-        target = targets[problem.pointer]
+        target = targets[problem]
         if target is not None:
             first.setdefault(target, problem)
     errors: dict[str, str] = {}
     summary = []
     for problem in in_reading_order(form, problems):
-        target = targets[problem.pointer]
+        target = targets[problem]
         if target is not None and first[target] is not problem:
             continue
         shown = on_page(problem.pointer)
@@ -364,6 +364,14 @@ def _is_section(form: Form, field: Field) -> bool:
 
 def _within(pointer: str, place: str) -> bool:
     return pointer == place or pointer.startswith(place + "/")
+
+
+def _problem_target(form: Form, problem: Problem) -> str | None:
+    """Where a problem shows: at its field, or at the key input of a map's row (`key_name`)
+    when it is about the key the citizen named."""
+    if key_problem(form, problem):
+        return key_name(problem.pointer)
+    return _target(form, problem.pointer)
 
 
 def _target(form: Form, pointer: str) -> str | None:
